@@ -1,0 +1,115 @@
+/**
+ * The platform-neutral command contract (after discord.js's template: a plain object that `satisfies
+ * Command`). Nothing here imports Slack or Discord; adapters translate payloads into a
+ * {@link CommandContext} and render the {@link Reply} they get back.
+ */
+import type { z } from 'zod';
+import type { Config } from '../src/config.ts';
+import type { Logger } from '../src/log.ts';
+import type { Engine } from '../src/answer/engine.ts';
+import type { Store } from '../src/store/store.ts';
+import type { Citation, Span } from '../src/answer/types.ts';
+
+export type Platform = 'slack' | 'discord' | 'console';
+
+/** A verbatim excerpt with its citation, ready to render as a quote. */
+export interface Quote {
+  text: string;
+  highlights: Span[];
+  citation: Citation;
+  passageId: string;
+}
+
+export type ActionKind = 'full_passage' | 'more_results' | 'share' | 'feedback_up' | 'feedback_down';
+
+/** A button. `value` is a compact payload (≤ 80 characters) the adapter hands back on click. */
+export interface Action {
+  kind: ActionKind;
+  label: string;
+  value: string;
+}
+
+export type ReplyKind =
+  | 'answer'
+  | 'abstention'
+  | 'results'
+  | 'passage'
+  | 'help'
+  | 'notice'
+  | 'error'
+  | 'fact'
+  | 'digest';
+
+/** What a command returns; each platform renders it in its own `render.ts`. */
+export interface Reply {
+  kind: ReplyKind;
+  /** One line written by the bot, e.g. "The report doesn't seem to cover that." */
+  heading?: string;
+  /** Bot-written plain text (help, notices, errors). Never report content; adapters escape it. */
+  body?: string;
+  /** The main excerpt (answers, a full passage, a fact). */
+  quote?: Quote;
+  /** Further excerpts: closest passages, search results, digest facts. */
+  items: Quote[];
+  actions: Action[];
+  /** Small print under the reply, e.g. "Ask a follow-up with /ask". */
+  footer?: string;
+  /** `undefined` lets the adapter apply `ANSWER_VISIBILITY`. */
+  visibility?: 'private' | 'public';
+  /** Set on internal errors so users can quote it and operators can find the log line. */
+  errorId?: string;
+  /** The question as the user typed it (adapters escape it before echoing). */
+  question?: string;
+  /** Set by `runCommand` when the question was logged; feedback refers to it. */
+  questionLogId?: number;
+}
+
+/** Everything a command may use; built by an adapter per invocation. */
+export interface CommandContext<O = unknown> {
+  engine: Engine;
+  store: Store;
+  config: Config;
+  logger: Logger;
+  platform: Platform;
+  user: { id: string; name?: string };
+  channel: { id: string; kind: 'channel' | 'dm' | 'thread' };
+  /** Validated options. */
+  options: O;
+  /** Whether the user may manage the channel (Discord: Manage Channels permission); undefined = unknown. */
+  canManageChannel?: boolean;
+  now: () => Date;
+  /** The registered commands (filled in by `runCommand`; `help` lists them). */
+  commands?: ReadonlyArray<Pick<Command, 'name' | 'description'>>;
+  /** How a user types a command on this platform (`ask` → `/rb-ask` on Slack with a prefix). Default `/${name}`. */
+  commandLabel?: (name: string) => string;
+}
+
+/** A choice offered while the user types an option (Discord autocomplete). */
+export interface Choice {
+  name: string;
+  value: string;
+}
+
+/** A subcommand (`/digest subscribe`): its own options. */
+export interface Subcommand {
+  name: string;
+  description: string;
+  options: z.ZodObject;
+}
+
+/**
+ * A user command. `options` is a zod object: each key an option, `.describe()` its description,
+ * `z.enum` its choices, `.optional()` when not required. Commands with `subcommands` take
+ * `{ subcommand, ...that subcommand's options }`.
+ */
+export interface Command<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  description: string;
+  options: S;
+  subcommands?: Subcommand[];
+  /** Parses a Slack-style text argument (`/digest subscribe 08:30 Europe/Berlin`) into raw options. */
+  parseText?: (text: string) => Record<string, unknown>;
+  /** Suggestions for an option while the user types (Discord autocomplete). */
+  autocomplete?: Partial<Record<string, (ctx: CommandContext<unknown>, partial: string) => Choice[]>>;
+  execute(ctx: CommandContext<z.infer<S>>): Promise<Reply>;
+}

@@ -1,0 +1,542 @@
+/**
+ * The answer engine: question → retrieved passages → ranked sentences → a verbatim, cited excerpt, or
+ * an honest abstention with the closest passages. Platform-neutral and deterministic: the same
+ * question on the same corpus always gives the same answer (ties broken by passage order).
+ */
+import type MiniSearch from 'minisearch';
+import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
+import { loadCorpus } from '../corpus/load.ts';
+import { InputError } from '../errors.ts';
+import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
+import { STOP_WORDS, normalizeToken, stem, tokenize, toTerms, type Token } from '../search/analyze.ts';
+import { fold } from '../search/fold.ts';
+import { buildIndex, QUERY_OPTIONS, type IndexedPassage } from '../search/index.ts';
+import { citationFor } from './citation.ts';
+import { analyzeQuestion, cleanQuestion, type QuestionAnalysis } from './question.ts';
+import type { Answer, Citation, CorpusStats, Excerpt, RankedPassage, SearchHit, Span } from './types.ts';
+
+/** Tunable answer settings, with documented defaults. */
+export interface EngineOptions {
+  /** Passages whose sentences are ranked for an answer. */
+  candidatePassages: number;
+  /** Longest excerpt, in characters. */
+  maxExcerptChars: number;
+  /** Most sentences in an excerpt. */
+  maxExcerptSentences: number;
+  /** Below this confidence the engine abstains. */
+  minConfidence: number;
+  /** Longest question analyzed (longer input is cut, not rejected: adapters refuse it first). */
+  maxQuestionChars: number;
+}
+
+export const defaultEngineOptions: EngineOptions = {
+  candidatePassages: 8,
+  maxExcerptChars: 500,
+  maxExcerptSentences: 3,
+  minConfidence: 0.5,
+  maxQuestionChars: 2000,
+};
+
+/** One content word of a question, as matched against sentences. */
+interface QueryTerm {
+  term: string;
+  surface: string;
+  /** Rarity weight (idf); unknown words weigh as the rarest. */
+  weight: number;
+  /** Alternatives (aliases), each a set of terms that must all appear. */
+  alternates: string[][];
+  /** False when neither the word nor an alias occurs anywhere in the corpus. */
+  known: boolean;
+  /** A name the corpus writes with a capital (Bolivia, Camisea) that an answer must mention. */
+  entity: boolean;
+}
+
+interface IndexedSentence {
+  sentence: Sentence;
+  passage: Passage;
+  tokens: Token[];
+  terms: Set<string>;
+  hasNumber: boolean;
+  hasDate: boolean;
+}
+
+interface ScoredSentence {
+  s: IndexedSentence;
+  score: number;
+  coverage: number;
+}
+
+const PRONOUN_START = /^(This|These|That|Those|It|Its|They|Their|Them|Such|He|She|His|Her|The latter|The former|Both)\b/;
+const NUMBER_WORDS = /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|million|billion|half|dozen|percent)\b/i;
+const MONTHS = /\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/;
+const DATE_WORDS = /\b(since|during|before|after|until|following|prior|pandemic|decade|years?|century|\d{4}s?)\b/i;
+
+/** Levenshtein distance, capped: returns `max + 1` as soon as it must exceed `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Two stems name the same word family when one extends the other by a short tail (produc/product). */
+function related(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
+  return s.length >= 4 && l.startsWith(s) && l.length - s.length <= 3;
+}
+
+export class Engine {
+  readonly corpus: Corpus;
+  readonly options: EngineOptions;
+  readonly acronyms: Acronym[];
+  private readonly index: MiniSearch<IndexedPassage>;
+  private readonly aliases: AliasTable;
+  private readonly sentences = new Map<string, IndexedSentence[]>();
+  /** Passage frequency of every term. */
+  private readonly df = new Map<string, number>();
+  /** Folded surface word → its term, for typo correction. */
+  private readonly surfaces = new Map<string, { term: string; count: number }>();
+  /** Folded words the corpus mostly writes capitalized mid-sentence. */
+  private readonly properNouns = new Set<string>();
+  private readonly maxIdf: number;
+
+  private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}) {
+    this.corpus = corpus;
+    this.options = { ...defaultEngineOptions, ...options };
+    this.index = buildIndex(corpus);
+    this.acronyms = learnAcronyms(corpus);
+    this.aliases = new AliasTable(this.acronyms, corpus.glossary);
+    const capitalCounts = new Map<string, [number, number]>();
+    for (const p of corpus.passages) {
+      const seen = new Set<string>();
+      const list: IndexedSentence[] = [];
+      for (const sentence of p.sentences) {
+        const tokens = tokenize(sentence.text);
+        for (const t of tokens) {
+          seen.add(t.term);
+          const entry = this.surfaces.get(t.surface);
+          this.surfaces.set(t.surface, { term: t.term, count: (entry?.count ?? 0) + 1 });
+        }
+        for (const m of sentence.text.matchAll(/(^|[^.!?]\s)([\p{L}][\p{L}'\u2019-]*)/gu)) {
+          if (m.index === 0 && m[1] === '') continue; // sentence-initial words are capitalized anyway
+          const w = fold(m[2]!).replace(/'s$/, '');
+          const c = capitalCounts.get(w) ?? [0, 0];
+          if (/^\p{Lu}/u.test(m[2]!)) c[0]++;
+          else c[1]++;
+          capitalCounts.set(w, c);
+        }
+        list.push({
+          sentence,
+          passage: p,
+          tokens,
+          terms: new Set(tokens.map((t) => t.term)),
+          hasNumber: /\d/.test(sentence.text.replace(/\b(1[89]|20)\d\d\b/g, '')) || NUMBER_WORDS.test(sentence.text),
+          hasDate: /\b(1[89]|20)\d\d\b/.test(sentence.text) || MONTHS.test(sentence.text) || DATE_WORDS.test(sentence.text),
+        });
+      }
+      for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+      this.sentences.set(p.id, list);
+    }
+    for (const [w, [cap, low]] of capitalCounts) if (cap >= 1 && cap >= 3 * low && w.length > 1) this.properNouns.add(w);
+    this.maxIdf = Math.log(1 + corpus.passages.length);
+  }
+
+  /** Loads the reports in `dir` and builds the engine. */
+  static async load(dir: string, options?: Partial<EngineOptions>): Promise<Engine> {
+    return new Engine(await loadCorpus(dir), options);
+  }
+
+  /** Builds the engine over an already loaded corpus. */
+  static fromCorpus(corpus: Corpus, options?: Partial<EngineOptions>): Engine {
+    return new Engine(corpus, options);
+  }
+
+  get documents(): Document[] {
+    return this.corpus.documents;
+  }
+
+  private idf(term: string): number {
+    const df = this.df.get(term) ?? 0;
+    return df === 0 ? this.maxIdf : Math.log(1 + this.corpus.passages.length / df);
+  }
+
+  /** Counts of the corpus's parts. */
+  stats(): CorpusStats {
+    const sections = this.corpus.documents.reduce((n, d) => n + d.sections.length, 0);
+    const sentences = this.corpus.passages.reduce((n, p) => n + p.sentences.length, 0);
+    return { documents: this.corpus.documents.length, sections, passages: this.corpus.passages.length, sentences };
+  }
+
+  /** The citation of a passage. Throws {@link InputError} for an unknown id. */
+  citation(passageId: string): Citation {
+    return this.passage(passageId).citation;
+  }
+
+  /**
+   * One whole passage. Accepts the full id (`ellis-peru-2/cocaine/4`) or an unambiguous ending of it
+   * (`cocaine/4`). Throws {@link InputError} (`PASSAGE_NOT_FOUND`) with a message safe to show.
+   */
+  passage(id: string): { passage: Passage; citation: Citation } {
+    const wanted = cleanQuestion(String(id ?? '')).replace(/^[`"'<]+|[`"'>]+$/g, '').toLowerCase();
+    let p = this.corpus.byId.get(wanted);
+    if (!p && wanted) {
+      const matches = this.corpus.passages.filter((x) => x.id.endsWith(`/${wanted}`) || x.id.endsWith(wanted.replace(/^\/+/, '/')));
+      if (matches.length === 1) p = matches[0];
+    }
+    if (!p) {
+      const shown = wanted.length > 60 ? `${wanted.slice(0, 60)}…` : wanted;
+      throw new InputError(
+        wanted
+          ? `There is no passage "${shown}". Passage ids look like ${this.corpus.passages[0]?.id ?? 'report/section/1'}; find them with /search.`
+          : `Give a passage id such as ${this.corpus.passages[0]?.id ?? 'report/section/1'}; find ids with /search.`,
+        'PASSAGE_NOT_FOUND',
+      );
+    }
+    return { passage: p, citation: citationFor(this.corpus, p) };
+  }
+
+  /** Turns question words into weighted query terms, correcting typos against the corpus vocabulary. */
+  private queryTerms(q: QuestionAnalysis): QueryTerm[] {
+    const out: QueryTerm[] = [];
+    const byWord = new Map<string, QueryTerm[]>();
+    for (const word of q.words) {
+      if (STOP_WORDS.has(word) || byWord.has(word)) continue;
+      const list: QueryTerm[] = [];
+      for (const surface of normalizeToken(word)) {
+        if (STOP_WORDS.has(surface)) continue;
+        let term = stem(surface);
+        let known = this.df.has(term);
+        if (!known && /^\p{L}{3,}$/u.test(surface)) {
+          // "mutch" is a misspelled question word, not content.
+          if ([...STOP_WORDS].some((s) => s.length >= 3 && Math.abs(s.length - surface.length) <= 1 && editDistance(s, surface, 1) <= 1)) continue;
+          const fixed = this.correct(surface);
+          if (fixed) {
+            term = fixed;
+            known = true;
+          }
+        }
+        if (out.some((t) => t.term === term)) continue;
+        const entity = q.capitalized.includes(surface) || this.properNouns.has(surface) || q.years.includes(surface);
+        const qt: QueryTerm = { term, surface, weight: this.idf(term), alternates: [], known, entity };
+        list.push(qt);
+        out.push(qt);
+      }
+      byWord.set(word, list);
+    }
+    for (const { matched, terms } of this.aliases.expand(q.words)) {
+      const targets = matched.flatMap((w) => byWord.get(w) ?? []);
+      for (const t of targets) {
+        if (terms.length === 1 && terms[0] === t.term) continue;
+        t.alternates.push(terms);
+        if (terms.every((x) => this.df.has(x))) t.known = true;
+      }
+    }
+    // A multi-word alias ("Sendero Luminoso") stands for one idea: weigh its words as one.
+    for (const t of out) if (!t.known) t.weight = this.maxIdf;
+    return out;
+  }
+
+  /** The corpus word closest to a misspelled one (1 edit for short words, 2 for long), if any. */
+  private correct(surface: string): string | null {
+    const max = surface.length >= 8 ? 2 : surface.length >= 4 ? 1 : 0;
+    if (max === 0) return null;
+    let best: { term: string; d: number; count: number } | null = null;
+    for (const [w, { term, count }] of this.surfaces) {
+      if (Math.abs(w.length - surface.length) > max) continue;
+      const d = editDistance(w, surface, max);
+      if (d > max) continue;
+      if (!best || d < best.d || (d === best.d && count > best.count)) best = { term, d, count };
+    }
+    return best?.term ?? null;
+  }
+
+  /** How well a set of terms covers one query term: 1 exact or alias, 0.8 same word family, 0 else. */
+  private match(t: QueryTerm, terms: Set<string>): number {
+    if (terms.has(t.term)) return 1;
+    for (const alt of t.alternates) if (alt.every((a) => terms.has(a))) return 1;
+    if (t.term.length >= 4 && !/^\d/.test(t.term)) {
+      for (const x of terms) {
+        if (related(t.term, x)) return 0.8;
+        // Demonyms and names: brazil/brazilian, bolivia/bolivian.
+        if (t.entity && x.length >= 5 && t.term.length >= 5 && (x.startsWith(t.term.slice(0, 5)) && (x.startsWith(t.term) || t.term.startsWith(x)))) return 0.9;
+      }
+    }
+    return 0;
+  }
+
+  private coverage(qts: QueryTerm[], terms: Set<string>): number {
+    const total = qts.reduce((n, t) => n + t.weight, 0);
+    if (total === 0) return 0;
+    return qts.reduce((n, t) => n + t.weight * this.match(t, terms), 0) / total;
+  }
+
+  private retrieve(qts: QueryTerm[], limit: number): Array<{ passage: Passage; score: number }> {
+    const terms: string[] = [];
+    const boosts = new Map<string, number>();
+    for (const t of qts) {
+      if (!terms.includes(t.term)) terms.push(t.term);
+      boosts.set(t.term, Math.max(boosts.get(t.term) ?? 0, t.known ? 1 : 0.3));
+      for (const alt of t.alternates) {
+        for (const a of alt) {
+          if (!terms.includes(a)) terms.push(a);
+          boosts.set(a, Math.max(boosts.get(a) ?? 0, 0.7 / alt.length));
+        }
+      }
+    }
+    if (terms.length === 0) return [];
+    const results = this.index.search(terms.join(' '), {
+      ...QUERY_OPTIONS,
+      boostTerm: (term: string) => boosts.get(term) ?? 1,
+    });
+    return results
+      .map((r) => ({ passage: this.corpus.byId.get(String(r.id))!, score: r.score }))
+      .sort((a, b) => b.score - a.score || a.passage.order - b.passage.order)
+      .slice(0, limit);
+  }
+
+  /** Offsets (relative to `start`) of words in [start, end) of a passage that match the query. */
+  private highlightsIn(p: Passage, start: number, end: number, qts: QueryTerm[]): Span[] {
+    const spans: Span[] = [];
+    for (const s of this.sentences.get(p.id) ?? []) {
+      if (s.sentence.end <= start || s.sentence.start >= end) continue;
+      for (const tok of s.tokens) {
+        if (tok.start + s.sentence.start - s.sentence.start < 0) continue;
+        const absStart = s.sentence.start + tok.start;
+        const absEnd = s.sentence.start + tok.end;
+        if (absStart < start || absEnd > end) continue;
+        const one = new Set([tok.term]);
+        if (qts.some((t) => this.match(t, one) > 0)) {
+          const last = spans[spans.length - 1];
+          const rel = { start: absStart - start, end: absEnd - start };
+          if (!last || last.end < rel.start) spans.push(rel);
+          else if (last.end < rel.end) last.end = rel.end;
+        }
+      }
+    }
+    return spans;
+  }
+
+  private excerpt(p: Passage, start: number, end: number, qts: QueryTerm[]): Excerpt {
+    const doc = this.corpus.documentsById.get(p.documentId)!;
+    return {
+      text: doc.source.slice(start, end),
+      passageId: p.id,
+      documentId: p.documentId,
+      start,
+      end,
+      highlights: this.highlightsIn(p, start, end, qts),
+      citation: citationFor(this.corpus, p),
+    };
+  }
+
+  private ranked(p: Passage, score: number, qts: QueryTerm[]): RankedPassage {
+    return {
+      passageId: p.id,
+      section: p.sectionTitle,
+      text: p.text,
+      score: Math.round(score * 1000) / 1000,
+      citation: citationFor(this.corpus, p),
+      highlights: this.highlightsIn(p, p.start, p.end, qts),
+    };
+  }
+
+  /** Scores every sentence of the candidate passages for the question. */
+  private scoreSentences(q: QuestionAnalysis, qts: QueryTerm[], candidates: Array<{ passage: Passage; score: number }>): ScoredSentence[] {
+    const top = candidates[0]?.score ?? 1;
+    const subjectAcronym = q.subject ? this.aliases.acronyms.get(q.subject.replace(/[?.!]$/, '')) : undefined;
+    const subjectTerms = q.subject ? q.subject.split(' ').flatMap(toTerms) : [];
+    const scored: ScoredSentence[] = [];
+    for (const { passage, score } of candidates) {
+      const list = this.sentences.get(passage.id) ?? [];
+      const passageTerms = new Set(list.flatMap((s) => [...s.terms]));
+      const passageCoverage = this.coverage(qts, passageTerms);
+      for (const s of list) {
+        const coverage = this.coverage(qts, s.terms);
+        let value = 0.62 * coverage + 0.13 * passageCoverage + 0.15 * (score / top);
+        if (q.kind === 'number') value += s.hasNumber ? 0.12 : -0.15;
+        if (q.kind === 'date') value += s.hasDate ? 0.1 : -0.05;
+        if (q.kind === 'definition') {
+          if (subjectAcronym?.some((a) => a.start >= s.sentence.start && a.end <= s.sentence.end)) value += 0.3;
+          // The first mention of a subject usually introduces it.
+          if (subjectTerms.length && subjectTerms.every((t) => s.terms.has(t)) && this.isFirstMention(s, subjectTerms)) value += 0.08;
+        }
+        if (!s.sentence.complete) value -= 0.04;
+        if (s.sentence.text.length < 40) value -= 0.05;
+        scored.push({ s, score: value, coverage });
+      }
+    }
+    return scored.sort((a, b) => b.score - a.score || a.s.passage.order - b.s.passage.order || a.s.sentence.index - b.s.sentence.index);
+  }
+
+  private isFirstMention(s: IndexedSentence, terms: string[]): boolean {
+    for (const p of this.corpus.passages) {
+      if (p.documentId !== s.passage.documentId) continue;
+      for (const other of this.sentences.get(p.id) ?? []) {
+        if (terms.every((t) => other.terms.has(t))) return other === s;
+      }
+    }
+    return false;
+  }
+
+  /** Grows the best sentence into an excerpt: resolve a leading pronoun, add a figure-bearing neighbour. */
+  private grow(best: IndexedSentence, q: QuestionAnalysis, qts: QueryTerm[]): [number, number] {
+    const list = this.sentences.get(best.passage.id)!;
+    let first = best.sentence.index;
+    let last = first;
+    const len = () => list[last]!.sentence.end - list[first]!.sentence.start;
+    const fits = (a: number, b: number) => list[b]!.sentence.end - list[a]!.sentence.start <= this.options.maxExcerptChars && b - a + 1 <= this.options.maxExcerptSentences;
+    if (PRONOUN_START.test(best.sentence.text) && first > 0 && fits(first - 1, last)) first--;
+    const next = list[last + 1];
+    if (next && fits(first, last + 1)) {
+      const needsFigure = q.kind === 'number' && !best.hasNumber && next.hasNumber;
+      const continues = PRONOUN_START.test(next.sentence.text) && this.coverage(qts, next.terms) > 0 && len() < 160;
+      if (needsFigure || continues || best.sentence.text.length < 60) last++;
+    }
+    return [list[first]!.sentence.start, list[last]!.sentence.end];
+  }
+
+  /** Cuts a single over-long sentence to the clause window around its matches, within the limit. */
+  private clip(p: Passage, start: number, end: number, qts: QueryTerm[], max = this.options.maxExcerptChars): [number, number] {
+    if (end - start <= max) return [start, end];
+    const doc = this.corpus.documentsById.get(p.documentId)!;
+    const text = doc.source.slice(start, end);
+    const hits = this.highlightsIn(p, start, end, qts);
+    const center = hits.length ? (hits[0]!.start + hits[hits.length - 1]!.end) / 2 : 0;
+    let a = Math.max(0, Math.round(center - max / 2));
+    let b = Math.min(text.length, a + max);
+    a = Math.max(0, b - max);
+    // Snap inward to word boundaries so no word is cut.
+    if (a > 0) a = text.indexOf(' ', a) + 1;
+    if (b < text.length) b = text.lastIndexOf(' ', b);
+    return [start + a, start + b];
+  }
+
+  /** Answers about the report itself (author, date, title, publisher) from its own text. */
+  private metaAnswer(q: QuestionAnalysis): Answer | null {
+    const doc = this.corpus.documents[0];
+    if (!doc || !q.meta) return null;
+    const topic = q.meta;
+    const value = topic === 'author' ? doc.author : topic === 'date' ? doc.date : topic === 'title' ? doc.title : doc.publisher;
+    if (!value) return null;
+    let span: [number, number] | null = null;
+    let passage: Passage | undefined;
+    if (topic === 'author') {
+      // Prefer the report's own sentence about its author ("Evan Ellis is a …").
+      for (const p of this.corpus.passages) {
+        if (p.documentId !== doc.id) continue;
+        const s = p.sentences.find((x) => x.text.startsWith(value));
+        if (s) {
+          span = [s.start, s.end];
+          passage = p;
+          break;
+        }
+      }
+    }
+    if (!span) {
+      // The front matter line, e.g. `date: 2022-07-25`, is part of the source file.
+      const at = doc.source.indexOf(value);
+      const fmEnd = doc.source.startsWith('---') ? doc.source.indexOf('\n---', 3) : -1;
+      if (at < 0 || at > fmEnd) return null;
+      span = [at, at + value.length];
+      passage = doc.sections[0]?.passages[0];
+    }
+    if (!passage) return null;
+    const excerpt: Excerpt = {
+      text: doc.source.slice(span[0], span[1]),
+      passageId: passage.id,
+      documentId: doc.id,
+      start: span[0],
+      end: span[1],
+      highlights: [],
+      citation: citationFor(this.corpus, passage),
+    };
+    return { question: q.text, answered: true, confidence: 0.95, answer: excerpt, passages: [this.ranked(passage, 1, [])] };
+  }
+
+  /** Answers a question with a verbatim, cited excerpt — or abstains with the closest passages. */
+  answer(question: string): Answer {
+    const raw = cleanQuestion(String(question ?? '')).slice(0, this.options.maxQuestionChars);
+    const q = analyzeQuestion(raw);
+    const abstain = (reason: Answer['reason'], passages: RankedPassage[] = [], confidence = 0): Answer => ({
+      question: q.text,
+      answered: false,
+      confidence: Math.round(confidence * 100) / 100,
+      answer: null,
+      passages,
+      reason,
+    });
+    if (q.meta) {
+      const meta = this.metaAnswer(q);
+      if (meta) return meta;
+    }
+    const qts = this.queryTerms(q);
+    if (qts.length === 0) return abstain('empty');
+    const candidates = this.retrieve(qts, this.options.candidatePassages);
+    if (candidates.length === 0) return abstain('no-match');
+    const closest = candidates.slice(0, 3).map((c) => this.ranked(c.passage, c.score, qts));
+    const scored = this.scoreSentences(q, qts, candidates);
+    let best = scored[0];
+    // A "how many" question wants a figure: prefer the best sentence that has one.
+    if (q.kind === 'number' && best && !best.s.hasNumber) {
+      const withFigure = scored.find((x) => x.s.hasNumber && x.coverage >= best!.coverage * 0.7);
+      if (withFigure) best = withFigure;
+    }
+    if (!best) return abstain('no-match', closest);
+    let [start, end] = this.grow(best.s, q, qts);
+    [start, end] = this.clip(best.s.passage, start, end, qts);
+    const excerpt = this.excerpt(best.s.passage, start, end, qts);
+    const excerptTerms = new Set(
+      (this.sentences.get(best.s.passage.id) ?? [])
+        .filter((s) => s.sentence.start >= start && s.sentence.end <= end)
+        .flatMap((s) => [...s.terms]),
+    );
+    if (excerptTerms.size === 0) for (const t of best.s.terms) excerptTerms.add(t);
+    const passageTerms = new Set((this.sentences.get(best.s.passage.id) ?? []).flatMap((s) => [...s.terms]));
+    const inExcerpt = this.coverage(qts, excerptTerms);
+    const inPassage = this.coverage(qts, passageTerms);
+    let confidence = 0.75 * inExcerpt + 0.25 * inPassage;
+    // Passages answering "how many" carry a figure; "when", a date.
+    const excerptHasNumber = /\d/.test(excerpt.text.replace(/\b(1[89]|20)\d\d\b/g, '')) || NUMBER_WORDS.test(excerpt.text);
+    if (q.kind === 'date' && !/\b(1[89]|20)\d\d\b/.test(excerpt.text) && !MONTHS.test(excerpt.text)) confidence -= 0.1;
+    // A year the question names but the passage never mentions weakens the answer.
+    if (q.years.some((y) => !passageTerms.has(y))) confidence -= 0.15;
+    confidence = Math.max(0, Math.min(1, confidence));
+    const missingEntity = qts.find((t) => t.entity && t.known && this.match(t, excerptTerms) === 0 && (this.df.get(t.term) ?? 0) < this.corpus.passages.length * 0.3);
+    if (missingEntity) return abstain('missing-entity', closest, confidence);
+    if (q.kind === 'number' && !excerptHasNumber) return abstain('wrong-kind', closest, confidence);
+    if (confidence < this.options.minConfidence) return abstain('not-covered', closest, confidence);
+    return { question: q.text, answered: true, confidence: Math.round(confidence * 100) / 100, answer: excerpt, passages: closest };
+  }
+
+  /** Ranked passages for lookup terms, each with a short highlighted snippet. */
+  search(terms: string, opts: { limit?: number; offset?: number; section?: string } = {}): SearchHit[] {
+    const limit = Math.max(1, Math.min(opts.limit ?? 5, 25));
+    const offset = Math.max(0, opts.offset ?? 0);
+    const q = analyzeQuestion(cleanQuestion(String(terms ?? '')).slice(0, this.options.maxQuestionChars));
+    const qts = this.queryTerms(q);
+    if (qts.length === 0) return [];
+    let results = this.retrieve(qts, this.corpus.passages.length);
+    if (opts.section) {
+      const wanted = fold(opts.section);
+      results = results.filter((r) => fold(r.passage.sectionTitle) === wanted || r.passage.sectionId === wanted);
+    }
+    return results.slice(offset, offset + limit).map(({ passage, score }) => {
+      const scored = this.scoreSentences(q, qts, [{ passage, score }]);
+      const best = scored[0]!.s;
+      const [a, b] = this.clip(passage, best.sentence.start, best.sentence.end, qts, 300);
+      return { ...this.ranked(passage, score, qts), snippet: this.excerpt(passage, a, b, qts) };
+    });
+  }
+
+}

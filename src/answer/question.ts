@@ -1,0 +1,91 @@
+/**
+ * Question analysis: what kind of answer is wanted (a figure, a date, a name, a place, a definition),
+ * whether the question is about the report itself (author, date, title), and which words carry it.
+ */
+import { fold } from '../search/fold.ts';
+import { words } from '../search/analyze.ts';
+
+export type AnswerKind = 'number' | 'date' | 'person' | 'place' | 'definition' | 'reason' | 'other';
+export type MetaTopic = 'author' | 'date' | 'title' | 'publisher';
+
+export interface QuestionAnalysis {
+  /** The question as asked, cleaned of control characters and extra space. */
+  text: string;
+  /** Folded surface words (stop words included). */
+  words: string[];
+  kind: AnswerKind;
+  /** Set when the question asks about the report itself rather than its content. */
+  meta?: MetaTopic;
+  /** Words written with a capital inside the question (names), folded. */
+  capitalized: string[];
+  /** Four-digit years mentioned. */
+  years: string[];
+  /** The subject of a "what is X" question, folded. */
+  subject?: string;
+}
+
+/** Removes control characters (keeping ordinary white space) and collapses white space. */
+export function cleanQuestion(q: string): string {
+  return q
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
+  ['number', /\b(how (many|much|large|big|long|far|often|high|low|fast)|what (percentage|percent|share|proportion|number|amount|fraction)|by how much|cu[aá]nt[oa]s?|qu[eé] porcentaje)\b/],
+  ['number', /\b(number of|amount of|percentage of|how much of)\b/],
+  ['date', /\b(when|what year|which year|what date|since when|cu[aá]ndo|en qu[eé] a[nñ]o)\b/],
+  ['reason', /\b(why|por qu[eé])\b/],
+  ['person', /\b(who|whom|whose|qui[eé]n(es)?)\b/],
+  ['place', /\b(where|what (region|department|city|town|country|province|area|place)|which (region|department|city|town|country|province|area|place|border)|d[oó]nde)\b/],
+  ['definition', /^(what|qu[eé]) (is|are|was|were|es|son) (an? |the |el |la |los |las )?[^ ]+( [^ ]+){0,4}\??$/],
+  ['definition', /\b(what does .+ (mean|stand for)|define|meaning of|stand for)\b/],
+];
+
+const META: Array<[MetaTopic, RegExp]> = [
+  ['author', /\b(who (wrote|authored|is the author|are the authors|penned|is behind)|author|authors|writer|autor|qui[eé]n escribi[oó])\b/],
+  ['date', /\b(when was (this|it|the (report|article|paper|piece)) (published|written|released|posted)|publication date|published when|date of (the )?(report|article|publication))\b/],
+  ['publisher', /\b(who published|publisher|published by|which (outlet|publication|site))\b/],
+  ['title', /\b(what is the title|title of (the|this) (report|article|paper)|what is (this|the) (report|article|paper) called|name of (the|this) (report|article))\b/],
+];
+
+/** Reads the question's intent. Pure and deterministic. */
+export function analyzeQuestion(raw: string): QuestionAnalysis {
+  const text = cleanQuestion(raw);
+  const folded = fold(text).replace(/[¿¡]/g, '').trim();
+  const qWords = words(text);
+  let kind: AnswerKind = 'other';
+  for (const [k, re] of KIND_PATTERNS) {
+    if (re.test(folded)) {
+      kind = k;
+      break;
+    }
+  }
+  let meta: MetaTopic | undefined;
+  for (const [topic, re] of META) {
+    if (re.test(folded)) {
+      meta = topic;
+      break;
+    }
+  }
+  // "Who is the author of X?" is meta only when X is the report itself (or nothing).
+  if (meta === 'author' && /\bauthor\b/.test(folded) && !/\b(this|the|of the) (report|article|paper|piece|study)\b|\b(who wrote|written by|the author\??$|author\??$)/.test(folded)) {
+    if (!/^who (wrote|is the author)/.test(folded)) meta = undefined;
+  }
+  const capitalized: string[] = [];
+  const tokens = [...text.matchAll(/[\p{L}][\p{L}\p{N}'\u2019-]*/gu)];
+  tokens.forEach((m, i) => {
+    const w = m[0];
+    const sentenceStart = i === 0 || /[.?!¿¡]\s*$/.test(text.slice(0, m.index));
+    if (/^\p{Lu}/u.test(w) && (!sentenceStart || /^\p{Lu}{2,}/u.test(w))) capitalized.push(fold(w).replace(/'s$/, ''));
+  });
+  const years = [...folded.matchAll(/\b(1[89]\d\d|20\d\d)\b/g)].map((m) => m[1]!);
+  let subject: string | undefined;
+  const def = /^(?:what|who|qu[eé]) (?:is|are|was|were|es|son) (?:an? |the |el |la |los |las )?(.+?)\??$/.exec(folded);
+  if (def && kind !== 'number') subject = def[1];
+  const mean = /^what does (?:the )?(.+?) (?:mean|stand for)\??$/.exec(folded);
+  if (mean) subject = mean[1];
+  if (kind === 'person' && subject) kind = 'definition';
+  return { text, words: qWords, kind, meta, capitalized, years, subject };
+}

@@ -1,0 +1,107 @@
+/**
+ * The only module that reads `process.env` (after t3-oss/t3-env): one zod schema, parsed once, empty
+ * strings treated as unset, one error listing every problem, and a frozen result. Secret values never
+ * appear in an error message.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const optionalString = z.string().min(1).optional();
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Every setting the bot reads. `.env.example` lists exactly these keys. */
+export const configSchema = z
+  .object({
+    /** Folder with the reports (`.md` with front matter, or plain `.txt`) and `glossary.yaml`. */
+    CORPUS_DIR: z.string().default('./corpus'),
+    /** SQLite file for feedback, the question log and digests; created on first start. */
+    DATABASE_PATH: z.string().default('./data/report-bot.sqlite'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Whether slash-command answers are private to the asker (with a Share button) or posted publicly. */
+    ANSWER_VISIBILITY: z.enum(['ephemeral', 'public']).default('ephemeral'),
+    /** Questions a user may ask per minute, per platform. */
+    RATE_LIMIT_PER_MINUTE: intInRange(1, 10_000, 20),
+    /** Longest question accepted, in characters. */
+    MAX_QUESTION_CHARS: intInRange(10, 100_000, 1000),
+
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    /** Web API root, e.g. `https://slack.com/api/` (GovSlack, a proxy, or a test stand-in). */
+    SLACK_API_URL: z.string().url().optional(),
+    /** Prepended to every slash command name (`rb-` → `/rb-ask`) for workspaces where `/ask` is taken. */
+    SLACK_COMMAND_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]*$/, 'use lower-case letters, digits, "-" or "_"')
+      .max(20)
+      .default(''),
+    /** HTTP port for Slack's HTTP mode (and `GET /healthz`). */
+    PORT: intInRange(0, 65_535, 3000),
+
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric application id').optional(),
+    DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'must be a numeric server (guild) id').optional(),
+    /** REST root such as `https://discord.com/api` (a rate-limit proxy, or a test stand-in). */
+    DISCORD_API_URL: z.string().url().optional(),
+
+    /** IANA zone used when `/digest subscribe` names none. */
+    DEFAULT_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+    /** A digest missed during downtime is still posted if at most this many hours late. */
+    DIGEST_CATCHUP_HOURS: intInRange(0, 48, 6),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required when SLACK_BOT_TOKEN is set and SLACK_APP_TOKEN (Socket Mode) is not',
+      });
+    }
+    if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required to connect to Slack' });
+    }
+    if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'must be an app-level token starting with xapp-' });
+    }
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'must be a bot token starting with xoxb-' });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Names of the settings whose values must never be printed. */
+export const SECRET_KEYS = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN'] as const;
+
+/**
+ * Parses an environment (default: `process.env`). Empty strings count as unset. Throws one
+ * {@link ConfigError} naming every invalid variable and why — but never its value.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
+  }
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** True when Slack settings are present. */
+export const slackEnabled = (c: Config): boolean => Boolean(c.SLACK_BOT_TOKEN);
+/** True when Discord settings are present. */
+export const discordEnabled = (c: Config): boolean => Boolean(c.DISCORD_TOKEN);

@@ -1,0 +1,142 @@
+/**
+ * Loads every `.md` and `.txt` report in a folder. Markdown files carry YAML front matter (title, author,
+ * date, publisher, series, part, slug); a `.txt` without it is treated as a web scrape and cleaned. The
+ * folder's `glossary.yaml` holds aliases the text never spells out.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CorpusError } from '../errors.ts';
+import { chunkDocument, slugify, type DocumentMeta } from './chunk.ts';
+import { cleanScrape } from './clean.ts';
+import type { Corpus, Document } from './types.ts';
+import { fold } from '../search/fold.ts';
+
+const FRONT_MATTER = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/;
+
+function str(v: unknown): string {
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'string' || typeof v === 'number') return String(v).trim();
+  return '';
+}
+
+/** Builds a Document from one file's text. Throws CorpusError naming the file when it is unusable. */
+export function parseDocument(path: string, raw: string, firstOrder = 0): Document {
+  const name = basename(path);
+  let source = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (!source.trim()) throw new CorpusError('CORPUS_INVALID', `The report file ${name} is empty.`);
+  if (source.includes('\u0000')) throw new CorpusError('CORPUS_INVALID', `The report file ${name} is not a text file.`);
+  let fm: Record<string, unknown> = {};
+  let bodyStart = 0;
+  const m = FRONT_MATTER.exec(source);
+  if (m) {
+    try {
+      const parsed: unknown = parseYaml(m[1]!);
+      if (parsed !== null && typeof parsed !== 'object') throw new Error('front matter is not a mapping');
+      fm = (parsed ?? {}) as Record<string, unknown>;
+    } catch (err) {
+      throw new CorpusError('CORPUS_INVALID', `The front matter of ${name} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, {
+        cause: err,
+      });
+    }
+    bodyStart = m[0].length;
+  } else if (extname(name).toLowerCase() === '.txt') {
+    const cleaned = cleanScrape(source);
+    source = cleaned.text;
+    fm = { title: cleaned.title, author: cleaned.author, date: cleaned.date };
+  }
+  let title = str(fm.title);
+  if (!title) {
+    const firstLine = source.slice(bodyStart).split('\n').find((l) => l.trim());
+    title = (firstLine ?? name).replace(/^#+\s*/, '').trim().slice(0, 200);
+  }
+  const meta: DocumentMeta = {
+    id: slugify(str(fm.slug) || basename(name, extname(name))),
+    title,
+    author: str(fm.author),
+    date: str(fm.date),
+    publisher: str(fm.publisher),
+    series: str(fm.series),
+    part: str(fm.part),
+    path,
+  };
+  const doc = chunkDocument(source, bodyStart, meta, firstOrder);
+  if (doc.sections.length === 0) throw new CorpusError('CORPUS_INVALID', `The report file ${name} has no paragraphs of text.`);
+  return doc;
+}
+
+/** Parses `glossary.yaml`: a list of groups of equivalent phrases. */
+export function parseGlossary(raw: string, name = 'glossary.yaml'): Map<string, string[]> {
+  let data: unknown;
+  try {
+    data = parseYaml(raw);
+  } catch (err) {
+    throw new CorpusError('CORPUS_INVALID', `${name} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  const groups = (data as { aliases?: unknown } | null)?.aliases ?? data;
+  if (groups == null) return new Map();
+  if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g) && g.every((t) => typeof t === 'string' || typeof t === 'number'))) {
+    throw new CorpusError('CORPUS_INVALID', `${name} must be a list of lists of equivalent phrases, e.g. - [Shining Path, Sendero Luminoso]`);
+  }
+  const map = new Map<string, string[]>();
+  for (const group of groups as Array<Array<string | number>>) {
+    const phrases = group.map((t) => fold(String(t)).trim()).filter(Boolean);
+    for (const p of phrases) {
+      const others = phrases.filter((o) => o !== p);
+      map.set(p, [...new Set([...(map.get(p) ?? []), ...others])]);
+    }
+  }
+  return map;
+}
+
+/** Assembles a Corpus from documents (in the given order). */
+export function buildCorpus(documents: Document[], glossary = new Map<string, string[]>()): Corpus {
+  const ids = new Set<string>();
+  for (const d of documents) {
+    if (ids.has(d.id)) throw new CorpusError('CORPUS_INVALID', `Two reports share the id "${d.id}" (${basename(d.path)}); give one a different slug.`);
+    ids.add(d.id);
+  }
+  const passages = documents.flatMap((d) => d.sections.flatMap((s) => s.passages));
+  return {
+    documents,
+    passages,
+    byId: new Map(passages.map((p) => [p.id, p])),
+    documentsById: new Map(documents.map((d) => [d.id, d])),
+    glossary,
+  };
+}
+
+/**
+ * Reads every `.md`/`.txt` report in `dir` (sorted by file name) plus `glossary.yaml`. Throws
+ * CorpusError when the folder is missing, holds no reports, or a file is empty or broken.
+ */
+export async function loadCorpus(dir: string): Promise<Corpus> {
+  const abs = resolve(dir);
+  let names: string[];
+  try {
+    if (!(await stat(abs)).isDirectory()) throw new Error('not a folder');
+    names = await readdir(abs);
+  } catch {
+    throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} does not exist or cannot be read (set CORPUS_DIR).`);
+  }
+  const files = names.filter((n) => /\.(md|txt)$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
+  if (files.length === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no .md or .txt reports.`);
+  const documents: Document[] = [];
+  let order = 0;
+  for (const name of files) {
+    const path = join(abs, name);
+    let raw: string;
+    try {
+      raw = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
+    }
+    const doc = parseDocument(path, raw, order);
+    order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
+    documents.push(doc);
+  }
+  let glossary = new Map<string, string[]>();
+  const glossaryName = names.find((n) => /^glossary\.ya?ml$/i.test(n));
+  if (glossaryName) glossary = parseGlossary(await readFile(join(abs, glossaryName), 'utf8'), glossaryName);
+  return buildCorpus(documents, glossary);
+}

@@ -1,0 +1,51 @@
+/**
+ * Errors with stable codes (after Bolt's `src/errors.ts`). Core code throws them; adapters and the CLI
+ * catch them at the edge, log them, and show the user `message` — never a stack trace.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CORPUS_MISSING'
+  | 'CORPUS_INVALID'
+  | 'PASSAGE_NOT_FOUND'
+  | 'INPUT_INVALID'
+  | 'RATE_LIMITED'
+  | 'STORE_FAILED'
+  | 'PLATFORM_FAILED';
+
+export class ReportBotError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'ReportBotError';
+  }
+}
+
+/** The configuration is missing or invalid; the message lists every problem (never a secret's value). */
+export class ConfigError extends ReportBotError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A corpus folder or file is missing, empty or unreadable; the message names the path. */
+export class CorpusError extends ReportBotError {
+  constructor(code: 'CORPUS_MISSING' | 'CORPUS_INVALID', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'CorpusError';
+  }
+}
+
+/** User input that cannot be served (unknown passage id, bad time zone, …): safe to show as is. */
+export class InputError extends ReportBotError {
+  constructor(message: string, code: ErrorCode = 'INPUT_INVALID') {
+    super(code, message);
+    this.name = 'InputError';
+  }
+}
+
+/** True when an error's message was written for users and may be shown verbatim. */
+export function isUserFacing(err: unknown): err is ReportBotError {
+  return err instanceof ReportBotError;
+}

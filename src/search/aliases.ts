@@ -1,0 +1,134 @@
+/**
+ * Aliases: acronyms the reports define themselves ("…River valley (VRAEM)", "…, also known as the
+ * VRAEM"), learned from the text, plus the corpus glossary for equivalences the text never spells out
+ * (Sendero Luminoso = Shining Path, cops = police, a few Spanish terms). Used to expand questions.
+ */
+import type { Corpus } from '../corpus/types.ts';
+import { fold } from './fold.ts';
+import { toTerms, words } from './analyze.ts';
+
+/** An acronym and the long form the text gives for it. */
+export interface Acronym {
+  acronym: string;
+  longForm: string;
+  /** Passage where the definition appears. */
+  passageId: string;
+  /** Offsets of the long form + acronym in the document source. */
+  start: number;
+  end: number;
+}
+
+const JOINERS = new Set(['of', 'for', 'the', 'and', 'de', 'del', 'los', 'las', 'la', 'y', 'e', 'on', 'in', 'to']);
+
+/**
+ * Finds the shortest run of words ending the `before` text whose initials account for the acronym's
+ * letters (in any order — Spanish and Portuguese acronyms keep their own word order), allowing one
+ * letter unaccounted for in acronyms of three letters or more.
+ */
+function longFormFor(acronym: string, before: string): string | null {
+  const letters = acronym.toLowerCase().replace(/[^a-z]/g, '').split('');
+  if (letters.length < 2) return null;
+  const rawWords = before.split(/\s+/).filter(Boolean).slice(-12);
+  for (let n = 1; n <= rawWords.length; n++) {
+    const run = rawWords.slice(-n);
+    const first = run[0]!.replace(/^[^\p{L}\d]+/u, '');
+    if (JOINERS.has(first.toLowerCase())) continue;
+    // Never reach back across a clause boundary.
+    if (run.slice(0, -1).some((w) => /[.;:!?]$/.test(w))) break;
+    const initials = run.flatMap((w) => w.split('-')).map((w) => fold(w.replace(/^[^\p{L}\d]+/u, ''))[0] ?? '');
+    const pool = [...initials];
+    let missing = 0;
+    for (const l of letters) {
+      const i = pool.indexOf(l);
+      if (i >= 0) pool.splice(i, 1);
+      else missing++;
+    }
+    const allowed = letters.length >= 3 ? 1 : 0;
+    if (missing <= allowed && initials.filter((c) => !pool.includes(c) || true).length >= letters.length - allowed) {
+      return run.join(' ').replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '');
+    }
+  }
+  return null;
+}
+
+/** Learns acronym definitions from every passage of the corpus. */
+export function learnAcronyms(corpus: Corpus): Acronym[] {
+  const found: Acronym[] = [];
+  const seen = new Set<string>();
+  for (const p of corpus.passages) {
+    const doc = corpus.documentsById.get(p.documentId)!;
+    // "long form (ACR)"; a quoted long form right before the bracket is taken whole.
+    for (const m of p.text.matchAll(/\(([A-Z][A-Za-z]*[A-Z]\d*)\)/g)) {
+      const acronym = m[1]!;
+      const before = p.text.slice(Math.max(0, m.index - 160), m.index).replace(/\s+$/, '');
+      const quoted = /["\u201c]([^"\u201c\u201d]{3,80})["\u201d]$/.exec(before);
+      const longForm = quoted ? quoted[1]! : longFormFor(acronym, before);
+      if (!longForm) continue;
+      const key = `${acronym}|${fold(longForm)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const startInPassage = m.index - (before.length - before.lastIndexOf(longForm));
+      found.push({ acronym, longForm, passageId: p.id, start: p.start + Math.max(0, startInPassage), end: p.start + m.index + m[0].length });
+    }
+    // "long form, also known as the ACR"
+    for (const m of p.text.matchAll(/([\p{L}'\u2019 ,-]{6,90}?),? (?:also )?known as (?:the )?([A-Z][A-Za-z]*[A-Z])\b/gu)) {
+      const acronym = m[2]!;
+      const longForm = longFormFor(acronym, m[1]!.replace(/^.*?\b(?:the|over|of|in)\s+(?=\p{L})/iu, ''));
+      if (!longForm) continue;
+      const key = `${acronym}|${fold(longForm)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const at = p.text.indexOf(longForm, m.index);
+      found.push({ acronym, longForm, passageId: p.id, start: p.start + at, end: p.start + m.index + m[0].length });
+    }
+    void doc;
+  }
+  return found;
+}
+
+/** Query expansion table: a folded phrase → term lists of its equivalents. */
+export class AliasTable {
+  /** Folded phrase (space-joined words) → equivalent phrases' terms. */
+  private readonly phrases = new Map<string, string[][]>();
+  /** Folded acronym → its long forms. */
+  readonly acronyms = new Map<string, Acronym[]>();
+  private maxWords = 1;
+
+  constructor(acronyms: Acronym[], glossary: Map<string, string[]>) {
+    for (const a of acronyms) {
+      const key = fold(a.acronym);
+      this.acronyms.set(key, [...(this.acronyms.get(key) ?? []), a]);
+      this.add(a.acronym, a.longForm);
+      this.add(a.longForm, a.acronym);
+    }
+    for (const [phrase, others] of glossary) for (const o of others) this.add(phrase, o);
+  }
+
+  private add(phrase: string, equivalent: string): void {
+    const key = words(phrase).join(' ');
+    if (!key) return;
+    const terms = words(equivalent).flatMap(toTerms);
+    if (terms.length === 0) return;
+    this.maxWords = Math.max(this.maxWords, key.split(' ').length);
+    const list = this.phrases.get(key) ?? [];
+    if (!list.some((t) => t.join(' ') === terms.join(' '))) list.push(terms);
+    this.phrases.set(key, list);
+  }
+
+  /**
+   * Expansions for a question: for every phrase of the glossary or acronym table found in the
+   * question's words, the terms of its equivalents, each with the words it replaces.
+   */
+  expand(questionWords: string[]): Array<{ matched: string[]; terms: string[] }> {
+    const out: Array<{ matched: string[]; terms: string[] }> = [];
+    for (let i = 0; i < questionWords.length; i++) {
+      for (let n = Math.min(this.maxWords, questionWords.length - i); n >= 1; n--) {
+        const key = questionWords.slice(i, i + n).join(' ');
+        const eq = this.phrases.get(key);
+        if (!eq) continue;
+        for (const terms of eq) out.push({ matched: questionWords.slice(i, i + n), terms });
+      }
+    }
+    return out;
+  }
+}

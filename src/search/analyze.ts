@@ -1,0 +1,97 @@
+/**
+ * Text analysis for questions about report prose: tokens with their offsets, folding, number
+ * normalization (88,200 = 88200), hyphen handling (narco-trafficking = narcotrafficking), stop words,
+ * and Porter stemming. Indexing and querying share these functions, so they always agree.
+ */
+import { stemmer } from 'stemmer';
+import { eng } from 'stopword';
+import { fold } from './fold.ts';
+
+/** A term of analyzed text and where its surface form sits in the original string. */
+export interface Token {
+  /** Normalized, stemmed term. */
+  term: string;
+  /** Folded surface form before stemming (for display and fuzzy matching). */
+  surface: string;
+  start: number;
+  end: number;
+}
+
+/** Words that carry no content in a question or a passage. */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  ...eng,
+  // Question and auxiliary words stopword's list leaves in.
+  'when', 'does', 'do', 'did', 'done', 'doing', 'can', 'could', 'would', 'should', 'will', 'shall', 'may', 'might', 'must',
+  'also', 'according', 'tell', 'me', 'please', 'know', 'say', 'says', 'said', 'report', 'article', 'paper',
+  'whom', 'whose', 'much', 'many', 'mean', 'means', 'meant', 'kind', 'type', 'sort', 'get', 'got', 'us', 'etc', 'thing', 'things',
+  'there', 'here', 'yes', 'no', 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'thank', 'bot', 'show', 'give', 'find', 'list',
+  'whats', "what's", "who's", "where's", "how's", 'happened', 'happen', 'current', 'currently', 'today', 'now',
+  // Spanish function words, for the few questions asked in Spanish.
+  'de', 'del', 'la', 'el', 'los', 'las', 'en', 'y', 'que', 'qué', 'un', 'una', 'por', 'para', 'con', 'se', 'es', 'son',
+  'cuantos', 'cuantas', 'cuanto', 'cuanta', 'cuando', 'donde', 'quien', 'quienes', 'cual', 'cuales', 'como', 'al', 'lo',
+]);
+
+const TOKEN = /[\p{L}\p{N}]+(?:['\u2019.,\-\u2010-\u2013][\p{L}\p{N}]+)*/gu;
+
+/** Stems a folded word; numbers pass through. */
+export function stem(word: string): string {
+  if (/^\d/.test(word)) return word;
+  return stemmer(word);
+}
+
+/**
+ * Normalizes one surface token into index terms: folding, possessives dropped, thousands separators
+ * removed, hyphenated words split into parts plus the joined form. Stop words and stemming are not
+ * applied here (see {@link toTerms}).
+ */
+export function normalizeToken(raw: string): string[] {
+  let t = fold(raw).replace(/'s$/, '').replace(/'$/, '');
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) return [t.replace(/,/g, '')];
+  if (/^\d+(\.\d+)?$/.test(t)) return [t];
+  // "U.S." → "us"; "e.g." → "eg"
+  if (/^(\p{L}\.)+\p{L}?$/u.test(t)) return [t.replace(/\./g, '')];
+  const parts = t.split(/[.,'\-]+/).filter(Boolean);
+  if (parts.length <= 1) return parts.length ? [parts[0]!.replace(/'/g, '')] : [];
+  const out = [...parts];
+  if (parts.every((p) => /^\p{L}+$/u.test(p)) && t.includes('-')) out.push(parts.join(''));
+  return out;
+}
+
+/** Words → terms: stop words out, stems in. Returns [] for a stop word. */
+export function toTerms(word: string): string[] {
+  return normalizeToken(word)
+    .filter((w) => !STOP_WORDS.has(w) && w.length > 0)
+    .map(stem);
+}
+
+/** Every content term of `text` with the offsets of the word it came from. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    for (const surface of normalizeToken(m[0])) {
+      if (STOP_WORDS.has(surface)) continue;
+      out.push({ term: stem(surface), surface, start, end });
+    }
+  }
+  return out;
+}
+
+/** The surface words of `text` (folded), stop words included: for phrase and question-word checks. */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(TOKEN)) out.push(...normalizeToken(m[0]));
+  return out;
+}
+
+/** Splits raw text for MiniSearch (`tokenize` option). */
+export function indexTokenize(text: string): string[] {
+  return [...text.matchAll(TOKEN)].map((m) => m[0]);
+}
+
+/** MiniSearch `processTerm`: one raw token → its terms, or null for a stop word. */
+export function indexProcessTerm(raw: string): string[] | null {
+  const terms = toTerms(raw);
+  return terms.length ? terms : null;
+}

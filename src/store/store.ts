@@ -1,0 +1,145 @@
+/**
+ * The SQLite store (better-sqlite3, synchronous and fast). One file at `DATABASE_PATH`, created with
+ * its folder on first start; WAL so a second process (another scheduler) can share it.
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ReportBotError } from '../errors.ts';
+import { migrations as defaultMigrations, type Migration } from './migrations.ts';
+
+export type Vote = 1 | -1;
+
+export interface QuestionLogEntry {
+  platform: string;
+  userId: string;
+  channelId?: string;
+  question: string;
+  answered: boolean;
+  confidence: number;
+  passageId?: string | null;
+  at?: Date;
+}
+
+export interface FeedbackEntry {
+  platform: string;
+  userId: string;
+  questionLogId: number | null;
+  passageId: string;
+  vote: Vote;
+  at?: Date;
+}
+
+export interface Gap {
+  question: string;
+  count: number;
+  lastAsked: string;
+}
+
+/** Hashes a platform user id so the log never holds the raw id (salted per platform). */
+export function hashUser(platform: string, userId: string): string {
+  return createHash('sha256').update(`report-bot:${platform}:${userId}`).digest('hex').slice(0, 32);
+}
+
+/** Folds a question for grouping in `gaps` (case, spacing, trailing punctuation). */
+export function normalizeQuestion(q: string): string {
+  return q
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[\s?!.¿¡]+$/u, '')
+    .replace(/^[\s¿¡]+/u, '')
+    .trim();
+}
+
+export class Store {
+  readonly db: Database.Database;
+  readonly path: string;
+
+  constructor(path: string, migrations: Migration[] = defaultMigrations) {
+    this.path = path === ':memory:' ? path : resolve(path);
+    try {
+      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+      this.db = new Database(this.path);
+    } catch (err) {
+      throw new ReportBotError('STORE_FAILED', `Cannot open the database at ${this.path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate(migrations);
+  }
+
+  /** Schema version after migrations. */
+  get version(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(migrations: Migration[]): void {
+    const sorted = [...migrations].sort((a, b) => a.version - b.version);
+    for (const m of sorted) {
+      // IMMEDIATE takes the write lock first, so two processes starting together cannot both migrate.
+      const apply = this.db.transaction(() => {
+        if (this.version >= m.version) return;
+        this.db.exec(m.sql);
+        this.db.pragma(`user_version = ${m.version}`);
+      });
+      apply.immediate();
+    }
+  }
+
+  /** Records a question; returns its id (feedback refers to it). */
+  logQuestion(e: QuestionLogEntry): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO question_log (asked_at, platform, user_hash, channel_id, question, normalized, answered, confidence, passage_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        (e.at ?? new Date()).toISOString(),
+        e.platform,
+        hashUser(e.platform, e.userId),
+        e.channelId ?? '',
+        e.question,
+        normalizeQuestion(e.question),
+        e.answered ? 1 : 0,
+        e.confidence,
+        e.passageId ?? null,
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Stores a vote; a user's second vote on the same answer replaces the first. */
+  recordFeedback(e: FeedbackEntry): void {
+    const questionId = e.questionLogId !== null && this.questionExists(e.questionLogId) ? e.questionLogId : null;
+    this.db
+      .prepare(
+        `INSERT INTO feedback (created_at, platform, user_hash, question_log_id, passage_id, vote)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (platform, user_hash, question_log_id, passage_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`,
+      )
+      .run((e.at ?? new Date()).toISOString(), e.platform, hashUser(e.platform, e.userId), questionId, e.passageId, e.vote);
+  }
+
+  private questionExists(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM question_log WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The most frequent unanswered questions, most asked first. */
+  gaps(limit = 20): Gap[] {
+    return this.db
+      .prepare(
+        `SELECT MIN(question) AS question, COUNT(*) AS count, MAX(asked_at) AS lastAsked
+         FROM question_log WHERE answered = 0 AND normalized <> ''
+         GROUP BY normalized ORDER BY count DESC, lastAsked DESC LIMIT ?`,
+      )
+      .all(limit) as Gap[];
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
