@@ -1,0 +1,107 @@
+/**
+ * `/ask question` — the best verbatim excerpt with its citation, or an honest abstention listing the
+ * closest passages. Feedback, "More results" and "Share" values refer to the question log entry,
+ * which `runCommand` fills in after logging (see `bindQuestionLogId`).
+ */
+import { z } from 'zod';
+import type { Command, Quote, Reply, Action } from './types.ts';
+import type { RankedPassage, Span, Answer } from '../src/answer/types.ts';
+import { encodeFeedback, encodeView, passageRef } from '../src/actions.ts';
+
+/** Longest excerpt shown for one of the closest passages in an abstention. */
+export const CLOSEST_EXCERPT_CHARS = 300;
+
+export const ABSTENTION_HEADING = "The report doesn't seem to cover that.";
+
+/**
+ * A verbatim window of a passage around its first highlight, cut at word boundaries. The text stays
+ * an exact slice of the passage (never rewritten); highlights are shifted into the window.
+ */
+export function excerptAround(text: string, highlights: Span[], max = CLOSEST_EXCERPT_CHARS): { text: string; highlights: Span[] } {
+  if (text.length <= max) return { text, highlights };
+  const anchor = highlights[0]?.start ?? 0;
+  let start = Math.max(0, Math.min(anchor - Math.floor(max / 3), text.length - max));
+  let end = Math.min(text.length, start + max);
+  // Move inwards to whitespace so no word is cut in half.
+  if (start > 0) {
+    const ws = text.slice(start, start + 40).search(/\s/);
+    if (ws >= 0) start += ws + 1;
+  }
+  if (end < text.length) {
+    const ws = text.slice(Math.max(start, end - 40), end).search(/\s\S*$/);
+    if (ws >= 0) end = Math.max(start, end - 40) + ws;
+  }
+  const shifted = highlights
+    .filter((h) => h.start >= start && h.end <= end)
+    .map((h) => ({ start: h.start - start, end: h.end - start }));
+  return { text: text.slice(start, end), highlights: shifted };
+}
+
+/** A closest passage as a short quote. */
+export function closestQuote(p: RankedPassage): Quote {
+  const cut = excerptAround(p.text, p.highlights);
+  return { ...cut, citation: p.citation, passageId: p.passageId };
+}
+
+/** The engine's confidence behind a reply built here, for the question log (a Reply has no such field). */
+export const replyConfidence = new WeakMap<Reply, number>();
+
+/** Builds the reply for an {@link Answer}; `logId` null means "not logged yet" (placeholder values). */
+export function answerReply(answer: Answer, passageOrder: (id: string) => number, logId: number | null = null): Reply {
+  const reply = buildAnswerReply(answer, passageOrder, logId);
+  replyConfidence.set(reply, answer.confidence);
+  return reply;
+}
+
+function buildAnswerReply(answer: Answer, passageOrder: (id: string) => number, logId: number | null): Reply {
+  const ref = (id: string) => passageRef({ id, order: passageOrder(id) });
+  const more: Action = {
+    kind: 'more_results',
+    label: 'More results',
+    value: encodeView({ kind: 'ask-more', logId, offset: 0 }),
+  };
+  const share: Action = { kind: 'share', label: 'Share', value: encodeView({ kind: 'ask', logId }) };
+  if (answer.answered && answer.answer) {
+    const a = answer.answer;
+    return {
+      kind: 'answer',
+      quote: { text: a.text, highlights: a.highlights, citation: a.citation, passageId: a.passageId },
+      items: [],
+      actions: [
+        { kind: 'full_passage', label: 'Full passage', value: ref(a.passageId) },
+        more,
+        share,
+        { kind: 'feedback_up', label: '👍', value: encodeFeedback(logId, ref(a.passageId)) },
+        { kind: 'feedback_down', label: '👎', value: encodeFeedback(logId, ref(a.passageId)) },
+      ],
+      question: answer.question,
+    };
+  }
+  const closest = answer.passages.slice(0, 3).map(closestQuote);
+  return {
+    kind: 'abstention',
+    heading: ABSTENTION_HEADING,
+    body:
+      closest.length > 0
+        ? 'No passage answers it with confidence. These are the closest passages:'
+        : 'No passage comes close. Try other words, or search for a keyword.',
+    items: closest,
+    actions: closest.length > 0 ? [more, share] : [],
+    question: answer.question,
+  };
+}
+
+const options = z.object({
+  question: z.string().min(1, 'Type a question after the command, e.g. "What is the VRAEM?"').describe('Your question about the report'),
+});
+
+export default {
+  name: 'ask',
+  description: 'Ask a question; get the best passage of the report, quoted and cited',
+  options,
+  async execute(ctx) {
+    const answer = ctx.engine.answer(ctx.options.question);
+    return answerReply(answer, (id) => ctx.engine.corpus.byId.get(id)?.order ?? 0, null);
+  },
+} satisfies Command<typeof options>;
+

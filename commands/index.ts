@@ -1,0 +1,76 @@
+/**
+ * The command registry. Every module is validated when the registry is built, and a duplicate name
+ * stops start-up, so a broken command fails at boot rather than when a user first calls it.
+ */
+import { z } from 'zod';
+import type { Command } from './types.ts';
+import ask from './ask.ts';
+import search from './search.ts';
+import source from './source.ts';
+import help from './help.ts';
+
+/**
+ * The commands the bot serves, in the order help lists them. New commands (fact, digest) are
+ * imported above and appended here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own option type
+export const commandModules: Command<any>[] = [ask, search, source, help];
+
+/** Looks commands up by name. */
+export interface Registry {
+  /** In registration order. */
+  readonly commands: readonly Command[];
+  get(name: string): Command | undefined;
+  has(name: string): boolean;
+  names(): string[];
+}
+
+/** Lower-case words joined by "-" or "_": valid as a Slack and a Discord command name. */
+const COMMAND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/** Throws a TypeError naming the module and what is wrong with it. */
+export function validateCommand(candidate: unknown, where = 'command'): asserts candidate is Command {
+  const c = candidate as Partial<Command> | null;
+  const fail = (why: string): never => {
+    throw new TypeError(`Invalid ${where}${c && typeof c.name === 'string' ? ` "${c.name}"` : ''}: ${why}`);
+  };
+  if (!c || typeof c !== 'object') fail('expected an object with name, description, options and execute');
+  if (typeof c!.name !== 'string' || !COMMAND_NAME.test(c!.name)) fail('name must be lower-case letters, digits, "-" or "_" (≤ 32)');
+  if (typeof c!.description !== 'string' || c!.description.length < 1 || c!.description.length > 100)
+    fail('description must be 1–100 characters');
+  if (!(c!.options instanceof z.ZodObject)) fail('options must be a zod object schema');
+  if (typeof c!.execute !== 'function') fail('execute must be a function');
+  if (c!.parseText !== undefined && typeof c!.parseText !== 'function') fail('parseText must be a function');
+  if (c!.autocomplete !== undefined) {
+    for (const [key, fn] of Object.entries(c!.autocomplete)) {
+      if (!(key in c!.options!.shape)) fail(`autocomplete names an unknown option "${key}"`);
+      if (typeof fn !== 'function') fail(`autocomplete for "${key}" must be a function`);
+    }
+  }
+  for (const sub of c!.subcommands ?? []) {
+    if (typeof sub.name !== 'string' || !COMMAND_NAME.test(sub.name)) fail('every subcommand needs a valid name');
+    if (!(sub.options instanceof z.ZodObject)) fail(`subcommand "${sub.name}" options must be a zod object schema`);
+  }
+}
+
+/** Builds a registry; throws on an invalid module or a duplicate name (naming it). */
+export function createRegistry(commands: readonly unknown[]): Registry {
+  const byName = new Map<string, Command>();
+  commands.forEach((candidate, i) => {
+    validateCommand(candidate, `command #${i + 1}`);
+    if (byName.has(candidate.name)) throw new Error(`Duplicate command name "${candidate.name}": each command needs its own name.`);
+    byName.set(candidate.name, candidate);
+  });
+  const list = Object.freeze([...byName.values()]);
+  return {
+    commands: list,
+    get: (name) => byName.get(name),
+    has: (name) => byName.has(name),
+    names: () => list.map((c) => c.name),
+  };
+}
+
+/** The registry of every built-in command. */
+export function loadRegistry(): Registry {
+  return createRegistry(commandModules);
+}

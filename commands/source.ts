@@ -1,0 +1,57 @@
+/** `/source id` — one whole passage, verbatim, with its citation. */
+import { z } from 'zod';
+import type { Command, CommandContext, Reply } from './types.ts';
+import { InputError } from '../src/errors.ts';
+import { encodeView, passageRef } from '../src/actions.ts';
+
+const label = (ctx: Pick<CommandContext, 'commandLabel'>, name: string): string =>
+  ctx.commandLabel ? ctx.commandLabel(name) : `/${name}`;
+
+/** The reply for a whole passage, or a notice explaining how to find ids when `id` is unknown. */
+export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel'>, id: string): Reply {
+  try {
+    const { passage, citation } = ctx.engine.passage(id);
+    return {
+      kind: 'passage',
+      heading: `${citation.document} — ${citation.section}, paragraph ${citation.paragraph}`,
+      quote: { text: passage.text, highlights: [], citation, passageId: passage.id },
+      items: [],
+      actions: [{ kind: 'share', label: 'Share', value: encodeView({ kind: 'source', ref: passageRef(passage) }) }],
+    };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const example = ctx.engine.corpus.passages[0]?.id ?? 'report/section/1';
+    return {
+      kind: 'notice',
+      heading: `There is no passage with the id “${id}”.`,
+      body:
+        `Passage ids look like ${example}. Find them with ${label(ctx, 'search')} <words> ` +
+        `(each result's citation ends with its id), or press "Full passage" under an answer.`,
+      items: [],
+      actions: [],
+      visibility: 'private',
+    };
+  }
+}
+
+const options = z.object({
+  id: z.string().min(1, 'Give a passage id, e.g. the one shown under a search result.').max(200).describe('Passage id, as shown under a search result'),
+});
+
+export default {
+  name: 'source',
+  description: 'Show one whole passage of the report by its id',
+  options,
+  autocomplete: {
+    id: (ctx, partial) => {
+      const p = partial.toLowerCase();
+      return ctx.engine.corpus.passages
+        .filter((x) => x.id.includes(p))
+        .slice(0, 25)
+        .map((x) => ({ name: x.id.slice(0, 100), value: x.id.slice(0, 100) }));
+    },
+  },
+  async execute(ctx) {
+    return passageReply(ctx, ctx.options.id);
+  },
+} satisfies Command<typeof options>;
