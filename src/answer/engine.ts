@@ -92,8 +92,12 @@ function editDistance(a: string, b: string, max: number): number {
 /** Two stems name the same word family when one extends the other by a short tail (produc/product). */
 function related(a: string, b: string): boolean {
   if (a === b) return true;
-  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
-  return s.length >= 4 && l.startsWith(s) && l.length - s.length <= 3;
+  const min = Math.min(a.length, b.length);
+  if (min < 4 || Math.abs(a.length - b.length) > 3) return false;
+  let common = 0;
+  while (common < min && a[common] === b[common]) common++;
+  // northern/northerli, produc/product: they differ only in a short ending.
+  return common >= Math.max(4, min - 2) && (common === min || common >= 6);
 }
 
 export class Engine {
@@ -211,10 +215,10 @@ export class Engine {
     const out: QueryTerm[] = [];
     const byWord = new Map<string, QueryTerm[]>();
     for (const word of q.words) {
-      if (STOP_WORDS.has(word) || byWord.has(word)) continue;
+      if ((STOP_WORDS.has(word) && !q.acronyms.includes(word)) || byWord.has(word)) continue;
       const list: QueryTerm[] = [];
       for (const surface of normalizeToken(word)) {
-        if (STOP_WORDS.has(surface)) continue;
+        if (STOP_WORDS.has(surface) && !q.acronyms.includes(surface)) continue;
         let term = stem(surface);
         let known = this.df.has(term);
         if (!known && /^\p{L}{3,}$/u.test(surface)) {
@@ -227,7 +231,8 @@ export class Engine {
           }
         }
         if (out.some((t) => t.term === term)) continue;
-        const entity = q.capitalized.includes(surface) || this.properNouns.has(surface) || q.years.includes(surface);
+        // Names are what a question hinges on; years are not ("the prior year" answers "in 2019").
+        const entity = (q.capitalized.includes(surface) || this.properNouns.has(surface)) && !/^\d/.test(surface);
         const qt: QueryTerm = { term, surface, weight: this.idf(term), alternates: [], known, entity };
         list.push(qt);
         out.push(qt);
@@ -242,8 +247,9 @@ export class Engine {
         if (terms.every((x) => this.df.has(x))) t.known = true;
       }
     }
-    // A multi-word alias ("Sendero Luminoso") stands for one idea: weigh its words as one.
-    for (const t of out) if (!t.known) t.weight = this.maxIdf;
+    // An unknown word weighs as a rare one: a question about something the report never names
+    // (GDP, pizza) is mostly unanswered.
+    for (const t of out) if (!t.known) t.weight = 0.8 * this.maxIdf;
     return out;
   }
 
@@ -253,7 +259,8 @@ export class Engine {
     if (max === 0) return null;
     let best: { term: string; d: number; count: number } | null = null;
     for (const [w, { term, count }] of this.surfaces) {
-      if (Math.abs(w.length - surface.length) > max) continue;
+      // Typos rarely touch the first letter; "exchange" is not a misspelled "change".
+      if (w[0] !== surface[0] || Math.abs(w.length - surface.length) > max) continue;
       const d = editDistance(w, surface, max);
       if (d > max) continue;
       if (!best || d < best.d || (d === best.d && count > best.count)) best = { term, d, count };
@@ -264,7 +271,7 @@ export class Engine {
   /** How well a set of terms covers one query term: 1 exact or alias, 0.8 same word family, 0 else. */
   private match(t: QueryTerm, terms: Set<string>): number {
     if (terms.has(t.term)) return 1;
-    for (const alt of t.alternates) if (alt.every((a) => terms.has(a))) return 1;
+    for (const alt of t.alternates) if (alt.every((a) => terms.has(a))) return 0.9;
     if (t.term.length >= 4 && !/^\d/.test(t.term)) {
       for (const x of terms) {
         if (related(t.term, x)) return 0.8;
@@ -351,6 +358,36 @@ export class Engine {
     };
   }
 
+  /** Terms of a passage's section title: a sentence in "Shining Path" is about the Shining Path. */
+  private sectionTerms(p: Passage): Set<string> {
+    return new Set(tokenize(p.sectionTitle).map((t) => t.term));
+  }
+
+  /**
+   * Coverage of the question by a sentence, with the passage's section title as weaker context
+   * (credit 0.6) for words the sentence itself lacks.
+   */
+  private sentenceCoverage(qts: QueryTerm[], terms: Set<string>, section: Set<string>): number {
+    const total = qts.reduce((n, t) => n + t.weight, 0);
+    if (total === 0) return 0;
+    return qts.reduce((n, t) => n + t.weight * Math.max(this.match(t, terms), 0.6 * this.match(t, section)), 0) / total;
+  }
+
+  /** Rare names of the question that `terms` fail to mention. */
+  private missingEntities(qts: QueryTerm[], terms: Set<string>): QueryTerm[] {
+    const rare = this.corpus.passages.length * 0.3;
+    return qts.filter((t) => t.entity && t.known && (this.df.get(t.term) ?? 0) < rare && this.match(t, terms) === 0);
+  }
+
+  /** True when the sentence names something (a capitalized word, acronym or figure) the question does not. */
+  private namesSomethingNew(s: IndexedSentence, q: QuestionAnalysis): boolean {
+    for (const m of s.sentence.text.matchAll(/(?<=[^.!?]\s)(\p{Lu}[\p{L}'\u2019-]*|\d[\d,.]*)/gu)) {
+      const w = fold(m[0]).replace(/'s$/, '');
+      if (!q.words.includes(w) && !STOP_WORDS.has(w)) return true;
+    }
+    return false;
+  }
+
   /** Scores every sentence of the candidate passages for the question. */
   private scoreSentences(q: QuestionAnalysis, qts: QueryTerm[], candidates: Array<{ passage: Passage; score: number }>): ScoredSentence[] {
     const top = candidates[0]?.score ?? 1;
@@ -359,22 +396,27 @@ export class Engine {
     const scored: ScoredSentence[] = [];
     for (const { passage, score } of candidates) {
       const list = this.sentences.get(passage.id) ?? [];
+      const section = this.sectionTerms(passage);
       const passageTerms = new Set(list.flatMap((s) => [...s.terms]));
-      const passageCoverage = this.coverage(qts, passageTerms);
-      for (const s of list) {
-        const coverage = this.coverage(qts, s.terms);
+      const passageCoverage = this.sentenceCoverage(qts, passageTerms, section);
+      list.forEach((s, i) => {
+        const coverage = this.sentenceCoverage(qts, s.terms, section);
         let value = 0.62 * coverage + 0.13 * passageCoverage + 0.15 * (score / top);
         if (q.kind === 'number') value += s.hasNumber ? 0.12 : -0.15;
         if (q.kind === 'date') value += s.hasDate ? 0.1 : -0.05;
+        if ((q.kind === 'name' || q.kind === 'person' || q.kind === 'place') && this.namesSomethingNew(s, q)) value += 0.1;
         if (q.kind === 'definition') {
           if (subjectAcronym?.some((a) => a.start >= s.sentence.start && a.end <= s.sentence.end)) value += 0.3;
           // The first mention of a subject usually introduces it.
           if (subjectTerms.length && subjectTerms.every((t) => s.terms.has(t)) && this.isFirstMention(s, subjectTerms)) value += 0.08;
         }
+        // A name the question hinges on must be in the sentence or the one before it ("… there").
+        const context = i > 0 ? new Set([...s.terms, ...list[i - 1]!.terms]) : s.terms;
+        if (this.missingEntities(qts, context).length) value -= 0.25;
         if (!s.sentence.complete) value -= 0.04;
         if (s.sentence.text.length < 40) value -= 0.05;
         scored.push({ s, score: value, coverage });
-      }
+      });
     }
     return scored.sort((a, b) => b.score - a.score || a.s.passage.order - b.s.passage.order || a.s.sentence.index - b.s.sentence.index);
   }
@@ -389,19 +431,30 @@ export class Engine {
     return false;
   }
 
-  /** Grows the best sentence into an excerpt: resolve a leading pronoun, add a figure-bearing neighbour. */
+  /**
+   * Grows the best sentence into an excerpt of up to three sentences: the sentence before when the
+   * best one refers back ("This…", "there") or lacks a name the question asks about; the sentence
+   * after when it carries question words the best one lacks, or the figure a "how many" wants.
+   */
   private grow(best: IndexedSentence, q: QuestionAnalysis, qts: QueryTerm[]): [number, number] {
     const list = this.sentences.get(best.passage.id)!;
     let first = best.sentence.index;
     let last = first;
-    const len = () => list[last]!.sentence.end - list[first]!.sentence.start;
-    const fits = (a: number, b: number) => list[b]!.sentence.end - list[a]!.sentence.start <= this.options.maxExcerptChars && b - a + 1 <= this.options.maxExcerptSentences;
-    if (PRONOUN_START.test(best.sentence.text) && first > 0 && fits(first - 1, last)) first--;
+    const fits = (a: number, b: number) =>
+      list[b]!.sentence.end - list[a]!.sentence.start <= this.options.maxExcerptChars && b - a + 1 <= this.options.maxExcerptSentences;
+    const termsOf = (a: number, b: number) => new Set(list.slice(a, b + 1).flatMap((s) => [...s.terms]));
+    const prev = list[first - 1];
+    if (prev && fits(first - 1, last)) {
+      const refersBack = PRONOUN_START.test(best.sentence.text) || /\b(there|then)\b/i.test(best.sentence.text.slice(0, 80));
+      const suppliesEntity = this.missingEntities(qts, best.terms).some((t) => this.match(t, prev.terms) > 0);
+      if (refersBack || suppliesEntity) first--;
+    }
     const next = list[last + 1];
     if (next && fits(first, last + 1)) {
-      const needsFigure = q.kind === 'number' && !best.hasNumber && next.hasNumber;
-      const continues = PRONOUN_START.test(next.sentence.text) && this.coverage(qts, next.terms) > 0 && len() < 160;
-      if (needsFigure || continues || best.sentence.text.length < 60) last++;
+      const before = this.coverage(qts, termsOf(first, last));
+      const gain = this.coverage(qts, termsOf(first, last + 1)) - before;
+      const needsFigure = q.kind === 'number' && !list.slice(first, last + 1).some((s) => s.hasNumber) && next.hasNumber;
+      if (needsFigure || gain >= 0.1 || best.sentence.text.length < 60) last++;
     }
     return [list[first]!.sentence.start, list[last]!.sentence.end];
   }
@@ -496,24 +549,20 @@ export class Engine {
     let [start, end] = this.grow(best.s, q, qts);
     [start, end] = this.clip(best.s.passage, start, end, qts);
     const excerpt = this.excerpt(best.s.passage, start, end, qts);
-    const excerptTerms = new Set(
-      (this.sentences.get(best.s.passage.id) ?? [])
-        .filter((s) => s.sentence.start >= start && s.sentence.end <= end)
-        .flatMap((s) => [...s.terms]),
-    );
-    if (excerptTerms.size === 0) for (const t of best.s.terms) excerptTerms.add(t);
-    const passageTerms = new Set((this.sentences.get(best.s.passage.id) ?? []).flatMap((s) => [...s.terms]));
-    const inExcerpt = this.coverage(qts, excerptTerms);
-    const inPassage = this.coverage(qts, passageTerms);
-    let confidence = 0.75 * inExcerpt + 0.25 * inPassage;
+    const list = this.sentences.get(best.s.passage.id) ?? [];
+    const excerptTerms = new Set(list.filter((s) => s.sentence.end > start && s.sentence.start < end).flatMap((s) => [...s.terms]));
+    const passageTerms = new Set(list.flatMap((s) => [...s.terms]));
+    const section = this.sectionTerms(best.s.passage);
+    const inExcerpt = this.sentenceCoverage(qts, excerptTerms, section);
+    const inPassage = this.sentenceCoverage(qts, passageTerms, section);
+    let confidence = 0.7 * inExcerpt + 0.3 * inPassage;
     // Passages answering "how many" carry a figure; "when", a date.
     const excerptHasNumber = /\d/.test(excerpt.text.replace(/\b(1[89]|20)\d\d\b/g, '')) || NUMBER_WORDS.test(excerpt.text);
     if (q.kind === 'date' && !/\b(1[89]|20)\d\d\b/.test(excerpt.text) && !MONTHS.test(excerpt.text)) confidence -= 0.1;
     // A year the question names but the passage never mentions weakens the answer.
     if (q.years.some((y) => !passageTerms.has(y))) confidence -= 0.15;
     confidence = Math.max(0, Math.min(1, confidence));
-    const missingEntity = qts.find((t) => t.entity && t.known && this.match(t, excerptTerms) === 0 && (this.df.get(t.term) ?? 0) < this.corpus.passages.length * 0.3);
-    if (missingEntity) return abstain('missing-entity', closest, confidence);
+    if (this.missingEntities(qts, excerptTerms).length) return abstain('missing-entity', closest, confidence);
     if (q.kind === 'number' && !excerptHasNumber) return abstain('wrong-kind', closest, confidence);
     if (confidence < this.options.minConfidence) return abstain('not-covered', closest, confidence);
     return { question: q.text, answered: true, confidence: Math.round(confidence * 100) / 100, answer: excerpt, passages: closest };

@@ -5,7 +5,7 @@
 import { fold } from '../search/fold.ts';
 import { words } from '../search/analyze.ts';
 
-export type AnswerKind = 'number' | 'date' | 'person' | 'place' | 'definition' | 'reason' | 'other';
+export type AnswerKind = 'number' | 'date' | 'person' | 'place' | 'name' | 'definition' | 'reason' | 'other';
 export type MetaTopic = 'author' | 'date' | 'title' | 'publisher';
 
 export interface QuestionAnalysis {
@@ -18,6 +18,8 @@ export interface QuestionAnalysis {
   meta?: MetaTopic;
   /** Words written with a capital inside the question (names), folded. */
   capitalized: string[];
+  /** Words typed in capitals (UN, VRAEM), folded: never dropped as stop words. */
+  acronyms: string[];
   /** Four-digit years mentioned. */
   years: string[];
   /** The subject of a "what is X" question, folded. */
@@ -41,6 +43,8 @@ const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
   ['place', /\b(where|what (region|department|city|town|country|province|area|place)|which (region|department|city|town|country|province|area|place|border)|d[oó]nde)\b/],
   ['definition', /^(what|qu[eé]) (is|are|was|were|es|son) (an? |the |el |la |los |las )?[^ ]+( [^ ]+){0,4}\??$/],
   ['definition', /\b(what does .+ (mean|stand for)|define|meaning of|stand for)\b/],
+  // "Which law …", "What plan …": a named thing.
+  ['name', /^(which|what) (?!is\b|are\b|was\b|were\b|does\b|do\b|did\b|has\b|have\b|had\b|can\b|could\b|would\b|will\b|should\b)\w+/],
 ];
 
 const META: Array<[MetaTopic, RegExp]> = [
@@ -80,6 +84,7 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
     const sentenceStart = i === 0 || /[.?!¿¡]\s*$/.test(text.slice(0, m.index));
     if (/^\p{Lu}/u.test(w) && (!sentenceStart || /^\p{Lu}{2,}/u.test(w))) capitalized.push(fold(w).replace(/'s$/, ''));
   });
+  const acronyms = tokens.filter((m) => /^\p{Lu}{2,}$/u.test(m[0])).map((m) => fold(m[0]));
   const years = [...folded.matchAll(/\b(1[89]\d\d|20\d\d)\b/g)].map((m) => m[1]!);
   let subject: string | undefined;
   const def = /^(?:what|who|qu[eé]) (?:is|are|was|were|es|son) (?:an? |the |el |la |los |las )?(.+?)\??$/.exec(folded);
@@ -87,5 +92,5 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
   const mean = /^what does (?:the )?(.+?) (?:mean|stand for)\??$/.exec(folded);
   if (mean) subject = mean[1];
   if (kind === 'person' && subject) kind = 'definition';
-  return { text, words: qWords, kind, meta, capitalized, years, subject };
+  return { text, words: qWords, kind, meta, capitalized, acronyms, years, subject };
 }
