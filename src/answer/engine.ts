@@ -67,26 +67,30 @@ interface ScoredSentence {
 }
 
 const PRONOUN_START = /^(This|These|That|Those|It|Its|They|Their|Them|Such|He|She|His|Her|The latter|The former|Both)\b/;
-const NUMBER_WORDS = /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|million|billion|half|dozen|percent)\b/i;
+const NUMBER_WORDS = /\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|million|billion|half|dozen|percent)\b/i;
 const MONTHS = /\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/;
 const DATE_WORDS = /\b(since|during|before|after|until|following|prior|pandemic|decade|years?|century|\d{4}s?)\b/i;
 
-/** Levenshtein distance, capped: returns `max + 1` as soon as it must exceed `max`. */
+/**
+ * Optimal-string-alignment distance (Levenshtein plus transpositions: "froce" is one slip from
+ * "force"), capped: returns `max + 1` as soon as it must exceed `max`.
+ */
 function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let v = Math.min(rows[i - 1]![j]! + 1, cur[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
       cur.push(v);
       rowMin = Math.min(rowMin, v);
     }
     if (rowMin > max) return max + 1;
-    prev = cur;
+    rows.push(cur);
   }
-  return prev[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
 /** Two stems name the same word family when one extends the other by a short tail (produc/product). */
@@ -276,7 +280,7 @@ export class Engine {
       for (const x of terms) {
         if (related(t.term, x)) return 0.8;
         // Demonyms and names: brazil/brazilian, bolivia/bolivian.
-        if (t.entity && x.length >= 5 && t.term.length >= 5 && (x.startsWith(t.term.slice(0, 5)) && (x.startsWith(t.term) || t.term.startsWith(x)))) return 0.9;
+        if (t.entity && Math.min(x.length, t.term.length) >= 4 && (x.startsWith(t.term) || t.term.startsWith(x))) return 0.9;
       }
     }
     return 0;
@@ -550,20 +554,34 @@ export class Engine {
     [start, end] = this.clip(best.s.passage, start, end, qts);
     const excerpt = this.excerpt(best.s.passage, start, end, qts);
     const list = this.sentences.get(best.s.passage.id) ?? [];
-    const excerptTerms = new Set(list.filter((s) => s.sentence.end > start && s.sentence.start < end).flatMap((s) => [...s.terms]));
+    const inRange = list.filter((s) => s.sentence.end > start && s.sentence.start < end);
+    const excerptTerms = new Set(inRange.flatMap((s) => [...s.terms]));
+    // The answer's core: the best sentence and what leads up to it (a sentence appended after it may
+    // add detail, but cannot supply the thing the question is about).
+    const coreTerms = new Set(inRange.filter((s) => s.sentence.start <= best.s.sentence.start).flatMap((s) => [...s.terms]));
     const passageTerms = new Set(list.flatMap((s) => [...s.terms]));
     const section = this.sectionTerms(best.s.passage);
     const inExcerpt = this.sentenceCoverage(qts, excerptTerms, section);
     const inPassage = this.sentenceCoverage(qts, passageTerms, section);
     let confidence = 0.7 * inExcerpt + 0.3 * inPassage;
-    // Passages answering "how many" carry a figure; "when", a date.
-    const excerptHasNumber = /\d/.test(excerpt.text.replace(/\b(1[89]|20)\d\d\b/g, '')) || NUMBER_WORDS.test(excerpt.text);
     if (q.kind === 'date' && !/\b(1[89]|20)\d\d\b/.test(excerpt.text) && !MONTHS.test(excerpt.text)) confidence -= 0.1;
     // A year the question names but the passage never mentions weakens the answer.
     if (q.years.some((y) => !passageTerms.has(y))) confidence -= 0.15;
     confidence = Math.max(0, Math.min(1, confidence));
-    if (this.missingEntities(qts, excerptTerms).length) return abstain('missing-entity', closest, confidence);
-    if (q.kind === 'number' && !excerptHasNumber) return abstain('wrong-kind', closest, confidence);
+    const coreAndSection = new Set([...coreTerms, ...section]);
+    // A name in the question the report never uses at all ("China", "GDP") cannot be answered.
+    const unknownName = qts.some((t) => !t.known && q.capitalized.includes(t.surface));
+    if (unknownName || this.missingEntities(qts, coreAndSection).length) return abstain('missing-entity', closest, confidence);
+    if (q.kind === 'number') {
+      // The figure must be new: "per 100,000 people in 2021" repeats the question's own numbers.
+      const figures = [...excerpt.text.matchAll(/\d[\d,.]*\d|\d/g)].map((m) => m[0].replace(/,/g, ''));
+      const asked = new Set([...q.text.matchAll(/\d[\d,.]*\d|\d/g)].map((m) => m[0].replace(/,/g, '')));
+      const newFigure = figures.some((f) => !asked.has(f) && !/^(1[89]|20)\d\d$/.test(f)) || NUMBER_WORDS.test(excerpt.text);
+      // And it must count the thing asked about ("tons of gold", not tons of cocaine).
+      const focusTerms = qts.filter((t) => q.focus.some((w) => normalizeToken(w).some((n) => stem(n) === t.term || n === t.surface)));
+      const focusMissing = focusTerms.some((t) => this.match(t, coreAndSection) === 0);
+      if (!newFigure || focusMissing) return abstain('wrong-kind', closest, confidence);
+    }
     if (confidence < this.options.minConfidence) return abstain('not-covered', closest, confidence);
     return { question: q.text, answered: true, confidence: Math.round(confidence * 100) / 100, answer: excerpt, passages: closest };
   }

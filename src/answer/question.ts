@@ -22,6 +22,8 @@ export interface QuestionAnalysis {
   acronyms: string[];
   /** Four-digit years mentioned. */
   years: string[];
+  /** What a "how many/much" question counts ("tons of gold"), folded words; empty otherwise. */
+  focus: string[];
   /** The subject of a "what is X" question, folded. */
   subject?: string;
 }
@@ -37,6 +39,7 @@ export function cleanQuestion(q: string): string {
 const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
   ['number', /\b(how (many|much|large|big|long|far|often|high|low|fast)|what (percentage|percent|share|proportion|number|amount|fraction)|by how much|cu[aá]nt[oa]s?|qu[eé] porcentaje)\b/],
   ['number', /\b(number of|amount of|percentage of|how much of)\b/],
+  ['number', /^(what|which) (is|was|are|were) (the |its |their |\w+'s )?(\w+ )?(rate|total|population|cost|price|value|size|budget|share)\b/],
   ['date', /\b(when|what year|which year|what date|since when|cu[aá]ndo|en qu[eé] a[nñ]o)\b/],
   ['reason', /\b(why|por qu[eé])\b/],
   ['person', /\b(who|whom|whose|qui[eé]n(es)?)\b/],
@@ -92,5 +95,24 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
   const mean = /^what does (?:the )?(.+?) (?:mean|stand for)\??$/.exec(folded);
   if (mean) subject = mean[1];
   if (kind === 'person' && subject) kind = 'definition';
-  return { text, words: qWords, kind, meta, capitalized, acronyms, years, subject };
+  // What a "how many" question counts: the first two content words, and an "of X" after them
+  // ("tons of gold", "Peruvian police", "Venezuelan migrants").
+  const focus: string[] = [];
+  const counted = /\b(?:how (?:many|much)|cu[aá]nt[oa]s?)\s+(.+)$/u.exec(folded);
+  if (counted) {
+    const AUX = /^(do|does|did|are|is|was|were|have|has|had|will|would|can|could|should|there)$/;
+    const after = words(counted[1]!);
+    for (let i = 0; i < after.length && focus.length < 2; i++) {
+      const w = after[i]!;
+      if (AUX.test(w)) break;
+      if (w === 'of' && focus.length) {
+        const next = after[i + 1];
+        if (next && !AUX.test(next)) focus.push(next === 'the' ? (after[i + 2] ?? '') : next);
+        break;
+      }
+      focus.push(w);
+      if (after[i + 1] !== 'of' && focus.length === 2) break;
+    }
+  }
+  return { text, words: qWords, kind, meta, capitalized, acronyms, years, subject, focus };
 }
