@@ -1,0 +1,402 @@
+/**
+ * The Slack adapter (Bolt 5). Translates slash commands, @mentions, DMs, thread follow-ups and button
+ * presses into `runCommand` / `handleAction` calls, and renders the replies with `render.ts`. Socket
+ * Mode when `SLACK_APP_TOKEN` is set, otherwise HTTP on `PORT` with `GET /healthz`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+// Named imports: a default import of this CommonJS package means different things to Node and to vitest.
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  Logger as BoltLogger,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+} from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import type { Engine } from '../../answer/engine.ts';
+import type { Store } from '../../store/store.ts';
+import type { Registry } from '../../../commands/index.ts';
+import type { ActionKind, Reply } from '../../../commands/types.ts';
+import { runCommand, handleAction, type AppServices, type Invocation, type ActionOutcome } from '../../app.ts';
+import { renderReply } from './render.ts';
+import { slackCommandName } from './manifest.ts';
+import { ReportBotError } from '../../errors.ts';
+
+export interface SlackDeps {
+  engine: Engine;
+  registry: Registry;
+  store: Store;
+  config: Config;
+  logger: Logger;
+  services?: AppServices;
+  /** Add 👀 to a question only if its answer takes longer than this. Default 500 ms. */
+  reactionDelayMs?: number;
+  /** Clock for command contexts. */
+  now?: () => Date;
+}
+
+/** A running Slack adapter. */
+export interface SlackHandle {
+  /** The Web API client (the digest scheduler posts with it). */
+  client: WebClient;
+  /** HTTP mode: the port actually listened on (useful with PORT=0). */
+  port?: number;
+  mode: 'http' | 'socket';
+  /** Stops taking events, waits for the answers in flight (up to `graceMs`), then disconnects. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const ACTION_KINDS: readonly ActionKind[] = ['full_passage', 'more_results', 'share', 'feedback_up', 'feedback_down'];
+
+/** Bolt logs through pino; Bolt's debug chatter goes to trace. */
+function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m) => child.trace(line(m)),
+    info: (...m) => child.debug(line(m)),
+    warn: (...m) => child.warn(line(m)),
+    error: (...m) => child.error(line(m)),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+/** Threads the bot has answered in, so a reply there counts as a question without a mention. */
+export class AnsweredThreads {
+  private readonly keys = new Set<string>();
+  constructor(private readonly max = 10_000) {}
+  add(channel: string, threadTs: string): void {
+    const key = `${channel}:${threadTs}`;
+    this.keys.delete(key);
+    this.keys.add(key);
+    if (this.keys.size > this.max) {
+      const oldest = this.keys.values().next().value;
+      if (oldest !== undefined) this.keys.delete(oldest);
+    }
+  }
+  has(channel: string, threadTs: string): boolean {
+    return this.keys.has(`${channel}:${threadTs}`);
+  }
+}
+
+/** Work started by an event, awaited on shutdown. */
+class InFlight {
+  private readonly running = new Set<Promise<unknown>>();
+  accepting = true;
+  run<T>(work: () => Promise<T>): Promise<T | undefined> {
+    if (!this.accepting) return Promise.resolve(undefined);
+    const p = work();
+    this.running.add(p);
+    const done = () => this.running.delete(p);
+    p.then(done, done);
+    return p;
+  }
+  async drain(graceMs: number): Promise<void> {
+    this.accepting = false;
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
+/** The fields of a message event we use (Bolt's union of subtypes is wider). */
+interface MessageLike {
+  type: string;
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  channel: string;
+  channel_type?: string;
+}
+
+/** Removes the leading `<@BOT>` mention (and any other mention of the bot) from a message. */
+export function stripBotMention(text: string, botUserId: string | undefined): string {
+  const own = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, 'g') : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>/;
+  return text.replace(own, ' ').trim();
+}
+
+/** Builds the Bolt app with every listener; {@link startSlack} starts it. Exposed for tests. */
+export function createSlackApp(deps: SlackDeps) {
+  const { config, logger, registry, engine, store } = deps;
+  if (!config.SLACK_BOT_TOKEN) throw new ReportBotError('CONFIG_INVALID', 'SLACK_BOT_TOKEN is not set');
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const log = logger.child({ adapter: 'slack' });
+  const services = deps.services ?? {};
+  const now = deps.now ?? (() => new Date());
+  const reactionDelayMs = deps.reactionDelayMs ?? 500;
+  const threads = new AnsweredThreads();
+  const inFlight = new InFlight();
+  const commandLabel = (name: string) => slackCommandName(config, name);
+
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+        logger: boltLogger(log),
+        customRoutes: [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(inFlight.accepting ? 200 : 503, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ ok: inFlight.accepting }));
+            },
+          },
+        ],
+      });
+
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    ...(socketMode ? { appToken: config.SLACK_APP_TOKEN, socketMode: true } : { receiver }),
+    logger: boltLogger(log),
+    deferInitialization: true,
+    clientOptions: {
+      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      // Slack's default retries for half an hour; an answer that late is useless and delays shutdown.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+      timeout: 10_000,
+    },
+  });
+
+  const invocation = (user: { id: string; name?: string }, channel: Invocation['channel']): Invocation => ({
+    engine,
+    store,
+    config,
+    logger: log,
+    platform: 'slack',
+    user,
+    channel,
+    now,
+    commandLabel,
+  });
+
+  const helpFooter = (reply: Reply): Reply =>
+    reply.kind === 'help'
+      ? { ...reply, footer: 'You can also @mention me in a channel, DM me a question, or reply in a thread I answered.' }
+      : reply;
+
+  // Slash commands: ack at once (Slack waits 3 s), answer through response_url.
+  for (const command of registry.commands) {
+    const slash = commandLabel(command.name);
+    app.command(slash, async ({ command: payload, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+      await ack();
+      await inFlight.run(async () => {
+        const text = payload.text ?? '';
+        const raw = command.parseText ? command.parseText(text) : defaultRawOptions(command.options.shape, text);
+        const ctx = invocation(
+          { id: payload.user_id, name: payload.user_name },
+          { id: payload.channel_id, kind: payload.channel_name === 'directmessage' ? 'dm' : 'channel' },
+        );
+        const reply = helpFooter(await runCommand(registry, command.name, raw, ctx, services));
+        const visibility = reply.visibility ?? (config.ANSWER_VISIBILITY === 'public' ? 'public' : 'private');
+        await safely(log, 'respond to slash command', () =>
+          respond({
+            response_type: visibility === 'public' ? 'in_channel' : 'ephemeral',
+            replace_original: false,
+            ...renderReply(reply, { shareable: visibility === 'private' }),
+          }),
+        );
+      });
+    });
+  }
+
+  /** Answers a message (mention, DM, thread reply) in place: in its thread, or in the DM. */
+  async function answerMessage(client: WebClient, m: MessageLike, text: string, where: 'thread' | 'dm'): Promise<void> {
+    await inFlight.run(async () => {
+      const threadTs = where === 'thread' ? (m.thread_ts ?? m.ts) : m.thread_ts;
+      const reactTimer = setTimeout(() => {
+        void safely(log, 'add 👀 reaction', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: 'eyes' }));
+      }, reactionDelayMs);
+      try {
+        const ctx = invocation({ id: m.user ?? '' }, { id: m.channel, kind: where === 'dm' ? 'dm' : 'thread' });
+        const wantsHelp = /^(help|\?)?$/i.test(text);
+        const reply = helpFooter(
+          await runCommand(registry, wantsHelp ? 'help' : 'ask', wantsHelp ? {} : { question: text }, ctx, services),
+        );
+        const message = renderReply(reply, { shareable: false });
+        if (reply.visibility === 'private' && where === 'thread') {
+          await safely(log, 'post ephemeral reply', () =>
+            client.chat.postEphemeral({ channel: m.channel, user: m.user ?? '', ...(threadTs ? { thread_ts: threadTs } : {}), ...message }),
+          );
+        } else {
+          await safely(log, 'post reply', () =>
+            client.chat.postMessage({ channel: m.channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...message }),
+          );
+        }
+        if (where === 'thread' && threadTs) threads.add(m.channel, threadTs);
+      } finally {
+        clearTimeout(reactTimer);
+      }
+    });
+  }
+
+  const fromOtherHuman = (m: MessageLike, botUserId?: string, botId?: string): boolean =>
+    !m.subtype && !m.bot_id && Boolean(m.user) && m.user !== botUserId && (!botId || m.bot_id !== botId);
+
+  app.event('app_mention', async ({ event, context, client }) => {
+    const m = event as unknown as MessageLike;
+    if (!fromOtherHuman(m, context.botUserId, context.botId)) return;
+    await answerMessage(client, m, stripBotMention(m.text ?? '', context.botUserId), 'thread');
+  });
+
+  app.event('message', async ({ event, context, client }) => {
+    const m = event as unknown as MessageLike;
+    if (!fromOtherHuman(m, context.botUserId, context.botId)) return;
+    if (m.channel_type === 'im') {
+      await answerMessage(client, m, stripBotMention(m.text ?? '', context.botUserId), 'dm');
+      return;
+    }
+    // A reply in a thread the bot answered is a new question; one that mentions the bot arrives as an
+    // app_mention too and is answered there, not twice.
+    const mentionsBot = context.botUserId ? (m.text ?? '').includes(`<@${context.botUserId}`) : false;
+    if (m.thread_ts && m.thread_ts !== m.ts && threads.has(m.channel, m.thread_ts) && !mentionsBot) {
+      await answerMessage(client, m, (m.text ?? '').trim(), 'thread');
+    }
+  });
+
+  const actionPattern = new RegExp(`^rb_(${ACTION_KINDS.join('|')})$`);
+  app.action(actionPattern, async (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
+    await args.ack();
+    await inFlight.run(async () => {
+      const body = args.body as BlockAction;
+      const action = args.action as ButtonAction;
+      const kind = action.action_id.slice('rb_'.length) as ActionKind;
+      const channelId: string = body.channel?.id ?? body.container?.channel_id ?? '';
+      const isDm = channelId.startsWith('D');
+      const ctx = invocation(
+        { id: body.user.id, name: body.user.username ?? body.user.name },
+        { id: channelId, kind: isDm ? 'dm' : 'channel' },
+      );
+      const outcome = await handleAction(registry, { kind, value: action.value ?? '' }, ctx, services);
+      await deliverOutcome(args.client, args.respond, body, outcome, isDm);
+    });
+  });
+
+  /** Places the reply to a button press: privately, where the pressed message was, or shared publicly. */
+  async function deliverOutcome(
+    client: WebClient,
+    respond: RespondFn,
+    body: BlockAction,
+    outcome: ActionOutcome,
+    isDm: boolean,
+  ): Promise<void> {
+    const ephemeralSource = body.container?.is_ephemeral === true || !body.message;
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const message = body.message as { ts: string; thread_ts?: string } | undefined;
+    // Follow-ups to a public message go into its thread (or the thread it is in).
+    const threadTs = message ? (message.thread_ts ?? message.ts) : undefined;
+    const { reply, placement } = outcome;
+
+    if (placement === 'share') {
+      const rendered = renderReply(reply, { shareable: false, sharedBy: body.user.id });
+      await safely(log, 'share', () =>
+        ephemeralSource || !channel
+          ? respond({ response_type: 'in_channel', replace_original: false, ...rendered })
+          : client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...rendered }),
+      );
+      return;
+    }
+    const isPrivate = placement === 'private' || ephemeralSource || reply.visibility === 'private';
+    const rendered = renderReply(reply, { shareable: ephemeralSource && placement === 'follow' });
+    if (isPrivate && !isDm) {
+      await safely(log, 'private reply to a button', () =>
+        ephemeralSource || !channel
+          ? respond({ response_type: 'ephemeral', replace_original: false, ...rendered })
+          : client.chat.postEphemeral({
+              channel,
+              user: body.user.id,
+              ...(threadTs ? { thread_ts: threadTs } : {}),
+              ...rendered,
+            }),
+      );
+      return;
+    }
+    if (!channel) return;
+    await safely(log, 'reply to a button', () =>
+      client.chat.postMessage({
+        channel,
+        // In a DM a follow-up simply continues the conversation; in a channel it stays in the thread.
+        ...(threadTs && !(isDm && !message?.thread_ts) ? { thread_ts: threadTs } : {}),
+        ...rendered,
+      }),
+    );
+    if (!isDm && threadTs && channel) threads.add(channel, threadTs);
+  }
+
+  app.error(async (error) => {
+    log.error({ err: error }, 'unhandled Slack error');
+  });
+
+  return {
+    app,
+    receiver,
+    mode: socketMode ? ('socket' as const) : ('http' as const),
+    /** Verifies the token (auth.test) and starts listening; returns the HTTP server in HTTP mode. */
+    async start(listen: number | { port: number; host?: string } = config.PORT): Promise<SlackHandle> {
+      try {
+        await app.init();
+      } catch (err) {
+        const detail = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+        throw new ReportBotError('PLATFORM_FAILED', `Slack did not accept SLACK_BOT_TOKEN (${detail}).`, { cause: err });
+      }
+      // Socket Mode ignores the argument; HTTP mode listens on it (a port, or { port, host }).
+      const server = (await (socketMode ? app.start() : app.start(listen as number))) as Server | unknown;
+      const address =
+        !socketMode && server && typeof (server as Server).address === 'function'
+          ? ((server as Server).address() as AddressInfo | null)
+          : null;
+      log.info({ mode: socketMode ? 'socket' : 'http', ...(address ? { port: address.port } : {}) }, 'slack adapter started');
+      return {
+        client: app.client,
+        mode: socketMode ? 'socket' : 'http',
+        ...(address ? { port: address.port } : {}),
+        async stop(graceMs = 8000) {
+          inFlight.accepting = false;
+          // Stop the listener first so no new work arrives, then let the answers in flight finish.
+          const stopped = app.stop().catch((err: unknown) => log.warn({ err }, 'slack stop failed'));
+          await inFlight.drain(graceMs);
+          await stopped;
+          log.info('slack adapter stopped');
+        },
+      };
+    },
+  };
+}
+
+/** Maps Slack's free text to a command's options: the whole text is its first option. */
+export function defaultRawOptions(shape: Record<string, unknown>, text: string): Record<string, unknown> {
+  const first = Object.keys(shape)[0];
+  return first === undefined ? {} : { [first]: text };
+}
+
+/** Runs a Slack API call; a failure is logged (never thrown into Bolt, which would answer 500). */
+async function safely(log: Logger, what: string, call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    log.error({ err, what }, 'slack call failed');
+  }
+}
+
+/** Starts the Slack adapter (the entry point `main.ts` uses). */
+export async function startSlack(deps: SlackDeps): Promise<SlackHandle> {
+  return createSlackApp(deps).start();
+}

@@ -1,0 +1,181 @@
+/**
+ * The bot process: configuration → store → engine → every adapter whose settings are present (Slack
+ * and Discord together is normal), or terminal mode when none are. SIGINT/SIGTERM stop intake, let
+ * answers in flight finish, close the database and exit 0 within 10 seconds.
+ *
+ * Run it directly (`node --import tsx src/main.ts`) in production: `npm start` does not forward
+ * SIGTERM to the node process.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadConfig, slackEnabled, discordEnabled, type Config } from './config.ts';
+import { ConfigError, CorpusError, ReportBotError } from './errors.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Store } from './store/store.ts';
+import { Engine } from './answer/engine.ts';
+import { loadRegistry, type Registry } from '../commands/index.ts';
+import { startSlack } from './adapters/slack/index.ts';
+
+/** What `main` started; `stop` is what the signal handlers call. */
+export interface Running {
+  adapters: string[];
+  stop(): Promise<void>;
+}
+
+/** Anything started alongside: an adapter, the digest scheduler. */
+interface Stoppable {
+  name: string;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Everything the adapters share. */
+interface Deps {
+  engine: Engine;
+  registry: Registry;
+  store: Store;
+  config: Config;
+  logger: Logger;
+}
+
+/** Time the adapters get to finish answers in flight; the rest of the 10 s is for closing. */
+const GRACE_MS = 7_000;
+/** If closing hangs anyway, leave before a supervisor's SIGKILL (Docker's default is 10 s). */
+const HARD_DEADLINE_MS = 9_500;
+
+/**
+ * The Discord adapter, written separately (src/adapters/discord/index.ts exports `startDiscord`).
+ * Imported lazily so a Slack-only deployment never loads discord.js.
+ */
+async function startDiscordAdapter(deps: Deps, onFatal: (err: ReportBotError) => void): Promise<Stoppable> {
+  const { startDiscord } = await import('./adapters/discord/index.ts');
+  const bot = await startDiscord({ ...deps, onFatal });
+  return { name: 'discord', stop: () => bot.stop() };
+}
+
+/** Terminal mode (src/adapters/console/terminal.ts, by the lead): questions on stdin, answers on stdout. */
+async function runTerminalMode(deps: Deps): Promise<void> {
+  // Specifier in a variable: terminal.ts lands separately, and type-checking must not depend on it.
+  const terminalModule = './adapters/console/terminal.ts';
+  const mod = (await import(terminalModule)) as {
+    runTerminal(d: Deps & { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<void>;
+  };
+  await mod.runTerminal({ ...deps, input: process.stdin, output: process.stdout });
+}
+
+/** Prints a startup failure the way a user can act on it: the message, no stack, exit 1. */
+function fail(message: string, logger?: Logger, err?: unknown): never {
+  if (logger && err) logger.debug({ err }, 'startup failed');
+  process.stderr.write(`report-bot: ${message}\n`);
+  process.exit(1);
+}
+
+/** Starts the bot. Exits the process on fatal startup errors. */
+export async function main(env: Record<string, string | undefined> = process.env): Promise<Running> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+
+  let store: Store;
+  try {
+    store = new Store(config.DATABASE_PATH);
+  } catch (err) {
+    fail(err instanceof ReportBotError ? err.message : `Cannot open the database at ${config.DATABASE_PATH}.`, logger, err);
+  }
+
+  let engine: Engine;
+  try {
+    engine = await Engine.load(config.CORPUS_DIR);
+  } catch (err) {
+    store.close();
+    const where = resolve(config.CORPUS_DIR);
+    if (err instanceof CorpusError) fail(`Cannot load the report from CORPUS_DIR (${where}): ${err.message}`, logger, err);
+    fail(`Cannot load the report from CORPUS_DIR (${where}): ${(err as Error).message}`, logger, err);
+  }
+
+  let registry: Registry;
+  try {
+    registry = loadRegistry();
+  } catch (err) {
+    store.close();
+    fail((err as Error).message, logger, err);
+  }
+
+  const deps: Deps = { engine, registry, store, config, logger };
+  const started: Stoppable[] = [];
+  const stats = engine.stats();
+  logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
+
+  try {
+    if (slackEnabled(config)) {
+      const slack = await startSlack(deps);
+      started.push({ name: 'slack', stop: (g) => slack.stop(g) });
+    }
+    if (discordEnabled(config)) {
+      started.push(
+        await startDiscordAdapter(deps, (err) => {
+          // Discord ended the session for good (token revoked): shut down cleanly, but report failure.
+          logger.error({ code: err.code }, err.message);
+          void stop().then(() => process.exit(1));
+        }),
+      );
+    }
+    // Integration point for the digest scheduler (src/digest/): start it here with the adapters'
+    // posters and push it onto `started` so shutdown stops it before the database closes.
+  } catch (err) {
+    await Promise.allSettled(started.map((s) => s.stop(1000)));
+    store.close();
+    fail(err instanceof ReportBotError ? err.message : `Could not start: ${(err as Error).message}`, logger, err);
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await Promise.allSettled(
+        started.map((s) =>
+          s.stop(GRACE_MS).catch((err: unknown) => logger.warn({ err, adapter: s.name }, 'adapter did not stop cleanly')),
+        ),
+      );
+      store.close();
+      logger.info('stopped; database closed');
+    })();
+    return stopping;
+  };
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      setTimeout(() => {
+        process.stderr.write('report-bot: shutdown took too long; exiting\n');
+        process.exit(1);
+      }, HARD_DEADLINE_MS).unref();
+      void stop().then(() => process.exit(0));
+    });
+  }
+
+  if (started.length === 0) {
+    logger.info('no Slack or Discord settings: terminal mode');
+    await runTerminalMode(deps);
+    await stop();
+    return { adapters: ['terminal'], stop };
+  }
+  logger.info({ adapters: started.map((s) => s.name) }, 'report-bot running');
+  return { adapters: started.map((s) => s.name), stop };
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  main().then(
+    (running) => {
+      if (running.adapters[0] === 'terminal') process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`report-bot: ${err instanceof ReportBotError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+      process.exit(1);
+    },
+  );
+}
