@@ -8,13 +8,15 @@ import ask from './ask.ts';
 import search from './search.ts';
 import source from './source.ts';
 import help from './help.ts';
+import fact from './fact.ts';
+import digest from './digest.ts';
 
 /**
  * The commands the bot serves, in the order help lists them. New commands (fact, digest) are
  * imported above and appended here.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own option type
-export const commandModules: Command<any>[] = [ask, search, source, help];
+export const commandModules: Command<any>[] = [ask, search, source, help, fact, digest];
 
 /** Looks commands up by name. */
 export interface Registry {

@@ -17,6 +17,7 @@
  */
 import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import type { Citation } from '../answer/types.ts';
+import { citationFor } from '../answer/citation.ts';
 
 /** One quotable fact: `documents[documentId].source.slice(start, end) === text`. */
 export interface Fact {
@@ -142,24 +143,6 @@ function quotable(s: Sentence): boolean {
   return s.complete && opensWithCapital(s.text) && !isQuestion(s.text) && endsAsSentence(s.text) && !s.text.startsWith('#') && !isBoilerplate(s.text);
 }
 
-/** The citation a passage gets when no engine is at hand (same shape and label as the engine's). */
-export function defaultCitation(corpus: Corpus, passageId: string): Citation {
-  const p = corpus.byId.get(passageId);
-  if (!p) throw new Error(`unknown passage ${passageId}`);
-  const doc = corpus.documentsById.get(p.documentId)!;
-  return {
-    documentId: doc.id,
-    document: doc.title,
-    author: doc.author,
-    date: doc.date,
-    section: p.sectionTitle,
-    sectionId: p.sectionId,
-    paragraph: p.paragraph,
-    passageId: p.id,
-    label: `${doc.label} · ${p.sectionTitle} ¶${p.paragraph}`,
-  };
-}
-
 /** Candidate facts of one passage, before the corpus-wide duplicate check. */
 function passageFacts(doc: Document, passage: Passage, names: ReadonlySet<string>, opts: FactOptions): Array<Omit<Fact, 'citation'>> {
   const out: Array<Omit<Fact, 'citation'>> = [];
@@ -200,7 +183,7 @@ function passageFacts(doc: Document, passage: Passage, names: ReadonlySet<string
  */
 export function extractFacts(corpus: Corpus, cite?: CiteFn, options: Partial<FactOptions> = {}): Fact[] {
   const opts = { ...defaultFactOptions, ...options };
-  const citeFn = cite ?? ((id: string) => defaultCitation(corpus, id));
+  const citeFn = cite ?? ((id: string) => citationFor(corpus, corpus.byId.get(id)!));
   const facts: Fact[] = [];
   const kept: Array<Set<string>> = [];
   for (const doc of corpus.documents) {

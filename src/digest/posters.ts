@@ -5,7 +5,8 @@
  */
 import { DiscordAPIError, RESTJSONErrorCodes, type Client } from 'discord.js';
 import type { Reply } from '../../commands/types.ts';
-import { renderReply, type DiscordMessage } from '../adapters/discord/render.ts';
+import { isChannelUnavailable, sendToChannel } from '../adapters/discord/index.ts';
+import { renderReply as renderSlack } from '../adapters/slack/render.ts';
 import type { Subscription } from './store.ts';
 
 /** Posts a reply to a subscription's channel; `ref` identifies the message (Slack `ts`, Discord id). */
@@ -70,10 +71,11 @@ export function discordGone(err: unknown): ChannelGoneError | null {
 }
 
 /**
- * A poster for Slack: `chat.postMessage` with the Slack adapter's rendering. Channel-gone errors are
- * mapped; anything else (rate limits, network) is rethrown for a retry.
+ * A poster for Slack: `chat.postMessage` (a real `WebClient` from Bolt's `app.client` or
+ * `@slack/web-api`) with the Slack adapter's Block Kit rendering. Channel-gone errors are mapped;
+ * anything else (rate limits, network) is rethrown for a retry.
  */
-export function slackPoster(web: SlackChatClient, render: (reply: Reply) => SlackMessage): Poster {
+export function slackPoster(web: SlackChatClient, render: (reply: Reply) => SlackMessage = (r) => renderSlack(r, { shareable: false })): Poster {
   return async (sub, reply) => {
     const message = render(reply);
     try {
@@ -86,24 +88,16 @@ export function slackPoster(web: SlackChatClient, render: (reply: Reply) => Slac
 }
 
 /**
- * A poster for Discord: fetches the channel with discord.js and sends the rendered embed (public, no
- * mentions). Unknown channel, missing access, or a channel that cannot take messages pauses.
+ * A poster for Discord through the Discord adapter's `sendToChannel` (REST, rendered as a public
+ * embed without mentions; works on a client whose REST token is set, gateway or not). Unknown
+ * channel, missing access or missing permissions pause the subscription.
  */
-export function discordPoster(client: Client, render: (reply: Reply) => DiscordMessage = (r) => renderReply(r, { visibility: 'public' })): Poster {
+export function discordPoster(client: Client): Poster {
   return async (sub, reply) => {
-    const message = render(reply);
     try {
-      const channel = await client.channels.fetch(sub.channelId);
-      if (!channel) throw new ChannelGoneError('the channel no longer exists');
-      if (!channel.isSendable()) throw new ChannelGoneError('the channel does not accept messages');
-      const sent = await channel.send({
-        ...(message.content ? { content: message.content } : {}),
-        embeds: message.embeds,
-        components: message.components,
-        allowedMentions: message.allowedMentions,
-      });
-      return { ref: sent.id };
+      return { ref: await sendToChannel(client, sub.channelId, reply) };
     } catch (err) {
+      if (isChannelUnavailable(err)) throw new ChannelGoneError(DISCORD_GONE[err.discordCode] ?? err.message, { cause: err });
       throw discordGone(err) ?? err;
     }
   };
