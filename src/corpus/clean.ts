@@ -60,6 +60,9 @@ export function looksLikeHeading(p: string): boolean {
   return significant.every((w) => /^[\p{Lu}\d"'(]/u.test(w));
 }
 
+/** The author's role line under a byline ("Global Americans Contributor"). */
+const ROLE = /^[\p{L} .'-]{2,60}\b(contributor|staff writer|correspondent|editor)$/iu;
+
 const isAllCaps = (p: string) => /\p{L}/u.test(p) && p === p.toUpperCase() && p.length < 120;
 
 /** Cleans one scraped page. */
@@ -80,7 +83,9 @@ export function cleanScrape(raw: string): CleanedScrape {
     if (inHeader) {
       // Header chrome: the site slogan in capitals, the title, the byline, the author's role.
       if (isAllCaps(para)) continue;
-      const byline = parseByline(para);
+      // The byline may share its paragraph with the author's role ("Evan Ellis | July 25, 2022\nGlobal Americans Contributor").
+      const [firstLine = '', ...rest] = para.split('\n').map((l) => l.trim());
+      const byline = parseByline(para) ?? (rest.length && rest.every((l) => ROLE.test(l)) ? parseByline(firstLine) : null);
       if (byline) {
         author ||= byline.author;
         date ||= byline.date;
@@ -90,7 +95,7 @@ export function cleanScrape(raw: string): CleanedScrape {
         title = stripInlineMarkup(para).replace(/^#+\s*/, '');
         continue;
       }
-      if (/^[\p{L} .'-]{2,60}\b(contributor|staff writer|correspondent|editor)$/iu.test(para)) continue;
+      if (ROLE.test(para)) continue;
       inHeader = false;
     }
     if (isAllCaps(para) && para.split(/\s+/).length <= 4) continue;
