@@ -67,7 +67,8 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
       const key = `${acronym}|${fold(longForm)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const startInPassage = m.index - (before.length - before.lastIndexOf(longForm));
+      // `before` was trimmed at its end, so count from where it starts, not back from the bracket.
+      const startInPassage = Math.max(0, m.index - 160) + before.lastIndexOf(longForm);
       found.push({ acronym, longForm, passageId: p.id, start: p.start + Math.max(0, startInPassage), end: p.start + m.index + m[0].length });
     }
     // "long form, also known as the ACR"
