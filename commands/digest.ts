@@ -53,6 +53,8 @@ const options = z.object({
   days,
   /** Words of a Slack command that fit no option; subscribe refuses them with a usage line. */
   extra: z.string().max(200).optional(),
+  /** A Slack `count` that is not a whole number (`count=two`). */
+  invalidCount: z.string().max(40).optional(),
 });
 
 type Options = z.infer<typeof options>;
@@ -90,7 +92,9 @@ export function parseDigestText(text: string): Record<string, unknown> {
   raw.subcommand = first.toLowerCase();
   const extra: string[] = [];
   const set = (key: 'time' | 'timezone' | 'count' | 'days', value: string) => {
-    if (raw[key] !== undefined) extra.push(value);
+    // A count that is not a whole number is reported by `subscribe` in words (zod would only say "invalid").
+    if (key === 'count' && !/^\d+$/.test(value)) raw.invalidCount = value;
+    else if (raw[key] !== undefined) extra.push(value);
     else raw[key] = key === 'days' ? (DAY_WORDS[value.toLowerCase()] ?? value.toLowerCase()) : value;
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -172,6 +176,9 @@ function who(ctx: CommandContext<Options>): string {
 async function subscribe(ctx: CommandContext<Options>): Promise<Reply> {
   const o = ctx.options;
   if (o.extra) throw new InputError(`I didn't understand “${o.extra}”. Use ${usage(ctx)}.`);
+  if (o.invalidCount !== undefined) {
+    throw new InputError(`“${o.invalidCount}” is not a count. Use a whole number from 1 to 5 (facts per digest).`);
+  }
   if (ctx.platform === 'console') {
     throw new InputError('Digests post to Slack or Discord channels. In a terminal, try: npm run cli -- digest preview');
   }
