@@ -23,11 +23,11 @@ const TERMINALS = new Set(['.', '!', '?', '\u2026']);
 
 function isAbbreviation(text: string, periodAt: number): boolean {
   let i = periodAt - 1;
-  while (i >= 0 && /[A-Za-z.]/.test(text[i]!)) i--;
+  while (i >= 0 && /[\p{L}.]/u.test(text[i]!)) i--;
   const word = text.slice(i + 1, periodAt);
   if (word.length === 0) return false;
   // Initials and dotted acronyms: "U.S", "J", "a.m".
-  if (/^([A-Za-z]\.)*[A-Za-z]$/.test(word) && (word.length === 1 || word.includes('.'))) return true;
+  if (/^(\p{L}\.)*\p{L}$/u.test(word) && (word.length === 1 || word.includes('.'))) return true;
   return ABBREVIATIONS.has(word.toLowerCase());
 }
 
