@@ -255,7 +255,7 @@ describe('/digest on Discord', () => {
       ['status', ApplicationCommandOptionType.Subcommand],
       ['preview', ApplicationCommandOptionType.Subcommand],
     ]);
-    const options = (subs[0] as { options: Array<Record<string, unknown>> }).options;
+    const options = (subs[0] as unknown as { options: Array<Record<string, unknown>> }).options;
     expect(options.map((o) => o.name)).toEqual(['time', 'timezone', 'count', 'days']);
     expect(options.find((o) => o.name === 'timezone')).toMatchObject({ type: ApplicationCommandOptionType.String, autocomplete: true, required: false });
     expect(options.find((o) => o.name === 'count')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 5 });
