@@ -1,0 +1,395 @@
+/**
+ * The Discord adapter: a discord.js v14 client that turns slash commands, buttons, autocomplete,
+ * @mentions and DMs into `runCommand`/`handleAction` calls and renders the Reply with `render.ts`.
+ * It only translates: what the answer is, rate limits and error ids live in `src/app.ts`.
+ */
+import {
+  ChannelType,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  PermissionFlagsBits,
+  Routes,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type ClientOptions,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import type { Registry } from '../../../commands/index.ts';
+import type { Reply } from '../../../commands/types.ts';
+import type { Engine } from '../../answer/engine.ts';
+import { handleAction, runCommand, type AppServices, type Invocation } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import { ConfigError, ReportBotError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import type { Store } from '../../store/store.ts';
+import { autocompleteFor, optionKeyResolver, readInteractionOptions, type InteractionOption } from './commands.ts';
+import {
+  decodeCustomId,
+  fitChoices,
+  renderNotice,
+  renderReply,
+  withoutShare,
+  type DiscordMessage,
+} from './render.ts';
+
+export { buildCommandJson, validateCommandJson } from './commands.ts';
+export { deployCommands } from './deploy.ts';
+export { renderReply } from './render.ts';
+
+/** What {@link startDiscord} needs; everything has process lifetime. */
+export interface DiscordDeps {
+  config: Config;
+  engine: Engine;
+  registry: Registry;
+  store: Store;
+  logger: Logger;
+  /** Shared rate limiter and error-id source (defaults: one per Config, as for Slack). */
+  services?: AppServices;
+  /**
+   * Called when Discord ends the session for good after start-up (token revoked: close code 4004).
+   * main.ts should log it and exit non-zero. Without it the error is only logged.
+   */
+  onFatal?: (err: ReportBotError) => void;
+  /** Extra discord.js client options (tests shorten timeouts). */
+  clientOptions?: Partial<ClientOptions>;
+}
+
+export interface DiscordBot {
+  client: Client;
+  /** Disconnects from the gateway; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The message users and operators see when Discord rejects the token. Never includes the token. */
+export const TOKEN_REJECTED_MESSAGE =
+  'Discord rejected DISCORD_TOKEN (401 Unauthorized / gateway close 4004). Copy the bot token again from the ' +
+  'Developer Portal (Applications → your app → Bot → Reset Token) into DISCORD_TOKEN.';
+
+/** Raised by {@link sendToChannel} when the channel is gone or the bot lost access: pause what posts there. */
+export class ChannelUnavailableError extends ReportBotError {
+  readonly channelId: string;
+  /** Discord's error code: 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions. */
+  readonly discordCode: number;
+  constructor(channelId: string, discordCode: number, message: string, options?: { cause?: unknown }) {
+    super('PLATFORM_FAILED', message, options);
+    this.name = 'ChannelUnavailableError';
+    this.channelId = channelId;
+    this.discordCode = discordCode;
+  }
+}
+
+/** Discord error codes meaning "this channel cannot be posted to any more" (not a passing failure). */
+export const CHANNEL_UNAVAILABLE_CODES: ReadonlySet<number> = new Set([10003, 50001, 50013]);
+
+/** True when `err` says the channel is gone or the bot lost access to it. */
+export function isChannelUnavailable(err: unknown): err is ChannelUnavailableError {
+  return err instanceof ChannelUnavailableError;
+}
+
+/** The intents the bot needs. No privileged MessageContent: Discord sends the text of mentions and DMs anyway. */
+export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+
+/** A discord.js client configured for report-bot (not logged in). */
+export function createDiscordClient(config: Config, extra: Partial<ClientOptions> = {}): Client {
+  return new Client({
+    intents: INTENTS,
+    // DM channels are not cached before their first message; without this partial DMs never arrive.
+    partials: [Partials.Channel],
+    // Nothing the bot posts may ping anyone, whatever a question or a report contains.
+    allowedMentions: { parse: [], repliedUser: false },
+    ...(config.DISCORD_API_URL ? { rest: { api: config.DISCORD_API_URL } } : {}),
+    ...extra,
+  });
+}
+
+/** The discord.js payload for a rendered message (interaction replies, follow-ups, channel messages). */
+function payload(m: DiscordMessage, extraContent?: string) {
+  const content = [extraContent, m.content].filter(Boolean).join('\n');
+  return {
+    content: content || undefined,
+    embeds: m.embeds,
+    components: m.components,
+    allowedMentions: m.allowedMentions,
+  };
+}
+
+/** The same payload as raw REST JSON (for {@link sendToChannel}). */
+function restBody(m: DiscordMessage) {
+  return {
+    ...(m.content ? { content: m.content } : {}),
+    embeds: m.embeds,
+    components: m.components,
+    allowed_mentions: { parse: [] },
+  };
+}
+
+/**
+ * Posts a Reply publicly in a channel (the digest scheduler's way to post). Throws
+ * {@link ChannelUnavailableError} when Discord answers 10003 Unknown Channel, 50001 Missing Access or
+ * 50013 Missing Permissions, so the caller can pause the subscription; other errors are rethrown as-is
+ * (they are usually passing: retry later). Returns the new message id.
+ */
+export async function sendToChannel(client: Client, channelId: string, reply: Reply): Promise<string> {
+  const rendered = renderReply(reply, { visibility: 'public' });
+  try {
+    const message = (await client.rest.post(Routes.channelMessages(channelId), { body: restBody(rendered) })) as { id: string };
+    return message.id;
+  } catch (err) {
+    if (err instanceof DiscordAPIError && typeof err.code === 'number' && CHANNEL_UNAVAILABLE_CODES.has(err.code)) {
+      throw new ChannelUnavailableError(
+        channelId,
+        err.code,
+        `Cannot post to Discord channel ${channelId}: ${err.code === 10003 ? 'the channel no longer exists' : 'the bot has lost access to it'} (${err.code} ${err.message}).`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+/** Alias of {@link sendToChannel} under the name the digest scheduler uses. */
+export const postDiscordDigest = sendToChannel;
+
+/** True for errors that mean the token was refused (REST 401, gateway close 4004). */
+function isTokenRejection(err: unknown): boolean {
+  if (err instanceof DiscordAPIError && err.status === 401) return true;
+  const e = err as { code?: unknown; message?: unknown; status?: unknown } | null;
+  return (
+    e?.code === 'TokenInvalid' ||
+    e?.status === 401 ||
+    (typeof e?.message === 'string' && /Authentication failed/i.test(e.message))
+  );
+}
+
+/**
+ * Connects to Discord and serves the registry. Resolves once the gateway session is ready. A rejected
+ * token rejects with a {@link ConfigError} naming DISCORD_TOKEN; main.ts exits non-zero on it.
+ */
+export async function startDiscord(deps: DiscordDeps): Promise<DiscordBot> {
+  const { config, logger } = deps;
+  if (!config.DISCORD_TOKEN) throw new ConfigError('DISCORD_TOKEN is not set: the Discord bot cannot connect.');
+  const log = logger.child({ platform: 'discord' });
+  const client = createDiscordClient(config, deps.clientOptions);
+  const handlers = new DiscordHandlers(deps, client, log);
+
+  client.on(Events.InteractionCreate, (i) => void handlers.onInteraction(i));
+  client.on(Events.MessageCreate, (m) => void handlers.onMessage(m));
+  // Without an 'error' listener an emitted error would crash the process.
+  client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
+  client.on(Events.ShardError, (err) => log.warn({ err }, 'gateway connection error'));
+  client.on(Events.ShardReconnecting, () => log.warn('gateway connection lost; reconnecting'));
+  client.on(Events.ShardResume, (_id, replayed) => log.info({ replayed }, 'gateway session resumed'));
+  client.on(Events.ShardDisconnect, (event) => {
+    // discord.js reconnects on its own except after close codes that cannot recover.
+    const err =
+      event.code === 4004
+        ? new ConfigError(TOKEN_REJECTED_MESSAGE)
+        : new ReportBotError('PLATFORM_FAILED', `Discord closed the gateway for good (close code ${event.code}).`);
+    log.error({ code: event.code }, err.message);
+    deps.onFatal?.(err);
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await client.destroy();
+  };
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(config.DISCORD_TOKEN);
+    await ready;
+  } catch (err) {
+    await stop().catch(() => undefined);
+    if (isTokenRejection(err)) throw new ConfigError(TOKEN_REJECTED_MESSAGE);
+    const base = config.DISCORD_API_URL ?? 'https://discord.com/api';
+    throw new ReportBotError('PLATFORM_FAILED', `Could not connect to Discord at ${base}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const appId = client.application?.id;
+  if (config.DISCORD_APPLICATION_ID && appId && appId !== config.DISCORD_APPLICATION_ID) {
+    log.warn({ appId }, 'DISCORD_APPLICATION_ID differs from the application of DISCORD_TOKEN; `discord deploy` would register commands on the wrong app');
+  }
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot connected');
+  return { client, stop };
+}
+
+type Visibility = 'private' | 'public';
+
+/** Per-client event handling, separate from start-up so each handler stays short. */
+class DiscordHandlers {
+  constructor(
+    private readonly deps: DiscordDeps,
+    private readonly client: Client,
+    private readonly log: Logger,
+  ) {}
+
+  private get defaultVisibility(): Visibility {
+    return this.deps.config.ANSWER_VISIBILITY === 'public' ? 'public' : 'private';
+  }
+
+  private invocation(
+    user: { id: string; username: string; globalName?: string | null },
+    channel: { id: string; kind: Invocation['channel']['kind'] },
+    canManageChannel?: boolean,
+  ): Invocation {
+    const { engine, store, config } = this.deps;
+    return {
+      engine,
+      store,
+      config,
+      logger: this.log,
+      platform: 'discord',
+      user: { id: user.id, name: user.globalName ?? user.username },
+      channel,
+      ...(canManageChannel === undefined ? {} : { canManageChannel }),
+      now: () => new Date(),
+      commandLabel: (name) => `/${name}`,
+    };
+  }
+
+  private interactionInvocation(i: Interaction): Invocation {
+    const kind: Invocation['channel']['kind'] = !i.inGuild() ? 'dm' : i.channel?.isThread() ? 'thread' : 'channel';
+    // In a DM the user owns the conversation; in a server only Manage Channels may (un)subscribe digests.
+    const canManage = kind === 'dm' ? true : (i.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? undefined);
+    return this.invocation(i.user, { id: i.channelId ?? i.user.id, kind }, canManage);
+  }
+
+  async onInteraction(i: Interaction): Promise<void> {
+    try {
+      if (i.isAutocomplete()) await this.onAutocomplete(i);
+      else if (i.isChatInputCommand()) await this.onSlashCommand(i);
+      else if (i.isButton()) await this.onButton(i);
+    } catch (err) {
+      // Typically the interaction expired (10062) or Discord refused a payload; nothing left to tell the user.
+      this.log.error({ err, type: i.type }, 'discord interaction failed');
+    }
+  }
+
+  private async onSlashCommand(i: ChatInputCommandInteraction): Promise<void> {
+    const { registry, services } = this.deps;
+    const deferred = this.defaultVisibility;
+    // Always defer: the engine answers synchronously, so once it runs nothing could send a late
+    // deferral; deferring first keeps every command inside Discord's 3-second window.
+    await i.deferReply(deferred === 'private' ? { flags: MessageFlags.Ephemeral } : {});
+    const command = registry.get(i.commandName);
+    const raw = command ? readInteractionOptions(command, i.options.data as readonly InteractionOption[]) : {};
+    const reply = await runCommand(registry, i.commandName, raw, this.interactionInvocation(i), services);
+    const visibility = reply.visibility ?? this.defaultVisibility;
+    await this.deliver(i, deferred, renderReply(reply, { visibility, echoQuestion: true }));
+  }
+
+  /**
+   * Sends the final message of a deferred interaction. A deferral fixes the visibility; when the reply
+   * needs the other one (a private notice under ANSWER_VISIBILITY=public), the placeholder is deleted
+   * and a follow-up with the right visibility is sent instead.
+   */
+  private async deliver(i: ChatInputCommandInteraction | ButtonInteraction, deferred: Visibility, m: DiscordMessage, extra?: string) {
+    const wanted: Visibility = m.ephemeral ? 'private' : 'public';
+    if (wanted === deferred) {
+      await i.editReply(payload(m, extra));
+      return;
+    }
+    await i.deleteReply().catch((err: unknown) => this.log.warn({ err }, 'could not delete deferred reply'));
+    await i.followUp({ ...payload(m, extra), ...(m.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+  }
+
+  private async onButton(i: ButtonInteraction): Promise<void> {
+    const action = decodeCustomId(i.customId);
+    if (!action) {
+      await i.reply({ ...payload(renderNotice('That button has expired. Please ask again.')), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const { registry, services } = this.deps;
+    const pressedPrivate = i.message.flags.has(MessageFlags.Ephemeral);
+    if (action.kind === 'share') {
+      // Acknowledge on the pressed (private) message, then post the answer publicly as a follow-up.
+      await i.deferUpdate();
+      const outcome = await handleAction(registry, action, this.interactionInvocation(i), services);
+      if (outcome.placement === 'share') {
+        const m = renderReply(outcome.reply, { visibility: 'public', echoQuestion: true });
+        await i.followUp(payload(m, `Shared by <@${i.user.id}>`));
+        const remaining = withoutShare(i.message.components.map((row) => row.toJSON()) as DiscordMessage['components']);
+        await i.editReply({ components: remaining });
+      } else {
+        const m = renderReply(outcome.reply, { visibility: 'private' });
+        await i.followUp({ ...payload(m), flags: MessageFlags.Ephemeral });
+      }
+      return;
+    }
+    // Votes are private; Full passage / More results follow the pressed message's visibility.
+    const deferred: Visibility = action.kind === 'feedback_up' || action.kind === 'feedback_down' || pressedPrivate ? 'private' : 'public';
+    await i.deferReply(deferred === 'private' ? { flags: MessageFlags.Ephemeral } : {});
+    const outcome = await handleAction(registry, action, this.interactionInvocation(i), services);
+    const visibility: Visibility =
+      outcome.placement === 'private' || outcome.reply.visibility === 'private' ? 'private' : pressedPrivate ? 'private' : 'public';
+    await this.deliver(i, deferred, renderReply(outcome.reply, { visibility }));
+  }
+
+  private async onAutocomplete(i: AutocompleteInteraction): Promise<void> {
+    const command = this.deps.registry.get(i.commandName);
+    const focused = i.options.getFocused(true);
+    if (!command) {
+      await i.respond([]);
+      return;
+    }
+    const sub = i.options.getSubcommand(false);
+    const shape = { ...command.options.shape, ...(command.subcommands?.find((s) => s.name === sub)?.options.shape ?? {}) };
+    const key = optionKeyResolver(shape)(focused.name);
+    const suggest = autocompleteFor(command, key);
+    let choices: { name: string; value: string }[] = [];
+    if (suggest) {
+      try {
+        // Suggestions run on every keystroke: no rate limit, no log — and a failure just shows none.
+        choices = suggest({ ...this.interactionInvocation(i), options: {} }, String(focused.value ?? ''));
+      } catch (err) {
+        this.log.warn({ err, command: i.commandName, option: key }, 'autocomplete failed');
+      }
+    }
+    await i.respond(fitChoices(this.describePassages(choices)));
+  }
+
+  /** Names passage-id choices after their section, so users pick by topic rather than by slug. */
+  private describePassages(choices: { name: string; value: string }[]): { name: string; value: string }[] {
+    const byId = this.deps.engine.corpus.byId;
+    return choices.map((c) => {
+      const p = byId.get(c.value);
+      return p && c.name === c.value ? { name: `${p.sectionTitle} ¶${p.paragraph} — ${p.id}`, value: c.value } : c;
+    });
+  }
+
+  async onMessage(message: Message): Promise<void> {
+    try {
+      const me = this.client.user;
+      if (!me || message.author.bot || message.author.id === me.id || message.webhookId || message.system) return;
+      const inDm = message.channel.type === ChannelType.DM;
+      const botRoleId = message.guild?.members.me?.roles.botRole?.id;
+      const mentionTokens = [`<@${me.id}>`, `<@!${me.id}>`, ...(botRoleId ? [`<@&${botRoleId}>`] : [])];
+      const mentioned = mentionTokens.some((t) => message.content.includes(t));
+      if (!inDm && !mentioned) return;
+
+      let question = message.content;
+      for (const t of mentionTokens) question = question.split(t).join(' ');
+      question = question.trim();
+      const kind: Invocation['channel']['kind'] = inDm ? 'dm' : message.channel.isThread() ? 'thread' : 'channel';
+      const ctx = this.invocation(message.author, { id: message.channelId, kind });
+      const { registry, services } = this.deps;
+      // A bare mention gets the help text rather than a "type a question" error.
+      const reply = question
+        ? await runCommand(registry, 'ask', { question }, ctx, services)
+        : await runCommand(registry, 'help', {}, ctx, services);
+      // The user asked in the open, so the answer is public (the question is visible above it).
+      await message.reply(payload(renderReply(reply, { visibility: 'public' })));
+    } catch (err) {
+      this.log.error({ err }, 'discord message handling failed');
+    }
+  }
+}
