@@ -46,9 +46,18 @@ export function closestQuote(p: RankedPassage): Quote {
 /** The engine's confidence behind a reply built here, for the question log (a Reply has no such field). */
 export const replyConfidence = new WeakMap<Reply, number>();
 
-/** Builds the reply for an {@link Answer}; `logId` null means "not logged yet" (placeholder values). */
-export function answerReply(answer: Answer, passageOrder: (id: string) => number, logId: number | null = null): Reply {
-  const reply = buildAnswerReply(answer, passageOrder, logId);
+/**
+ * Builds the reply for an {@link Answer}; `logId` null means "not logged yet" (placeholder values).
+ * `asked` is the question as the user typed it (the engine's copy has mention markup removed); the
+ * adapters escape it when they echo it.
+ */
+export function answerReply(
+  answer: Answer,
+  passageOrder: (id: string) => number,
+  logId: number | null = null,
+  asked: string = answer.question,
+): Reply {
+  const reply = { ...buildAnswerReply(answer, passageOrder, logId), question: asked };
   replyConfidence.set(reply, answer.confidence);
   return reply;
 }
@@ -101,7 +110,7 @@ export default {
   options,
   async execute(ctx) {
     const answer = ctx.engine.answer(ctx.options.question);
-    return answerReply(answer, (id) => ctx.engine.corpus.byId.get(id)?.order ?? 0, null);
+    return answerReply(answer, (id) => ctx.engine.corpus.byId.get(id)?.order ?? 0, null, ctx.options.question);
   },
 } satisfies Command<typeof options>;
 

@@ -235,8 +235,7 @@ async function renderView(view: View, ctx: Invocation): Promise<Reply | undefine
     case 'ask': {
       const logged = view.logId === null ? undefined : loggedQuestion(ctx, view.logId);
       if (!logged || view.logId === null) return undefined;
-      const reply = answerReply(engine.answer(logged.question), (id) => engine.corpus.byId.get(id)?.order ?? 0, view.logId);
-      return reply;
+      return answerReply(engine.answer(logged.question), (id) => engine.corpus.byId.get(id)?.order ?? 0, view.logId, logged.question);
     }
     case 'ask-more': {
       const logged = view.logId === null ? undefined : loggedQuestion(ctx, view.logId);

@@ -354,8 +354,14 @@ export function createSlackApp(deps: SlackDeps) {
       try {
         await app.init();
       } catch (err) {
-        const detail = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
-        throw new ReportBotError('PLATFORM_FAILED', `Slack did not accept SLACK_BOT_TOKEN (${detail}).`, { cause: err });
+        const platformError = (err as { data?: { error?: string } }).data?.error;
+        throw new ReportBotError(
+          'PLATFORM_FAILED',
+          platformError
+            ? `Slack did not accept SLACK_BOT_TOKEN (${platformError}). Copy the Bot User OAuth Token (xoxb-…) again from the app's "OAuth & Permissions" page.`
+            : `Could not reach Slack at ${config.SLACK_API_URL ?? 'https://slack.com/api/'} to check SLACK_BOT_TOKEN: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       // Socket Mode ignores the argument; HTTP mode listens on it (a port, or { port, host }).
       const server = (await (socketMode ? app.start() : app.start(listen as number))) as Server | unknown;

@@ -267,6 +267,10 @@ describe('Slack adapter', () => {
     expect(raw).not.toContain('<!here>');
     expect(raw).not.toContain('<@U999>');
     expect(visibleText(post.body)).toContain('&lt;!channel&gt; &lt;!here&gt; &lt;@U999&gt; what about coca &amp; gold?');
+
+    const search = await slashAnswerByUrl(bot, '/search', '<!everyone> coca');
+    expect(JSON.stringify(search.body)).not.toContain('<!everyone>');
+    expect(visibleText(search.body)).toContain('Passages matching “&lt;!everyone&gt; coca”');
   });
 
   it('refuses an over-long question with a short explanation', async () => {

@@ -80,8 +80,10 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
+    // A bot token containing "revoked" is refused, as Slack refuses a revoked token.
+    const revoked = req.headers.authorization?.includes('revoked') ?? false;
     const answers: Record<string, object> = {
-      'auth.test': { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'reportbot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' },
+      'auth.test': revoked ? { ok: false, error: 'invalid_auth' } : { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'reportbot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' },
       'chat.postMessage': { ok: true, channel: body.channel, ts: `${++ts}.000100`, message: { text: body.text } },
       'chat.postEphemeral': { ok: true, message_ts: `${++ts}.000200` },
       'reactions.add': { ok: true },

@@ -1,0 +1,141 @@
+/**
+ * The real process: `node --import tsx src/main.ts` in Slack HTTP mode against the local stand-in,
+ * with a temporary database. Covers start-up errors and a clean SIGTERM shutdown.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postSigned, slashBody, startSlackStandIn, type SlackStandIn } from './adapters/slack/stand-in.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SECRET = 'main-test-secret';
+const TOKEN = 'xoxb-9999-8888-do-not-print-me';
+
+let standIn: SlackStandIn;
+let dir: string;
+
+beforeAll(async () => {
+  standIn = await startSlackStandIn();
+  dir = mkdtempSync(join(tmpdir(), 'report-bot-main-'));
+});
+afterAll(async () => {
+  await standIn.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Proc {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function start(env: Record<string, string>): Proc {
+  // Only what the bot needs: the parent's environment might hold real Slack or Discord settings.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
+  return { child, stderr: () => err, exited };
+}
+
+/** Resolves with the first JSON log line matching `pred` on the child's stderr. */
+function logLine(p: Proc, pred: (l: Record<string, any>) => boolean, timeoutMs = 20_000): Promise<Record<string, any>> {
+  return new Promise((resolvePromise, reject) => {
+    const check = () => {
+      for (const line of p.stderr().split('\n')) {
+        try {
+          const parsed = JSON.parse(line);
+          if (pred(parsed)) return resolvePromise(parsed);
+        } catch {
+          /* not a log line */
+        }
+      }
+    };
+    const timer = setTimeout(() => reject(new Error(`log line not seen; stderr:\n${p.stderr()}`)), timeoutMs);
+    p.child.stderr!.on('data', check);
+    p.exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`process exited; stderr:\n${p.stderr()}`));
+    });
+    check();
+  });
+}
+
+const slackEnv = (db: string) => ({
+  SLACK_BOT_TOKEN: TOKEN,
+  SLACK_SIGNING_SECRET: SECRET,
+  SLACK_API_URL: standIn.apiUrl,
+  PORT: '0',
+  DATABASE_PATH: db,
+  CORPUS_DIR: 'corpus',
+  LOG_LEVEL: 'info',
+});
+
+describe('main', () => {
+  it('finishes the answer in flight on SIGTERM, closes the database cleanly and exits 0', async () => {
+    const db = join(dir, 'sigterm.sqlite');
+    const p = start(slackEnv(db));
+    const started = await logLine(p, (l) => l.msg === 'slack adapter started');
+    expect(started.port).toBeGreaterThan(0);
+    const url = `http://127.0.0.1:${started.port}`;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    // An answer still being delivered when the signal arrives must be delivered.
+    standIn.delay('respond', 800);
+    const responseUrl = standIn.responseUrl();
+    const body = slashBody({ command: '/ask', text: 'What is the VRAEM?', responseUrl });
+    expect((await postSigned(`${url}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
+    const signalledAt = Date.now();
+    p.child.kill('SIGTERM');
+    const { code } = await p.exited;
+    standIn.delay('respond', 0);
+
+    expect(code).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(standIn.calls.some((c) => c.method === 'respond' && c.url === responseUrl)).toBe(true);
+    expect(p.stderr()).toContain('stopped; database closed');
+    expect(p.stderr()).not.toContain(TOKEN);
+    // A clean close checkpoints the write-ahead log and removes it.
+    expect(existsSync(`${db}-wal`)).toBe(false);
+    const check = new Database(db, { readonly: true });
+    expect(check.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'What is the VRAEM?' }]);
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+  }, 30_000);
+
+  it('names SLACK_SIGNING_SECRET when it is missing, never the token, and exits 1 without a stack', async () => {
+    const p = start({ SLACK_BOT_TOKEN: TOKEN, DATABASE_PATH: join(dir, 'nosecret.sqlite'), CORPUS_DIR: 'corpus' });
+    const { code } = await p.exited;
+    expect(code).toBe(1);
+    expect(p.stderr()).toContain('SLACK_SIGNING_SECRET');
+    expect(p.stderr()).not.toContain(TOKEN);
+    expect(p.stderr()).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it('names the corpus path when the report cannot be loaded', async () => {
+    const missing = join(dir, 'no-such-corpus');
+    const p = start({ ...slackEnv(join(dir, 'nocorpus.sqlite')), CORPUS_DIR: missing });
+    const { code } = await p.exited;
+    expect(code).toBe(1);
+    expect(p.stderr()).toContain(missing);
+    expect(p.stderr()).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it('says so when Slack rejects the bot token, without printing it', async () => {
+    const revoked = 'xoxb-revoked-5555-secret-part';
+    const p = start({ ...slackEnv(join(dir, 'badtoken.sqlite')), SLACK_BOT_TOKEN: revoked });
+    const { code } = await p.exited;
+    expect(code).toBe(1);
+    expect(p.stderr()).toContain('Slack did not accept SLACK_BOT_TOKEN (invalid_auth).');
+    expect(p.stderr()).not.toContain('secret-part');
+  }, 30_000);
+});
