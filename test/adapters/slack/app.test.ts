@@ -269,7 +269,8 @@ describe('Slack adapter', () => {
     expect(visibleText(post.body)).toContain('&lt;!channel&gt; &lt;!here&gt; &lt;@U999&gt; what about coca &amp; gold?');
 
     const search = await slashAnswerByUrl(bot, '/search', '<!everyone> coca');
-    expect(JSON.stringify(search.body)).not.toContain('<!everyone>');
+    // Button values are never displayed; everything displayed must be escaped.
+    expect(`${search.body.text}\n${visibleText(search.body)}`).not.toContain('<!everyone>');
     expect(visibleText(search.body)).toContain('Passages matching “&lt;!everyone&gt; coca”');
   });
 
