@@ -41,7 +41,7 @@ export function stripInlineMarkup(p: string): string {
 }
 
 function parseByline(p: string): { author: string; date: string } | null {
-  const m = /^(?:by\s+)?([\p{L}.' -]{3,60}?)\s*[|·,–-]\s*([A-Z][a-z]+)\.?\s+(\d{1,2}),\s*(\d{4})$/u.exec(p);
+  const m = /^(?:[Bb]y\s+)?([\p{L}.' -]{3,60}?)\s*[|·,–-]\s*([A-Z][a-z]+)\.?\s+(\d{1,2}),\s*(\d{4})$/u.exec(p);
   if (!m) return null;
   const month = MONTHS.findIndex((name) => name.startsWith(m[2]!.toLowerCase().slice(0, 3)));
   if (month < 0) return null;
