@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { Engine } from '../src/answer/engine.ts';
 import { evaluate, parseEvalFile } from '../src/answer/evaluate.ts';
 import { loadConfig } from '../src/config.ts';
+import { BaselineBot } from './baseline.ts';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose') || args.includes('-v');
@@ -19,6 +20,10 @@ try {
   const items = parseEvalFile(readFileSync(file, 'utf8'), file);
   const report = evaluate(engine, items);
   console.log(report.summary);
+  if (args.includes('--baseline')) {
+    const base = evaluate(new BaselineBot(engine.corpus), items);
+    console.log(`\nplain MiniSearch baseline (defaults, paragraphs, best-overlap sentence):\n${base.summary}`);
+  }
   if (verbose && report.misses.length) {
     console.log('\nMisses:');
     for (const m of report.misses) console.log(m);

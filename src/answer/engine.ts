@@ -45,6 +45,12 @@ interface QueryTerm {
   weight: number;
   /** Alternatives (aliases), each a set of terms that must all appear. */
   alternates: string[][];
+  /**
+   * Corpus terms that stand in for this one, with their credit: a one-word alias 0.9, a name's
+   * demonym 0.9 (brazil/brazilian), the same word family 0.8 (northern/northerly). Filled once per
+   * question so sentence scoring is a few set look-ups.
+   */
+  credits: Map<string, number>;
   /** False when neither the word nor an alias occurs anywhere in the corpus. */
   known: boolean;
   /** A name the corpus writes with a capital (Bolivia, Camisea) that an answer must mention. */
@@ -58,6 +64,8 @@ interface IndexedSentence {
   terms: Set<string>;
   hasNumber: boolean;
   hasDate: boolean;
+  /** Folded names and figures written inside the sentence (capitalized words after its first, numbers). */
+  names: string[];
 }
 
 interface ScoredSentence {
@@ -66,6 +74,7 @@ interface ScoredSentence {
   coverage: number;
 }
 
+const LONG_STOP_WORDS = [...STOP_WORDS].filter((w) => w.length >= 3);
 const PRONOUN_START = /^(This|These|That|Those|It|Its|They|Their|Them|Such|He|She|His|Her|The latter|The former|Both)\b/;
 const NUMBER_WORDS = /\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|million|billion|half|dozen|percent)\b/i;
 const MONTHS = /\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/;
@@ -118,6 +127,16 @@ export class Engine {
   /** Folded words the corpus mostly writes capitalized mid-sentence. */
   private readonly properNouns = new Set<string>();
   private readonly maxIdf: number;
+  /** Terms (4+ characters) by their first four characters, for word-family and demonym matching. */
+  private readonly byPrefix = new Map<string, string[]>();
+  /** Passage id → every term of the passage. */
+  private readonly passageTerms = new Map<string, Set<string>>();
+  /** First-letter → corpus words, for typo correction. */
+  private readonly surfacesByInitial = new Map<string, Array<[string, { term: string; count: number }]>>();
+  /** Subject terms → the sentence that first mentions them all (definition questions). */
+  private readonly firstMentions = new Map<string, IndexedSentence | null>();
+  /** Section key → terms of its title. */
+  private readonly sectionTermCache = new Map<string, Set<string>>();
 
   private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}) {
     this.corpus = corpus;
@@ -151,13 +170,27 @@ export class Engine {
           terms: new Set(tokens.map((t) => t.term)),
           hasNumber: /\d/.test(sentence.text.replace(/\b(1[89]|20)\d\d\b/g, '')) || NUMBER_WORDS.test(sentence.text),
           hasDate: /\b(1[89]|20)\d\d\b/.test(sentence.text) || MONTHS.test(sentence.text) || DATE_WORDS.test(sentence.text),
+          names: [...sentence.text.matchAll(/(?<=[^.!?]\s)(\p{Lu}[\p{L}'\u2019-]*|\d[\d,.]*)/gu)]
+            .map((m) => fold(m[0]).replace(/'s$/, ''))
+            .filter((w) => !STOP_WORDS.has(w)),
         });
       }
       for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+      this.passageTerms.set(p.id, seen);
       this.sentences.set(p.id, list);
     }
     for (const [w, [cap, low]] of capitalCounts) if (cap >= 1 && cap >= 3 * low && w.length > 1) this.properNouns.add(w);
     this.maxIdf = Math.log(1 + corpus.passages.length);
+    for (const entry of this.surfaces) {
+      const list = this.surfacesByInitial.get(entry[0][0]!) ?? [];
+      list.push(entry);
+      this.surfacesByInitial.set(entry[0][0]!, list);
+    }
+    for (const term of this.df.keys()) {
+      if (term.length < 4 || /^\d/.test(term)) continue;
+      const key = term.slice(0, 4);
+      this.byPrefix.set(key, [...(this.byPrefix.get(key) ?? []), term]);
+    }
   }
 
   /** Loads the reports in `dir` and builds the engine. */
@@ -227,7 +260,7 @@ export class Engine {
         let known = this.df.has(term);
         if (!known && /^\p{L}{3,}$/u.test(surface)) {
           // "mutch" is a misspelled question word, not content.
-          if ([...STOP_WORDS].some((s) => s.length >= 3 && Math.abs(s.length - surface.length) <= 1 && editDistance(s, surface, 1) <= 1)) continue;
+          if (LONG_STOP_WORDS.some((s) => Math.abs(s.length - surface.length) <= 1 && s[0] === surface[0] && editDistance(s, surface, 1) <= 1)) continue;
           const fixed = this.correct(surface);
           if (fixed) {
             term = fixed;
@@ -237,7 +270,7 @@ export class Engine {
         if (out.some((t) => t.term === term)) continue;
         // Names are what a question hinges on; years are not ("the prior year" answers "in 2019").
         const entity = (q.capitalized.includes(surface) || this.properNouns.has(surface)) && !/^\d/.test(surface);
-        const qt: QueryTerm = { term, surface, weight: this.idf(term), alternates: [], known, entity };
+        const qt: QueryTerm = { term, surface, weight: this.idf(term), alternates: [], credits: new Map(), known, entity };
         list.push(qt);
         out.push(qt);
       }
@@ -253,8 +286,24 @@ export class Engine {
     }
     // An unknown word weighs as a rare one: a question about something the report never names
     // (GDP, pizza) is mostly unanswered.
-    for (const t of out) if (!t.known) t.weight = 0.8 * this.maxIdf;
+    for (const t of out) {
+      if (!t.known) t.weight = 0.8 * this.maxIdf;
+      this.fillCredits(t);
+    }
     return out;
+  }
+
+  /** Finds, once per question, the corpus terms that partly match a query term (see `credits`). */
+  private fillCredits(t: QueryTerm): void {
+    const give = (x: string, c: number) => {
+      if (x !== t.term && (t.credits.get(x) ?? 0) < c) t.credits.set(x, c);
+    };
+    for (const alt of t.alternates) if (alt.length === 1) give(alt[0]!, 0.9);
+    if (t.term.length < 4 || /^\d/.test(t.term)) return;
+    for (const x of this.byPrefix.get(t.term.slice(0, 4)) ?? []) {
+      if (t.entity && (x.startsWith(t.term) || t.term.startsWith(x))) give(x, 0.9);
+      else if (related(t.term, x)) give(x, 0.8);
+    }
   }
 
   /** The corpus word closest to a misspelled one (1 edit for short words, 2 for long), if any. */
@@ -262,9 +311,9 @@ export class Engine {
     const max = surface.length >= 8 ? 2 : surface.length >= 4 ? 1 : 0;
     if (max === 0) return null;
     let best: { term: string; d: number; count: number } | null = null;
-    for (const [w, { term, count }] of this.surfaces) {
-      // Typos rarely touch the first letter; "exchange" is not a misspelled "change".
-      if (w[0] !== surface[0] || Math.abs(w.length - surface.length) > max) continue;
+    // Typos rarely touch the first letter; "exchange" is not a misspelled "change".
+    for (const [w, { term, count }] of this.surfacesByInitial.get(surface[0]!) ?? []) {
+      if (Math.abs(w.length - surface.length) > max) continue;
       const d = editDistance(w, surface, max);
       if (d > max) continue;
       if (!best || d < best.d || (d === best.d && count > best.count)) best = { term, d, count };
@@ -272,18 +321,18 @@ export class Engine {
     return best?.term ?? null;
   }
 
-  /** How well a set of terms covers one query term: 1 exact or alias, 0.8 same word family, 0 else. */
+  /** How well a set of terms covers one query term: 1 exact, else the best credit present. */
   private match(t: QueryTerm, terms: Set<string>): number {
     if (terms.has(t.term)) return 1;
-    for (const alt of t.alternates) if (alt.every((a) => terms.has(a))) return 0.9;
-    if (t.term.length >= 4 && !/^\d/.test(t.term)) {
-      for (const x of terms) {
-        if (related(t.term, x)) return 0.8;
-        // Demonyms and names: brazil/brazilian, bolivia/bolivian.
-        if (t.entity && Math.min(x.length, t.term.length) >= 4 && (x.startsWith(t.term) || t.term.startsWith(x))) return 0.9;
-      }
-    }
-    return 0;
+    let best = 0;
+    for (const [x, c] of t.credits) if (c > best && terms.has(x)) best = c;
+    if (best < 0.9) for (const alt of t.alternates) if (alt.length > 1 && alt.every((a) => terms.has(a))) return 0.9;
+    return best;
+  }
+
+  /** True when one word's term matches any query term (for highlighting). */
+  private matchesAny(qts: QueryTerm[], term: string): boolean {
+    return qts.some((t) => t.term === term || t.credits.has(term) || t.alternates.some((alt) => alt.length > 1 && alt.includes(term)));
   }
 
   private coverage(qts: QueryTerm[], terms: Set<string>): number {
@@ -326,8 +375,7 @@ export class Engine {
         const absStart = s.sentence.start + tok.start;
         const absEnd = s.sentence.start + tok.end;
         if (absStart < start || absEnd > end) continue;
-        const one = new Set([tok.term]);
-        if (qts.some((t) => this.match(t, one) > 0)) {
+        if (this.matchesAny(qts, tok.term)) {
           const last = spans[spans.length - 1];
           const rel = { start: absStart - start, end: absEnd - start };
           if (!last || last.end < rel.start) spans.push(rel);
@@ -364,7 +412,13 @@ export class Engine {
 
   /** Terms of a passage's section title: a sentence in "Shining Path" is about the Shining Path. */
   private sectionTerms(p: Passage): Set<string> {
-    return new Set(tokenize(p.sectionTitle).map((t) => t.term));
+    const key = `${p.documentId}/${p.sectionId}`;
+    let terms = this.sectionTermCache.get(key);
+    if (!terms) {
+      terms = new Set(tokenize(p.sectionTitle).map((t) => t.term));
+      this.sectionTermCache.set(key, terms);
+    }
+    return terms;
   }
 
   /**
@@ -385,11 +439,7 @@ export class Engine {
 
   /** True when the sentence names something (a capitalized word, acronym or figure) the question does not. */
   private namesSomethingNew(s: IndexedSentence, q: QuestionAnalysis): boolean {
-    for (const m of s.sentence.text.matchAll(/(?<=[^.!?]\s)(\p{Lu}[\p{L}'\u2019-]*|\d[\d,.]*)/gu)) {
-      const w = fold(m[0]).replace(/'s$/, '');
-      if (!q.words.includes(w) && !STOP_WORDS.has(w)) return true;
-    }
-    return false;
+    return s.names.some((w) => !q.words.includes(w));
   }
 
   /** Scores every sentence of the candidate passages for the question. */
@@ -401,7 +451,7 @@ export class Engine {
     for (const { passage, score } of candidates) {
       const list = this.sentences.get(passage.id) ?? [];
       const section = this.sectionTerms(passage);
-      const passageTerms = new Set(list.flatMap((s) => [...s.terms]));
+      const passageTerms = this.passageTerms.get(passage.id)!;
       const passageCoverage = this.sentenceCoverage(qts, passageTerms, section);
       list.forEach((s, i) => {
         const coverage = this.sentenceCoverage(qts, s.terms, section);
@@ -415,8 +465,8 @@ export class Engine {
           if (subjectTerms.length && subjectTerms.every((t) => s.terms.has(t)) && this.isFirstMention(s, subjectTerms)) value += 0.08;
         }
         // A name the question hinges on must be in the sentence or the one before it ("… there").
-        const context = i > 0 ? new Set([...s.terms, ...list[i - 1]!.terms]) : s.terms;
-        if (this.missingEntities(qts, context).length) value -= 0.25;
+        const prev = list[i - 1];
+        if (this.missingEntities(qts, s.terms).some((t) => !prev || this.match(t, prev.terms) === 0)) value -= 0.25;
         if (!s.sentence.complete) value -= 0.04;
         if (s.sentence.text.length < 40) value -= 0.05;
         scored.push({ s, score: value, coverage });
@@ -426,13 +476,19 @@ export class Engine {
   }
 
   private isFirstMention(s: IndexedSentence, terms: string[]): boolean {
-    for (const p of this.corpus.passages) {
-      if (p.documentId !== s.passage.documentId) continue;
-      for (const other of this.sentences.get(p.id) ?? []) {
-        if (terms.every((t) => other.terms.has(t))) return other === s;
+    const key = `${s.passage.documentId}|${terms.join(' ')}`;
+    if (!this.firstMentions.has(key)) {
+      let first: IndexedSentence | null = null;
+      for (const p of this.corpus.passages) {
+        if (p.documentId !== s.passage.documentId) continue;
+        first = (this.sentences.get(p.id) ?? []).find((other) => terms.every((t) => other.terms.has(t))) ?? null;
+        if (first) break;
       }
+      // Bounded: questions are open-ended, the cache must not grow with them.
+      if (this.firstMentions.size > 2000) this.firstMentions.clear();
+      this.firstMentions.set(key, first);
     }
-    return false;
+    return this.firstMentions.get(key) === s;
   }
 
   /**
@@ -559,7 +615,7 @@ export class Engine {
     // The answer's core: the best sentence and what leads up to it (a sentence appended after it may
     // add detail, but cannot supply the thing the question is about).
     const coreTerms = new Set(inRange.filter((s) => s.sentence.start <= best.s.sentence.start).flatMap((s) => [...s.terms]));
-    const passageTerms = new Set(list.flatMap((s) => [...s.terms]));
+    const passageTerms = this.passageTerms.get(best.s.passage.id)!;
     const section = this.sectionTerms(best.s.passage);
     const inExcerpt = this.sentenceCoverage(qts, excerptTerms, section);
     const inPassage = this.sentenceCoverage(qts, passageTerms, section);

@@ -1,6 +1,11 @@
 /** Scoring the engine against questions with gold answers (used by `npm run eval` and tests). */
 import { fold } from '../search/fold.ts';
-import type { Engine } from './engine.ts';
+import type { Answer } from './types.ts';
+
+/** Anything that answers questions: the engine, or the baseline it is compared with. */
+export interface Answerer {
+  answer(question: string): Answer;
+}
 
 export interface EvalItem {
   id: string;
@@ -47,7 +52,7 @@ export function parseEvalFile(text: string, name = 'eval file'): EvalItem[] {
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
 
 /** Runs every item and scores it. */
-export function evaluate(engine: Engine, items: EvalItem[]): EvalReport {
+export function evaluate(engine: Answerer, items: EvalItem[]): EvalReport {
   let hit1 = 0;
   let hit3 = 0;
   let abstainedCorrectly = 0;

@@ -32,8 +32,9 @@ export const QUERY_OPTIONS: SearchOptions = {
   processTerm: (t: string) => t,
   boost: { text: 1, section: 1.5, title: 0.3 },
   combineWith: 'OR',
-  // Typos: one edit in words of 5–8 letters, two beyond. Prefixes let "produc" reach "product".
-  fuzzy: (term: string) => (term.length >= 9 ? 0.25 : term.length >= 5 && !/^\d/.test(term) ? 0.2 : false),
+  // No fuzzy search here: the engine corrects typos against the vocabulary before querying, which
+  // is far cheaper than MiniSearch's fuzzy walk of the whole term tree. Prefixes let "produc"
+  // reach "product".
   prefix: (term: string) => term.length >= 5 && !/^\d/.test(term),
   weights: { fuzzy: 0.35, prefix: 0.5 },
 };

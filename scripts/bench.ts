@@ -1,0 +1,155 @@
+/**
+ * `npm run bench`: answer latency (p50/p99) over the development questions, index build time, cold
+ * start to first answer, and memory — for the engine and, side by side in the same run, a plain
+ * MiniSearch search (defaults, paragraphs). Each side's build, cold start and memory are measured in
+ * a fresh child process so one does not inflate the other's figures.
+ *
+ * Options: --rounds N (default 200) passes over the questions; --json prints the figures as JSON.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import MiniSearch from 'minisearch';
+import { Engine } from '../src/answer/engine.ts';
+import { loadCorpus } from '../src/corpus/load.ts';
+import { parseEvalFile } from '../src/answer/evaluate.ts';
+import { BaselineBot } from './baseline.ts';
+
+const corpusDir = resolve(process.env.CORPUS_DIR ?? 'corpus');
+const evalFile = resolve('eval/dev.jsonl');
+const args = process.argv.slice(2);
+const roundsArg = args.indexOf('--rounds');
+const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 200;
+
+interface ChildFigures {
+  /** Wall time from process start to the first answer printed (ms), including module loading. */
+  coldStartMs: number;
+  /** Time to load the corpus and build the index (ms). */
+  buildMs: number;
+  /** Resident set size after building and answering once (MB). */
+  rssMb: number;
+  /** Heap used after a full GC (MB). */
+  heapMb: number;
+}
+
+const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+
+/** Runs in a child: build one side, answer once, report. */
+async function child(side: 'engine' | 'minisearch'): Promise<void> {
+  const t0 = performance.now();
+  let first: unknown;
+  if (side === 'engine') {
+    const engine = await Engine.load(corpusDir);
+    const built = performance.now();
+    first = engine.answer('How many hectares of coca were under cultivation at the end of 2020?');
+    report(built - t0, first);
+  } else {
+    const corpus = await loadCorpus(corpusDir);
+    const index = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+    index.addAll(corpus.passages.map((p) => ({ id: p.id, text: p.text })));
+    const built = performance.now();
+    first = index.search('How many hectares of coca were under cultivation at the end of 2020?')[0];
+    report(built - t0, first);
+  }
+}
+
+function report(buildMs: number, first: unknown): void {
+  // performance.now() counts from process start, so this includes node and module start-up.
+  const coldStartMs = performance.now();
+  if (!first) throw new Error('no first answer');
+  globalThis.gc?.();
+  const figures: ChildFigures = {
+    coldStartMs: Math.round(coldStartMs),
+    buildMs: Math.round(buildMs * 10) / 10,
+    rssMb: mb(process.memoryUsage().rss),
+    heapMb: mb(process.memoryUsage().heapUsed),
+  };
+  process.stdout.write(JSON.stringify(figures));
+}
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** Times `fn` over every question `rounds` times; returns µs percentiles. */
+function latency(questions: string[], fn: (q: string) => unknown): { p50: number; p99: number; max: number; mean: number } {
+  for (let i = 0; i < 20; i++) for (const q of questions) fn(q); // warm up the JIT
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of questions) {
+      const t = process.hrtime.bigint();
+      fn(q);
+      samples.push(Number(process.hrtime.bigint() - t) / 1000);
+    }
+  }
+  samples.sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return { p50: r(percentile(samples, 50)), p99: r(percentile(samples, 99)), max: r(samples[samples.length - 1]!), mean: r(mean) };
+}
+
+function runChild(side: string): ChildFigures {
+  const self = fileURLToPath(import.meta.url);
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', side], {
+    encoding: 'utf8',
+    env: { ...process.env, CORPUS_DIR: corpusDir },
+  });
+  return JSON.parse(out) as ChildFigures;
+}
+
+async function main(): Promise<void> {
+  const childArg = args.indexOf('--child');
+  if (childArg >= 0) return child(args[childArg + 1] as 'engine' | 'minisearch');
+
+  const questions = parseEvalFile(readFileSync(evalFile, 'utf8'), evalFile).map((i) => i.q);
+  const engine = await Engine.load(corpusDir);
+  const plain = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+  plain.addAll(engine.corpus.passages.map((p) => ({ id: p.id, text: p.text })));
+  const baseline = new BaselineBot(engine.corpus);
+
+  const engineLatency = latency(questions, (q) => engine.answer(q));
+  const searchLatency = latency(questions, (q) => engine.search(q, { limit: 5 }));
+  const plainLatency = latency(questions, (q) => plain.search(q));
+  const baselineLatency = latency(questions, (q) => baseline.answer(q));
+  const engineProc = runChild('engine');
+  const plainProc = runChild('minisearch');
+  const stats = engine.stats();
+
+  const figures = {
+    corpus: stats,
+    questions: questions.length,
+    rounds,
+    node: process.version,
+    answerMicros: engineLatency,
+    searchMicros: searchLatency,
+    plainMiniSearchSearchMicros: plainLatency,
+    plainMiniSearchBotAnswerMicros: baselineLatency,
+    engineProcess: engineProc,
+    plainMiniSearchProcess: plainProc,
+  };
+  if (args.includes('--json')) {
+    console.log(JSON.stringify(figures, null, 2));
+    return;
+  }
+  const row = (name: string, a: string, b: string) => `| ${name.padEnd(34)} | ${a.padStart(16)} | ${b.padStart(22)} |`;
+  const us = (n: number) => `${n.toFixed(1)} µs`;
+  console.log(`report-bot bench — ${stats.documents} document(s), ${stats.passages} passages, ${stats.sentences} sentences; ${questions.length} questions × ${rounds} rounds; Node ${process.version}\n`);
+  console.log(row('', 'report-bot', 'plain MiniSearch'));
+  console.log(row('-'.repeat(34), '-'.repeat(16), '-'.repeat(22)));
+  console.log(row('full answer p50', us(engineLatency.p50), `${us(baselineLatency.p50)} (bot)`));
+  console.log(row('full answer p99', us(engineLatency.p99), `${us(baselineLatency.p99)} (bot)`));
+  console.log(row('search only p50', us(searchLatency.p50), us(plainLatency.p50)));
+  console.log(row('search only p99', us(searchLatency.p99), us(plainLatency.p99)));
+  console.log(row('load corpus + build index', `${engineProc.buildMs} ms`, `${plainProc.buildMs} ms`));
+  console.log(row('cold start to first answer', `${engineProc.coldStartMs} ms`, `${plainProc.coldStartMs} ms`));
+  console.log(row('RSS after first answer', `${engineProc.rssMb} MB`, `${plainProc.rssMb} MB`));
+  console.log(row('heap used after GC', `${engineProc.heapMb} MB`, `${plainProc.heapMb} MB`));
+  console.log(`\nTarget: full answer p99 under 1 ms — ${engineLatency.p99 < 1000 ? 'met' : 'NOT met'} (${us(engineLatency.p99)}).`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${(err as Error).message}`);
+  process.exit(1);
+});

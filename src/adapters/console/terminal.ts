@@ -1,0 +1,89 @@
+/**
+ * Terminal mode: `npm start` with no platform tokens. A prompt where a plain line is a question and
+ * `/search`, `/source`, `/help`, `/quit` (and every other registry command) work as in chat. With
+ * piped input it answers each line and exits at end of input.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Registry } from '../../../commands/index.ts';
+import type { Engine } from '../../answer/engine.ts';
+import { runCommand, type Invocation } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import { RateLimiter } from '../../rate-limit.ts';
+import type { Store } from '../../store/store.ts';
+import { renderText } from './render.ts';
+
+export interface TerminalOptions {
+  engine: Engine;
+  registry: Registry;
+  store: Store;
+  config: Config;
+  logger: Logger;
+  input?: Readable;
+  output?: Writable;
+  /** Force the interactive prompt (default: when input is a TTY). */
+  interactive?: boolean;
+  /** Resolves when the session should end early (shutdown signal). */
+  signal?: AbortSignal;
+}
+
+/** Splits `/cmd rest` into the command and its raw options, using the command's own text parser. */
+export function parseLine(line: string, registry: Registry): { name: string; options: Record<string, unknown> } | { quit: true } {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('/')) return { name: 'ask', options: { question: trimmed } };
+  const [, rawName = '', rest = ''] = /^\/(\S*)\s*([\s\S]*)$/.exec(trimmed) ?? [];
+  const name = rawName.toLowerCase();
+  if (name === 'quit' || name === 'exit' || name === 'q') return { quit: true };
+  const command = registry.get(name === 'report-help' ? 'help' : name);
+  if (!command) return { name, options: {} };
+  if (command.parseText) return { name: command.name, options: command.parseText(rest) };
+  const first = Object.keys(command.options.shape)[0];
+  return { name: command.name, options: first && rest ? { [first]: rest } : {} };
+}
+
+/** Runs the prompt until /quit, end of input, or the abort signal. */
+export async function runTerminal(opts: TerminalOptions): Promise<void> {
+  const input = opts.input ?? process.stdin;
+  const output = opts.output ?? process.stdout;
+  const interactive = opts.interactive ?? Boolean((input as { isTTY?: boolean }).isTTY);
+  const color = interactive && Boolean((output as { isTTY?: boolean }).isTTY);
+  // One person at a keyboard (or a pipe) is not a burst to protect against.
+  const limiter = new RateLimiter({ limit: Number.MAX_SAFE_INTEGER });
+  const ctx: Invocation = {
+    engine: opts.engine,
+    store: opts.store,
+    config: opts.config,
+    logger: opts.logger,
+    platform: 'console',
+    user: { id: 'terminal' },
+    channel: { id: 'terminal', kind: 'dm' },
+    now: () => new Date(),
+    commandLabel: (name) => `/${name}`,
+  };
+  const write = (s: string) => output.write(s);
+  const rl = createInterface({ input, terminal: false, crlfDelay: Infinity });
+  const stop = () => rl.close();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  if (interactive) {
+    const doc = opts.engine.documents[0];
+    write(`report-bot — ask about “${doc?.title ?? 'the report'}”${opts.engine.documents.length > 1 ? ` and ${opts.engine.documents.length - 1} more` : ''}.\n`);
+    write('Type a question, or /search, /source, /help, /quit.\n> ');
+  }
+  try {
+    for await (const line of rl) {
+      if (!line.trim()) {
+        if (interactive) write('> ');
+        continue;
+      }
+      const parsed = parseLine(line, opts.registry);
+      if ('quit' in parsed) break;
+      const reply = await runCommand(opts.registry, parsed.name, parsed.options, ctx, { limiter });
+      write(`${renderText(reply, { color })}\n\n`);
+      if (interactive) write('> ');
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', stop);
+    rl.close();
+  }
+}

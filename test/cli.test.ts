@@ -1,0 +1,189 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const run = promisify(execFile);
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run cli -- …` the way a user does, but calling node directly (no npm banner). */
+async function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Result> {
+  const env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-cli-')), 'db.sqlite'), ...opts.env };
+  if (opts.input !== undefined) {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(opts.input);
+    });
+  }
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('cli ask --json', () => {
+  it('prints one JSON object with the documented fields and a cited, verbatim answer', async () => {
+    const r = await cli(['ask', '--json', 'How many hectares of coca were under cultivation at the end of 2020?']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['question', 'answered', 'confidence', 'answer', 'passages']);
+    expect(out.answered).toBe(true);
+    expect(out.answer.text).toContain('88,200 hectares');
+    expect(Object.keys(out.answer)).toEqual(['text', 'passageId', 'citation']);
+    expect(Object.keys(out.answer.citation)).toEqual(['document', 'section', 'paragraph', 'label']);
+    expect(out.answer.citation.section).toBe('Cocaine');
+    expect(out.answer.citation.label).toMatch(/^Ellis 2022 · Cocaine ¶\d+$/);
+    expect(out.passages.length).toBeGreaterThan(0);
+    expect(out.passages.length).toBeLessThanOrEqual(3);
+    for (const p of out.passages) expect(Object.keys(p)).toEqual(['passageId', 'section', 'text', 'score']);
+  });
+
+  it('returns answer null with the closest passages when the report does not say', async () => {
+    const r = await cli(['ask', '--json', 'What is the GDP of Peru?']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.answered).toBe(false);
+    expect(out.answer).toBeNull();
+    expect(out.passages.length).toBeGreaterThan(0);
+  });
+
+  it('reads one question per stdin line and writes one JSON object per line, in order', async () => {
+    const r = await cli(['ask', '--json'], { input: 'What is the VRAEM?\n\nwho wrote this\nWhere is the best pizza in Lima?\n' });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.question)).toEqual(['What is the VRAEM?', 'who wrote this', 'Where is the best pizza in Lima?']);
+    expect(lines.map((l) => l.answered)).toEqual([true, true, false]);
+    expect(lines[1].answer.text).toContain('Evan Ellis');
+  });
+});
+
+describe('cli ask (text)', () => {
+  it('prints the excerpt with its citation as the bots show it', async () => {
+    const r = await cli(['ask', 'What is PIAS?']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Platforms for Itinerant Social Action (PIAS)');
+    expect(r.stdout).toMatch(/Ellis 2022 · The Peruvian State Policy Response ¶\d+/);
+  });
+
+  it.each([
+    ['an empty question', ''],
+    ['a whitespace-only question', '   \t '],
+  ])('refuses %s with a usage message and exit code 2', async (_label, q) => {
+    const r = await cli(['ask', q]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Type a question');
+    noStack(r.stderr);
+  });
+
+  it('refuses a 10,000-character question, naming the limit', async () => {
+    const r = await cli(['ask', 'coca '.repeat(2000)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the limit is 1000 (MAX_QUESTION_CHARS)');
+    noStack(r.stderr);
+  });
+
+  it.each([
+    ['punctuation only', '?!?!...'],
+    ['emoji', '🙂🙂🙂'],
+  ])('answers %s honestly instead of guessing', async (_label, q) => {
+    const r = await cli(['ask', '--json', q]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ answered: false, answer: null });
+  });
+
+  it('ignores control characters in a question', async () => {
+    const r = await cli(['ask', '--json', 'What\u0007 is the\u001b VRAEM?']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.answered).toBe(true);
+    expect(out.question).toBe('What is the VRAEM?');
+  });
+});
+
+describe('cli search, source, stats', () => {
+  it('search lists ranked passages with snippets', async () => {
+    const r = await cli(['search', '--json', 'illegal mining gold']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.results.length).toBeGreaterThan(0);
+    expect(out.results[0].section).toBe('Illegal Mining');
+    expect(out.results[0].text).toContain(out.results[0].snippet);
+  });
+
+  it('source prints one whole passage by id, or by an unambiguous ending of it', async () => {
+    const full = await cli(['source', '--json', 'ellis-peru-2/cocaine/1']);
+    const short = await cli(['source', '--json', 'cocaine/1']);
+    expect(full.code).toBe(0);
+    expect(JSON.parse(full.stdout).text).toMatch(/^Peru has long been a key producer of coca/);
+    expect(JSON.parse(short.stdout)).toEqual(JSON.parse(full.stdout));
+  });
+
+  it('source with an unknown id says so and exits 1', async () => {
+    const r = await cli(['source', 'nowhere/99']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('There is no passage "nowhere/99"');
+    expect(r.stderr).toContain('/search');
+    noStack(r.stderr);
+  });
+
+  it('stats counts documents, sections, passages and sentences', async () => {
+    const r = await cli(['stats', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.documents).toBe(1);
+    expect(s.sections).toBe(9);
+    expect(s.passages).toBeGreaterThan(60);
+    expect(s.sentences).toBeGreaterThan(s.passages);
+  });
+});
+
+describe('cli errors', () => {
+  it('names a missing CORPUS_DIR and exits 1 without a stack trace', async () => {
+    const r = await cli(['ask', 'What is the VRAEM?'], { env: { CORPUS_DIR: '/nonexistent/reports' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('The corpus folder /nonexistent/reports does not exist');
+    noStack(r.stderr);
+  });
+
+  it('names a broken report file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-corpus-'));
+    writeFileSync(join(dir, 'broken.md'), '---\ntitle: [unclosed\n---\n\nText.\n');
+    const r = await cli(['stats'], { env: { CORPUS_DIR: dir } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('broken.md');
+    noStack(r.stderr);
+  });
+
+  it('lists every invalid variable without printing a secret', async () => {
+    const r = await cli(['stats'], { env: { SLACK_BOT_TOKEN: 'not-a-real-token-value', RATE_LIMIT_PER_MINUTE: 'lots' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('SLACK_BOT_TOKEN');
+    expect(r.stderr).toContain('RATE_LIMIT_PER_MINUTE');
+    expect(r.stderr).not.toContain('not-a-real-token-value');
+  });
+
+  it('rejects an unknown command with usage and exit code 2', async () => {
+    const r = await cli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown command "frobnicate"');
+  });
+});

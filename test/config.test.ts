@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { configSchema, loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+
+describe('loadConfig', () => {
+  it('applies documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      CORPUS_DIR: './corpus',
+      DATABASE_PATH: './data/report-bot.sqlite',
+      LOG_LEVEL: 'info',
+      ANSWER_VISIBILITY: 'ephemeral',
+      RATE_LIMIT_PER_MINUTE: 20,
+      MAX_QUESTION_CHARS: 1000,
+      PORT: 3000,
+      DEFAULT_TIMEZONE: 'UTC',
+      DIGEST_CATCHUP_HOURS: 6,
+      SLACK_COMMAND_PREFIX: '',
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ CORPUS_DIR: '', SLACK_BOT_TOKEN: '  ' }).CORPUS_DIR).toBe('./corpus');
+  });
+
+  it('lists every problem in one error and never echoes a secret value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: 'secret-value-123', RATE_LIMIT_PER_MINUTE: 'lots', DEFAULT_TIMEZONE: 'Mars/Base', DISCORD_APPLICATION_ID: 'abc' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('RATE_LIMIT_PER_MINUTE: must be a whole number from 1 to 10000');
+    expect(message).toContain('DEFAULT_TIMEZONE: must be an IANA time zone');
+    expect(message).toContain('DISCORD_APPLICATION_ID: must be the numeric application id');
+    expect(message).toContain('SLACK_SIGNING_SECRET: is required when SLACK_BOT_TOKEN is set');
+    expect(message).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(message).not.toContain('secret-value-123');
+  });
+
+  it('accepts Socket Mode without a signing secret', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(c.SLACK_APP_TOKEN).toBe('xapp-1');
+  });
+
+  it('.env.example lists exactly the schema keys', () => {
+    const keys = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+      .split('\n')
+      .map((l) => /^#?\s*([A-Z][A-Z0-9_]+)=/.exec(l)?.[1])
+      .filter(Boolean)
+      .sort();
+    expect(keys).toEqual(Object.keys(configSchema.shape).sort());
+  });
+});
