@@ -52,14 +52,10 @@ async function startDiscordAdapter(deps: Deps, onFatal: (err: ReportBotError) =>
   return { name: 'discord', stop: () => bot.stop() };
 }
 
-/** Terminal mode (src/adapters/console/terminal.ts, by the lead): questions on stdin, answers on stdout. */
-async function runTerminalMode(deps: Deps): Promise<void> {
-  // Specifier in a variable: terminal.ts lands separately, and type-checking must not depend on it.
-  const terminalModule = './adapters/console/terminal.ts';
-  const mod = (await import(terminalModule)) as {
-    runTerminal(d: Deps & { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<void>;
-  };
-  await mod.runTerminal({ ...deps, input: process.stdin, output: process.stdout });
+/** Terminal mode (no platform settings): questions on stdin, answers on stdout. */
+async function runTerminalMode(deps: Deps, signal: AbortSignal): Promise<void> {
+  const { runTerminal } = await import('./adapters/console/terminal.ts');
+  await runTerminal({ ...deps, input: process.stdin, output: process.stdout, signal });
 }
 
 /** Prints a startup failure the way a user can act on it: the message, no stack, exit 1. */
@@ -159,7 +155,17 @@ export async function main(env: Record<string, string | undefined> = process.env
 
   if (started.length === 0) {
     logger.info('no Slack or Discord settings: terminal mode');
-    await runTerminalMode(deps);
+    const controller = new AbortController();
+    const session = runTerminalMode(deps, controller.signal);
+    // A signal ends the session (the question being answered finishes) before the database closes.
+    started.push({
+      name: 'terminal',
+      stop: async () => {
+        controller.abort();
+        await session.catch(() => undefined);
+      },
+    });
+    await session;
     await stop();
     return { adapters: ['terminal'], stop };
   }

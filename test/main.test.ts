@@ -112,6 +112,26 @@ describe('main', () => {
     check.close();
   }, 30_000);
 
+  it('runs terminal mode without platform settings and stops cleanly on SIGTERM', async () => {
+    const db = join(dir, 'terminal.sqlite');
+    const p = start({ DATABASE_PATH: db, CORPUS_DIR: 'corpus', LOG_LEVEL: 'info' });
+    let out = '';
+    const answered = new Promise<void>((r) =>
+      p.child.stdout!.on('data', (d) => {
+        out += String(d);
+        if (out.includes('Ellis 2022')) r();
+      }),
+    );
+    // stdin stays open: only the signal can end the session.
+    p.child.stdin!.write('What is the VRAEM?\n');
+    await answered;
+    p.child.kill('SIGTERM');
+    const { code } = await p.exited;
+    expect(code).toBe(0);
+    expect(out).toContain('VRAEM');
+    expect(existsSync(`${db}-wal`)).toBe(false);
+  }, 30_000);
+
   it('names SLACK_SIGNING_SECRET when it is missing, never the token, and exits 1 without a stack', async () => {
     const p = start({ SLACK_BOT_TOKEN: TOKEN, DATABASE_PATH: join(dir, 'nosecret.sqlite'), CORPUS_DIR: 'corpus' });
     const { code } = await p.exited;
