@@ -7,7 +7,6 @@
 import {
   ButtonStyle,
   ComponentType,
-  escapeMarkdown,
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
   type APIEmbed,
@@ -73,15 +72,21 @@ export interface RenderOptions {
 
 // ---- text ---------------------------------------------------------------------------------------
 
+/** Characters Discord Markdown gives a meaning anywhere in a line. */
+const INLINE_MARKDOWN = /[\\*_~`|[\]]/g;
+
 /**
  * Escapes Discord Markdown so text shows exactly as written, and defuses mentions (`@everyone`,
  * `<@id>`, `<#id>`) with a zero-width space — `allowed_mentions` already stops pings, this also stops
- * them from *rendering* as mentions.
+ * them from *rendering* as mentions. (discord.js's escapeMarkdown is quadratic on long text and
+ * mangles runs of asterisks, so this escapes every special character instead: linear and exact.)
  */
 export function escapeText(text: string): string {
-  const escaped = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
-    // Block quotes and subtext at a line start are not covered by escapeMarkdown.
-    .replace(/^(\s*)(>|-#)/gm, '$1\\$2');
+  const escaped = text
+    .replace(INLINE_MARKDOWN, '\\$&')
+    // Headings, block quotes, subtext and bullets only mean something at a line start.
+    .replace(/^(\s*)([#>-])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
   return neutralizeMentions(escaped);
 }
 
@@ -150,7 +155,8 @@ function boldHighlights(text: string, highlights: Span[]): string {
  * verbatim text is cut (never reworded) and ends in an ellipsis.
  */
 export function formatExcerpt(text: string, highlights: Span[], max: number): string {
-  let keep = text.length;
+  // Formatting only adds characters, so no more than `max` raw characters can ever fit.
+  let keep = Math.min(text.length, max);
   for (;;) {
     const cut = keep < text.length;
     const visible = cut ? cutAtWord(text, keep) : text;
