@@ -353,6 +353,11 @@ export class Engine {
           boosts.set(a, Math.max(boosts.get(a) ?? 0, 0.7 / alt.length));
         }
       }
+      // Word families and demonyms found once per question stand in for MiniSearch's prefix walk.
+      for (const [x, credit] of t.credits) {
+        if (!terms.includes(x)) terms.push(x);
+        boosts.set(x, Math.max(boosts.get(x) ?? 0, 0.6 * credit));
+      }
     }
     if (terms.length === 0) return [];
     const results = this.index.search(terms.join(' '), {
@@ -371,7 +376,6 @@ export class Engine {
     for (const s of this.sentences.get(p.id) ?? []) {
       if (s.sentence.end <= start || s.sentence.start >= end) continue;
       for (const tok of s.tokens) {
-        if (tok.start + s.sentence.start - s.sentence.start < 0) continue;
         const absStart = s.sentence.start + tok.start;
         const absEnd = s.sentence.start + tok.end;
         if (absStart < start || absEnd > end) continue;
@@ -423,12 +427,12 @@ export class Engine {
 
   /**
    * Coverage of the question by a sentence, with the passage's section title as weaker context
-   * (credit 0.6) for words the sentence itself lacks.
+   * (credit 0.8) for words the sentence itself lacks.
    */
   private sentenceCoverage(qts: QueryTerm[], terms: Set<string>, section: Set<string>): number {
     const total = qts.reduce((n, t) => n + t.weight, 0);
     if (total === 0) return 0;
-    return qts.reduce((n, t) => n + t.weight * Math.max(this.match(t, terms), 0.6 * this.match(t, section)), 0) / total;
+    return qts.reduce((n, t) => n + t.weight * Math.max(this.match(t, terms), 0.8 * this.match(t, section)), 0) / total;
   }
 
   /** Rare names of the question that `terms` fail to mention. */
@@ -439,7 +443,7 @@ export class Engine {
 
   /** True when the sentence names something (a capitalized word, acronym or figure) the question does not. */
   private namesSomethingNew(s: IndexedSentence, q: QuestionAnalysis): boolean {
-    return s.names.some((w) => !q.words.includes(w));
+    return s.names.some((w) => !/^\d/.test(w) && !q.words.includes(w));
   }
 
   /** Scores every sentence of the candidate passages for the question. */

@@ -98,23 +98,19 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
   const mean = /^what does (?:the )?(.+?) (?:mean|stand for)\??$/.exec(folded);
   if (mean) subject = mean[1];
   if (kind === 'person' && subject) kind = 'definition';
-  // What a "how many" question counts: the first two content words, and an "of X" after them
-  // ("tons of gold", "Peruvian police", "Venezuelan migrants").
+  // What a "how many" question counts: its first content word, and an "of X" after it
+  // ("tons of gold", "battalions", "Peruvian [police]").
   const focus: string[] = [];
   const counted = /\b(?:how (?:many|much)|cu[aá]nt[oa]s?)\s+(.+)$/u.exec(folded);
   if (counted) {
-    const AUX = /^(do|does|did|are|is|was|were|have|has|had|will|would|can|could|should|there)$/;
     const after = words(counted[1]!);
-    for (let i = 0; i < after.length && focus.length < 2; i++) {
-      const w = after[i]!;
-      if (AUX.test(w)) break;
-      if (w === 'of' && focus.length) {
-        const next = after[i + 1];
-        if (next && !AUX.test(next)) focus.push(next === 'the' ? (after[i + 2] ?? '') : next);
-        break;
+    const first = after[0];
+    if (first && !/^(do|does|did|are|is|was|were|have|has|had|will|would|can|could|should|there|of|the)$/.test(first)) {
+      focus.push(first);
+      if (after[1] === 'of') {
+        const next = after[2] === 'the' ? after[3] : after[2];
+        if (next) focus.push(next);
       }
-      focus.push(w);
-      if (after[i + 1] !== 'of' && focus.length === 2) break;
     }
   }
   return { text, words: qWords, kind, meta, capitalized, acronyms, years, subject, focus };

@@ -32,11 +32,11 @@ export const QUERY_OPTIONS: SearchOptions = {
   processTerm: (t: string) => t,
   boost: { text: 1, section: 1.5, title: 0.3 },
   combineWith: 'OR',
-  // No fuzzy search here: the engine corrects typos against the vocabulary before querying, which
-  // is far cheaper than MiniSearch's fuzzy walk of the whole term tree. Prefixes let "produc"
-  // reach "product".
-  prefix: (term: string) => term.length >= 5 && !/^\d/.test(term),
-  weights: { fuzzy: 0.35, prefix: 0.5 },
+  // No fuzzy or prefix search here: the engine corrects typos against the vocabulary and expands
+  // word families (produc/product) itself before querying, which costs a few map look-ups instead
+  // of a walk of MiniSearch's term tree for every word.
+  fuzzy: false,
+  prefix: false,
 };
 
 /** Builds the passage index for a corpus. */
