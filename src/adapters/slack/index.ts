@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 // Named imports: a default import of this CommonJS package means different things to Node and to vitest.
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type {
   AllMiddlewareArgs,
   BlockAction,
@@ -146,8 +146,21 @@ export function createSlackApp(deps: SlackDeps) {
   const inFlight = new InFlight();
   const commandLabel = (name: string) => slackCommandName(config, name);
 
+  const clientOptions = {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    // Slack's default retries for half an hour; an answer that late is useless and delays shutdown.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+    timeout: 10_000,
+  };
+
   const receiver = socketMode
-    ? undefined
+    ? new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN ?? '',
+        logger: boltLogger(log),
+        // The Socket Mode client opens its connection (apps.connections.open) with its own Web API
+        // client: give it the same SLACK_API_URL.
+        installerOptions: { clientOptions },
+      })
     : new HTTPReceiver({
         signingSecret: config.SLACK_SIGNING_SECRET ?? '',
         logger: boltLogger(log),
@@ -165,15 +178,10 @@ export function createSlackApp(deps: SlackDeps) {
 
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
-    ...(socketMode ? { appToken: config.SLACK_APP_TOKEN, socketMode: true } : { receiver }),
+    receiver,
     logger: boltLogger(log),
     deferInitialization: true,
-    clientOptions: {
-      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-      // Slack's default retries for half an hour; an answer that late is useless and delays shutdown.
-      retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
-      timeout: 10_000,
-    },
+    clientOptions,
   });
 
   const invocation = (user: { id: string; name?: string }, channel: Invocation['channel']): Invocation => ({

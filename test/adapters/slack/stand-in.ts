@@ -27,6 +27,8 @@ export interface SlackStandIn {
   next(pred: (c: Call) => boolean, timeoutMs?: number): Promise<Call>;
   /** Delay the answers to one method (to make an answer "slow"). */
   delay(method: string, ms: number): void;
+  /** Answer a method with a fixed body (e.g. apps.connections.open → a local WebSocket URL). */
+  answer(method: string, body: object): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   const taken = new Set<Call>();
   const waiters: Array<{ pred: (c: Call) => boolean; resolve: (c: Call) => void }> = [];
   const delays = new Map<string, number>();
+  const fixed = new Map<string, object>();
   let ts = 1_700_000_000;
   let responseUrls = 0;
 
@@ -88,7 +91,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       'chat.postEphemeral': { ok: true, message_ts: `${++ts}.000200` },
       'reactions.add': { ok: true },
     };
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answers[method] ?? { ok: false, error: 'unknown_method' }));
+    const answer = fixed.get(method) ?? answers[method] ?? { ok: false, error: 'unknown_method' };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -116,6 +120,9 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     },
     delay(method, ms) {
       delays.set(method, ms);
+    },
+    answer(method, body) {
+      fixed.set(method, body);
     },
     close: () => new Promise((r) => server.close(() => r())),
   };
