@@ -92,6 +92,28 @@ export function isChannelUnavailable(err: unknown): err is ChannelUnavailableErr
   return err instanceof ChannelUnavailableError;
 }
 
+/**
+ * Permissions the invite link asks for: see channels, answer in them and in threads, embed answers,
+ * read the message it replies to, and react. Nothing administrative.
+ */
+export const BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.AddReactions;
+
+/** The OAuth2 URL that adds the bot to a server, with the `bot` and `applications.commands` scopes. */
+export function inviteUrl(applicationId: string): string {
+  const params = new URLSearchParams({
+    client_id: applicationId,
+    scope: 'bot applications.commands',
+    permissions: BOT_PERMISSIONS.toString(),
+  });
+  return `https://discord.com/oauth2/authorize?${params.toString()}`;
+}
+
 /** The intents the bot needs. No privileged MessageContent: Discord sends the text of mentions and DMs anyway. */
 export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
 

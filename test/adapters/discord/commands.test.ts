@@ -10,6 +10,7 @@ import {
   validateCommandJson,
   type CommandJson,
 } from '../../../src/adapters/discord/commands.ts';
+import { inviteUrl } from '../../../src/adapters/discord/index.ts';
 
 const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 
@@ -177,6 +178,17 @@ describe('readInteractionOptions', () => {
     expect(readInteractionOptions(command({ options: z.object({ question: z.string() }) }), [{ name: 'question', type: 3, value: 'Why?' }])).toEqual({
       question: 'Why?',
     });
+  });
+});
+
+describe('inviteUrl', () => {
+  it('asks for the bot and applications.commands scopes and exactly the permissions the bot uses', () => {
+    const url = new URL(inviteUrl('123456789012345678'));
+    expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
+    expect(url.searchParams.get('client_id')).toBe('123456789012345678');
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+    // View Channel, Send Messages, Send Messages in Threads, Embed Links, Read Message History, Add Reactions.
+    expect(url.searchParams.get('permissions')).toBe('274877992000');
   });
 });
 

@@ -13,7 +13,7 @@ import type { Command } from '../../../commands/types.ts';
 import { ABSTENTION_HEADING } from '../../../commands/ask.ts';
 import { Engine } from '../../../src/answer/engine.ts';
 import { loadConfig, type Config } from '../../../src/config.ts';
-import { ConfigError } from '../../../src/errors.ts';
+import { ConfigError, type ReportBotError } from '../../../src/errors.ts';
 import { createLogger, silentLogger } from '../../../src/log.ts';
 import { RateLimiter } from '../../../src/rate-limit.ts';
 import { Store } from '../../../src/store/store.ts';
@@ -105,7 +105,11 @@ interface Harness {
   dir: string;
 }
 
-async function startHarness(env: Record<string, string> = {}, limit = 1000): Promise<Harness> {
+async function startHarness(
+  env: Record<string, string> = {},
+  limit = 1000,
+  onFatal?: (err: ReportBotError) => void,
+): Promise<Harness> {
   const standIn = await DiscordStandIn.start();
   const dir = mkdtempSync(join(tmpdir(), 'report-bot-discord-'));
   const config = loadConfig({
@@ -126,6 +130,7 @@ async function startHarness(env: Record<string, string> = {}, limit = 1000): Pro
     store,
     logger: process.env.DEBUG_DISCORD ? createLogger('debug') : silentLogger,
     services: { limiter: new RateLimiter({ limit }), newErrorId: () => 'e4a1b2c3' },
+    ...(onFatal ? { onFatal } : {}),
   });
   return { standIn, bot, store, engine, config, registry, dir };
 }
@@ -406,6 +411,14 @@ describe('Discord bot (real discord.js client against the stand-in)', () => {
       }
     });
 
+    it('answers an over-long question with a short notice, within the limits', async () => {
+      const msg = userMessage(`<@${BOT_ID}> ${'why '.repeat(1200)}`, { mentionsBot: true });
+      h.standIn.dispatch('MESSAGE_CREATE', msg);
+      const call = await h.standIn.waitForCall(replyTo(msg.id));
+      expectWithinLimits(call.body);
+      expect(call.body.embeds[0].title).toMatch(/^That's too long for me/);
+    });
+
     it('answers a bare mention with the help text', async () => {
       const msg = userMessage(`<@${BOT_ID}>`, { mentionsBot: true });
       h.standIn.dispatch('MESSAGE_CREATE', msg);
@@ -502,6 +515,24 @@ describe('Discord bot with ANSWER_VISIBILITY=public and a low rate limit', () =>
     const { final } = await run(h, slashCommand('ask', { question: 'How is gold laundered?' }));
     expect(final.embeds[0].title).toBe("You're asking faster than I can keep up with.");
     expect(final.flags).toBe(EPHEMERAL);
+  });
+});
+
+describe('Discord bot whose token is revoked while running', () => {
+  it('reports one clear DISCORD_TOKEN error through onFatal when the gateway closes with 4004', async () => {
+    const fatal: ReportBotError[] = [];
+    const h = await startHarness({}, 1000, (err) => fatal.push(err));
+    try {
+      h.standIn.closeWith(4004, 'Authentication failed.');
+      await expect.poll(() => fatal.length, { timeout: 5000 }).toBe(1);
+      expect(fatal[0]).toBeInstanceOf(ConfigError);
+      expect(fatal[0]!.message).toMatch(/^Discord rejected DISCORD_TOKEN/);
+      // It does not reconnect with a token Discord refused.
+      expect(h.standIn.identifies + h.standIn.resumes).toBe(1);
+      await h.bot.stop();
+    } finally {
+      await stopHarness(h);
+    }
   });
 });
 

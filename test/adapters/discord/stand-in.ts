@@ -104,6 +104,12 @@ export class DiscordStandIn extends EventEmitter {
     this.socket = null;
   }
 
+  /** Closes the gateway socket with a close code, as Discord does (4004: the token was revoked). */
+  closeWith(code: number, reason = ''): void {
+    this.socket?.close(code, reason);
+    this.socket = null;
+  }
+
   /** Resolves with the first recorded call (past or future) matching `predicate`. */
   waitForCall(predicate: (call: RecordedCall) => boolean, timeoutMs = 5000, after = 0): Promise<RecordedCall> {
     const found = this.calls.slice(after).find(predicate);
