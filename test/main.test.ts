@@ -3,7 +3,7 @@
  * with a temporary database. Covers start-up errors and a clean SIGTERM shutdown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,10 +32,11 @@ interface Proc {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function start(env: Record<string, string>): Proc {
+function start(env: Record<string, string>, cwd = dir): Proc {
   // Only what the bot needs: the parent's environment might hold real Slack or Discord settings.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+  // From an empty folder, so a developer's .env in the project cannot leak in; paths are absolute.
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/main.ts')], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -76,7 +77,7 @@ const slackEnv = (db: string) => ({
   SLACK_API_URL: standIn.apiUrl,
   PORT: '0',
   DATABASE_PATH: db,
-  CORPUS_DIR: 'corpus',
+  CORPUS_DIR: join(ROOT, 'corpus'),
   LOG_LEVEL: 'info',
 });
 
@@ -114,7 +115,7 @@ describe('main', () => {
 
   it('runs terminal mode without platform settings and stops cleanly on SIGTERM', async () => {
     const db = join(dir, 'terminal.sqlite');
-    const p = start({ DATABASE_PATH: db, CORPUS_DIR: 'corpus', LOG_LEVEL: 'info' });
+    const p = start({ DATABASE_PATH: db, CORPUS_DIR: join(ROOT, 'corpus'), LOG_LEVEL: 'info' });
     let out = '';
     const answered = new Promise<void>((r) =>
       p.child.stdout!.on('data', (d) => {
@@ -132,8 +133,21 @@ describe('main', () => {
     expect(existsSync(`${db}-wal`)).toBe(false);
   }, 30_000);
 
+  it('reads settings from .env in the working folder, the environment winning', async () => {
+    const folder = mkdtempSync(join(dir, 'dotenv-'));
+    writeFileSync(join(folder, '.env'), `SLACK_BOT_TOKEN=${TOKEN}\nRATE_LIMIT_PER_MINUTE=lots\n`);
+    const p = start({ RATE_LIMIT_PER_MINUTE: '5' }, folder);
+    const { code } = await p.exited;
+    // The token came from .env, so the missing signing secret is reported; the file's invalid rate
+    // limit is not, because the environment's value wins.
+    expect(code).toBe(1);
+    expect(p.stderr()).toContain('SLACK_SIGNING_SECRET');
+    expect(p.stderr()).not.toContain('RATE_LIMIT_PER_MINUTE');
+    expect(p.stderr()).not.toContain(TOKEN);
+  }, 30_000);
+
   it('names SLACK_SIGNING_SECRET when it is missing, never the token, and exits 1 without a stack', async () => {
-    const p = start({ SLACK_BOT_TOKEN: TOKEN, DATABASE_PATH: join(dir, 'nosecret.sqlite'), CORPUS_DIR: 'corpus' });
+    const p = start({ SLACK_BOT_TOKEN: TOKEN, DATABASE_PATH: join(dir, 'nosecret.sqlite'), CORPUS_DIR: join(ROOT, 'corpus') });
     const { code } = await p.exited;
     expect(code).toBe(1);
     expect(p.stderr()).toContain('SLACK_SIGNING_SECRET');
