@@ -29,23 +29,29 @@ function longFormFor(acronym: string, before: string): string | null {
   const letters = acronym.toLowerCase().replace(/[^a-z]/g, '').split('');
   if (letters.length < 2) return null;
   const rawWords = before.split(/\s+/).filter(Boolean).slice(-12);
-  for (let n = 1; n <= rawWords.length; n++) {
-    const run = rawWords.slice(-n);
-    const first = run[0]!.replace(/^[^\p{L}\d]+/u, '');
-    if (JOINERS.has(first.toLowerCase())) continue;
-    // Never reach back across a clause boundary.
-    if (run.slice(0, -1).some((w) => /[.;:!?]$/.test(w))) break;
-    const initials = run.flatMap((w) => w.split('-')).map((w) => fold(w.replace(/^[^\p{L}\d]+/u, ''))[0] ?? '');
-    const pool = [...initials];
-    let missing = 0;
-    for (const l of letters) {
-      const i = pool.indexOf(l);
-      if (i >= 0) pool.splice(i, 1);
-      else missing++;
-    }
-    const allowed = letters.length >= 3 ? 1 : 0;
-    if (missing <= allowed && initials.filter((c) => !pool.includes(c) || true).length >= letters.length - allowed) {
-      return run.join(' ').replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '');
+  // Every letter accounted for beats a shorter run with one missing ("Office of National Drug
+  // Control Policy", not "National Drug Control Policy").
+  const tolerances = letters.length >= 3 ? [0, 1] : [0];
+  for (const allowed of tolerances) {
+    for (let n = 1; n <= rawWords.length; n++) {
+      const run = rawWords.slice(-n);
+      const first = run[0]!.replace(/^[^\p{L}\d]+/u, '');
+      if (JOINERS.has(first.toLowerCase())) continue;
+      // Never reach back across a clause boundary.
+      if (run.slice(0, -1).some((w) => /[.;:!?]$/.test(w))) break;
+      // Joining words ("and", "de los") lend no letter: "Ene and Mantaro" is E, M — not E, A, M.
+      const pool = run
+        .flatMap((w) => w.split('-'))
+        .map((w) => fold(w.replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '')))
+        .filter((w) => !JOINERS.has(w))
+        .map((w) => w[0] ?? '');
+      let missing = 0;
+      for (const l of letters) {
+        const i = pool.indexOf(l);
+        if (i >= 0) pool.splice(i, 1);
+        else missing++;
+      }
+      if (missing <= allowed) return run.join(' ').replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '');
     }
   }
   return null;
@@ -56,7 +62,6 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
   const found: Acronym[] = [];
   const seen = new Set<string>();
   for (const p of corpus.passages) {
-    const doc = corpus.documentsById.get(p.documentId)!;
     // "long form (ACR)"; a quoted long form right before the bracket is taken whole.
     for (const m of p.text.matchAll(/\(([A-Z][A-Za-z]*[A-Z]\d*)\)/g)) {
       const acronym = m[1]!;
@@ -82,7 +87,6 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
       const at = p.text.indexOf(longForm, m.index);
       found.push({ acronym, longForm, passageId: p.id, start: p.start + at, end: p.start + m.index + m[0].length });
     }
-    void doc;
   }
   return found;
 }
@@ -100,7 +104,9 @@ export class AliasTable {
       const key = fold(a.acronym);
       this.acronyms.set(key, [...(this.acronyms.get(key) ?? []), a]);
       this.add(a.acronym, a.longForm);
-      this.add(a.longForm, a.acronym);
+      // People shorten long forms from the front: "Itinerant Social Action" still means PIAS.
+      const ws = words(a.longForm);
+      for (let i = 0; i <= ws.length - 3; i++) this.add(ws.slice(i).join(' '), a.acronym);
     }
     for (const [phrase, others] of glossary) for (const o of others) this.add(phrase, o);
   }

@@ -49,7 +49,7 @@ describe('learnAcronyms on the report', () => {
 
   it('learns VRAEM from "Apurimac-Ene-Mantaro River valley (VRAEM)" and from "…, also known as the VRAEM"', () => {
     expect(find('VRAEM')).toContainEqual(expect.objectContaining({ longForm: 'Apurimac-Ene-Mantaro River valley', passageId: 'ellis-peru-2/introduction/14' }));
-    expect(find('VRAEM').map((a) => a.longForm)).toContain('Ríos Apurímac, Ene y Mantaro');
+    expect(find('VRAEM').map((a) => a.longForm)).toContain('valle de los Ríos Apurímac, Ene y Mantaro');
   });
 
   it('learns ONDCP and PIAS from their bracketed definitions', () => {
