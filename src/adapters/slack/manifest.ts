@@ -17,8 +17,18 @@ export function slackCommandName(config: Pick<Config, 'SLACK_COMMAND_PREFIX'>, n
   return `/${config.SLACK_COMMAND_PREFIX}${SLACK_RENAMES[name] ?? name}`;
 }
 
-/** A short usage hint from a command's options: required ones as `<name>`, optional as `[name]`. */
-export function usageHint(command: Pick<Command, 'options' | 'subcommands'>): string {
+/** Hints for commands whose Slack text differs from their option names (`parseText`). */
+const SLACK_USAGE: Record<string, string> = {
+  search: '<words> [in:section-id]',
+  source: '<passage id>',
+};
+
+/**
+ * A short usage hint: a Slack-specific one when the text is parsed, else from the options — required
+ * ones as `<name>`, optional as `[name]`.
+ */
+export function usageHint(command: Pick<Command, 'options' | 'subcommands'> & { name?: string }): string {
+  if (command.name && SLACK_USAGE[command.name]) return SLACK_USAGE[command.name]!;
   if (command.subcommands?.length) return command.subcommands.map((s) => s.name).join(' | ');
   return Object.entries(command.options.shape)
     .map(([key, schema]) => ((schema as { isOptional(): boolean }).isOptional() ? `[${key}]` : `<${key}>`))

@@ -65,6 +65,7 @@ describe('slackManifest', () => {
 
   it('writes usage hints from the options', () => {
     expect(usageHint(ask)).toBe('<question>');
-    expect(usageHint(search)).toBe('<terms> [section]');
+    expect(usageHint({ options: search.options })).toBe('<terms> [section]');
+    expect(usageHint(search)).toBe('<words> [in:section-id]');
   });
 });
