@@ -1,0 +1,64 @@
+/**
+ * The digest feature's entry point for `src/main.ts`: builds the posters from the adapters' clients
+ * and starts the {@link DigestScheduler} loop. Stop it before the database closes.
+ */
+import type { Client } from 'discord.js';
+import type { Engine } from '../answer/engine.ts';
+import { slackCommandName } from '../adapters/slack/manifest.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import { factsFor } from './facts.ts';
+import { defaultLabel } from './message.ts';
+import { discordPoster, slackPoster, type Poster, type SlackChatClient } from './posters.ts';
+import { DigestScheduler, type Timer } from './scheduler.ts';
+import { DigestStore } from './store.ts';
+
+export { DigestScheduler } from './scheduler.ts';
+export { extractFacts, factsFor, type Fact } from './facts.ts';
+export { ChannelGoneError, discordPoster, slackPoster, type Poster } from './posters.ts';
+
+export interface DigestServiceDeps {
+  config: Config;
+  engine: Engine;
+  store: Store;
+  logger: Logger;
+  /** The Slack adapter's Web API client (`SlackHandle.client`), when Slack runs. */
+  slack?: SlackChatClient;
+  /** The Discord adapter's client (`DiscordBot.client`), when Discord runs. */
+  discord?: Client;
+  /** Tests: clock and timer. */
+  now?: () => Date;
+  timer?: Timer;
+}
+
+/** A started scheduler, shaped like main.ts's other stoppables. */
+export interface DigestService {
+  name: 'digest';
+  scheduler: DigestScheduler;
+  /** Stops the loop and waits for a post in flight. */
+  stop(): Promise<void>;
+}
+
+/** Starts posting digests for every platform that has a client. */
+export function startDigestScheduler(deps: DigestServiceDeps): DigestService {
+  const posters: Partial<Record<string, Poster>> = {};
+  if (deps.slack) posters.slack = slackPoster(deps.slack);
+  if (deps.discord) posters.discord = discordPoster(deps.discord);
+  const log = deps.logger.child({ component: 'digest' });
+  const facts = factsFor(deps.engine.corpus);
+  const scheduler = new DigestScheduler({
+    store: new DigestStore(deps.store),
+    corpus: deps.engine.corpus,
+    facts,
+    posters,
+    logger: log,
+    commandLabel: (platform) => (platform === 'slack' ? (name) => slackCommandName(deps.config, name) : defaultLabel),
+    options: { catchupHours: deps.config.DIGEST_CATCHUP_HOURS },
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.timer ? { timer: deps.timer } : {}),
+  });
+  scheduler.start();
+  log.info({ platforms: Object.keys(posters), facts: facts.length }, 'digest scheduler started');
+  return { name: 'digest', scheduler, stop: () => scheduler.stop() };
+}
