@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeQuestion, cleanQuestion } from '../../src/answer/question.ts';
+
+describe('cleanQuestion', () => {
+  it('removes control and zero-width characters and collapses white space', () => {
+    expect(cleanQuestion('  What\u0000 is\u0007 the\u200b VRAEM?\n\n ')).toBe('What is the VRAEM?');
+  });
+
+  it('removes Slack and Discord mention markup', () => {
+    expect(cleanQuestion('@everyone <!channel> <@U12AB> <#C1|general> what is @here the VRAEM')).toBe('what is the VRAEM');
+  });
+
+  it('keeps an @ inside a word, such as an e-mail address', () => {
+    expect(cleanQuestion('mail a@here.org')).toBe('mail a@here.org');
+  });
+});
+
+describe('analyzeQuestion', () => {
+  it.each([
+    ['How many hectares of coca were grown in 2019?', 'number'],
+    ['¿Cuántos policías murieron?', 'number'],
+    ['When did eradication stop?', 'date'],
+    ['Who leads the faction in the VRAEM?', 'person'],
+    ['Where does the route enter Brazil?', 'place'],
+    ['What is the VRAEM?', 'definition'],
+    ['What does PIAS stand for?', 'definition'],
+    ['Which law extended the defense committees?', 'name'],
+    ['Why is the Air Force behind on maintenance?', 'reason'],
+    ['coca hectares 2020', 'other'],
+  ])('reads "%s" as asking for a %s', (question, kind) => {
+    expect(analyzeQuestion(question).kind).toBe(kind);
+  });
+
+  it('finds what a "how many" question counts', () => {
+    expect(analyzeQuestion('how many tons of gold are mined').focus).toEqual(['tons', 'gold']);
+    expect(analyzeQuestion('How many hectares of coca were grown in 2019?').focus).toEqual(['hectares', 'coca']);
+  });
+
+  it('finds years, names and acronyms', () => {
+    const q = analyzeQuestion('Did the VRAEM and Brazil matter in 2019?');
+    expect(q.years).toEqual(['2019']);
+    expect(q.acronyms).toEqual(['vraem']);
+    expect(q.capitalized).toEqual(['vraem', 'brazil']);
+  });
+
+  it('finds the subject of a definition question', () => {
+    expect(analyzeQuestion('What is the VRAEM?').subject).toBe('vraem');
+    expect(analyzeQuestion('What does PIAS stand for?').subject).toBe('pias');
+  });
+
+  it('recognizes questions about the report itself', () => {
+    expect(analyzeQuestion('who wrote this').meta).toBe('author');
+    expect(analyzeQuestion('what is the title of this report').meta).toBe('title');
+    expect(analyzeQuestion('How many police died?').meta).toBeUndefined();
+  });
+});
