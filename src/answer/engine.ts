@@ -301,7 +301,9 @@ export class Engine {
     for (const alt of t.alternates) if (alt.length === 1) give(alt[0]!, 0.9);
     if (t.term.length < 4 || /^\d/.test(t.term)) return;
     for (const x of this.byPrefix.get(t.term.slice(0, 4)) ?? []) {
-      if (t.entity && (x.startsWith(t.term) || t.term.startsWith(x))) give(x, 0.9);
+      // A demonym extends a name by a short ending of letters (peru/peruvian), not by anything (perusat1).
+      const [short, long] = x.length < t.term.length ? [x, t.term] : [t.term, x];
+      if (t.entity && long.startsWith(short) && /^\p{L}{1,4}$/u.test(long.slice(short.length))) give(x, 0.9);
       else if (related(t.term, x)) give(x, 0.8);
     }
   }
