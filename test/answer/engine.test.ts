@@ -204,6 +204,25 @@ Net makers work in the old rope sheds beside the slipway. Trawler crews from the
   });
 });
 
+describe('Engine with several reports', () => {
+  let several: Engine;
+
+  beforeAll(() => {
+    const harbor = parseDocument('/fixtures/harbor.md', '---\ntitle: Harbor Notes\nauthor: Ana Ruiz\ndate: 2023-03-01\nslug: harbor\n---\n\n## Fees\n\nIn 2021 the harbor doubled the mooring fee for visiting yachts.\n');
+    several = Engine.fromCorpus(buildCorpus([...engine.corpus.documents, harbor], engine.corpus.glossary));
+  });
+
+  it('cites the report each answer comes from', () => {
+    expect(several.answer('When did the harbor double the mooring fee?').answer?.citation).toMatchObject({ documentId: 'harbor', label: 'Ruiz 2023 · Fees ¶1' });
+    expect(several.answer('how many cops died from covid').answer?.citation.documentId).toBe('ellis-peru-2');
+  });
+
+  it('finds passages of any report by an id ending', () => {
+    expect(several.passage('fees/1').passage.id).toBe('harbor/fees/1');
+    expect(several.stats()).toMatchObject({ documents: 2, sections: 10 });
+  });
+});
+
 describe('Engine.answer with bad input', () => {
   it.each([
     ['empty', ''],

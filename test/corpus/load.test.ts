@@ -199,6 +199,21 @@ describe('passage ids', () => {
   });
 });
 
+describe('loadCorpus with several reports', () => {
+  it('reads every .md and .txt report in file-name order, numbering passages across them', async () => {
+    const harbor = 'Harbor Notes\n\nAna Ruiz | March 1, 2023\n\nThe docks open at dawn.\n\nFees\n\nMooring costs more in summer.\n';
+    const dir = await corpusDir({ 'ellis-peru-2.md': bundledText, 'harbor.txt': harbor, 'README.md': '# Notes for editors\n\nNot a report.\n', 'glossary.yaml': '- [cops, police]\n' });
+    const several = await loadCorpus(dir);
+    expect(several.documents.map((d) => [d.id, d.label])).toEqual([
+      ['ellis-peru-2', 'Ellis 2022'],
+      ['harbor', 'Ruiz 2023'],
+    ]);
+    expect(several.passages.map((p) => p.order)).toEqual(several.passages.map((_, i) => i));
+    expect(several.passages.slice(-2).map((p) => p.id)).toEqual(['harbor/introduction/1', 'harbor/fees/1']);
+    expect(several.glossary.get('cops')).toEqual(['police']);
+  });
+});
+
 describe('loadCorpus errors', () => {
   it('names the folder when CORPUS_DIR does not exist', async () => {
     const missing = join(tmpdir(), 'report-bot-no-such-folder');
