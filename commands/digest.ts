@@ -147,7 +147,7 @@ function usage(ctx: CommandContext<Options>): string {
   return `${label(ctx)('digest')} subscribe [HH:MM] [time zone] [count 1–5] [daily|weekdays], e.g. ${label(ctx)('digest')} subscribe 08:30 America/Lima 2 daily`;
 }
 
-const private_ = (heading: string, body?: string): Reply => ({
+const privateNotice = (heading: string, body?: string): Reply => ({
   kind: 'notice',
   heading,
   ...(body ? { body } : {}),
@@ -220,7 +220,7 @@ async function subscribe(ctx: CommandContext<Options>): Promise<Reply> {
 async function unsubscribe(ctx: CommandContext<Options>): Promise<Reply> {
   requireManager(ctx, 'stop its daily facts');
   const stopped = new DigestStore(ctx.store).unsubscribe(ctx.platform, ctx.channel.id, ctx.now());
-  if (!stopped) return private_('This channel is not subscribed to daily facts.', `Subscribe with ${usage(ctx)}.`);
+  if (!stopped) return privateNotice('This channel is not subscribed to daily facts.', `Subscribe with ${usage(ctx)}.`);
   return {
     kind: 'notice',
     heading: `${who(ctx)} unsubscribed this channel from daily facts.`,
@@ -235,7 +235,7 @@ async function status(ctx: CommandContext<Options>): Promise<Reply> {
   const digests = new DigestStore(ctx.store);
   const sub = digests.find(ctx.platform, ctx.channel.id);
   if (!sub || !sub.active) {
-    return private_(
+    return privateNotice(
       'This channel is not subscribed to daily facts.',
       `Subscribe with ${usage(ctx)}. Defaults: ${DIGEST_DEFAULTS.time}, ${ctx.config.DEFAULT_TIMEZONE}, ${DIGEST_DEFAULTS.count} facts, weekdays.`,
     );
@@ -250,12 +250,12 @@ async function status(ctx: CommandContext<Options>): Promise<Reply> {
   ];
   const last = digests.lastSent(sub.id);
   if (last?.sentAt) lines.push(`Last digest: ${formatInZone(last.sentAt, sub.timezone)}.`);
-  return private_(`Daily facts here: ${schedulePhrase(sub)}.`, lines.join('\n'));
+  return privateNotice(`Daily facts here: ${schedulePhrase(sub)}.`, lines.join('\n'));
 }
 
 async function preview(ctx: CommandContext<Options>): Promise<Reply> {
   const facts = factsFor(ctx.engine.corpus);
-  if (facts.length === 0) return private_('The report has no sentence I can quote as a fact.');
+  if (facts.length === 0) return privateNotice('The report has no sentence I can quote as a fact.');
   const digests = new DigestStore(ctx.store);
   const sub = digests.find(ctx.platform, ctx.channel.id);
   const active = sub?.active ? sub : undefined;

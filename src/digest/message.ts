@@ -41,15 +41,42 @@ export function factReply(corpus: Corpus, fact: Fact, label: CommandLabel = defa
   };
 }
 
+const MONTHS = /^(January|February|March|April|May|June|July|August|September|October|November|December)$/;
+const NAME_RUN = /\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:(?:de|del|la|y|of|the|for)\s+)?\p{Lu}[\p{L}\p{M}'’.-]*)*/gu;
+
+/** How good a capitalized phrase is as the subject of a suggested question. */
+function nameScore(name: string): number {
+  const words = name.split(/\s+/);
+  if (words.length === 1) {
+    if (MONTHS.test(name)) return -1;
+    if (/^\p{Lu}{2,}$/u.test(name)) return 2; // an acronym: SUNAT, VRAEM
+    if (/(ian|ean|ese|ish)$/.test(name)) return 0; // an adjective of origin: Peruvian, Amazonian
+    return 1;
+  }
+  return 1 + words.length;
+}
+
 /**
- * A question the fact invites, built from its first named thing ("What about Operation Mercury?"),
- * so the hint is concrete without rewording the report.
+ * A question the fact invites, about its most specific name ("What does the report say about
+ * Operation Mercury?"), so the hint is concrete without rewording the report.
  */
 export function askHint(fact: Fact): string {
+  // The opening word is capitalized anyway; names are looked for after it.
   const inner = fact.text.replace(/^\S+\s*/, '');
-  const name = /(?:\p{Lu}[\p{L}\p{M}'’-]*)(?:\s+(?:de|del|of|the|y|and)?\s*\p{Lu}[\p{L}\p{M}'’-]*)*/u.exec(inner)?.[0];
-  const subject = name && name.length >= 3 && name.length <= 60 ? name.replace(/['’]s$/, '').trim() : fact.citation.section;
-  return `What does the report say about ${subject}?`;
+  let best = '';
+  let bestScore = 0;
+  for (const m of inner.matchAll(NAME_RUN)) {
+    // "Army's Amazon Protection Brigade" → its parts; "48th Front and Carolina Ramirez" → each name.
+    for (const part of m[0].split(/['’]s\s+|\s+and\s+/)) {
+      const name = part.replace(/['’]s$/, '').replace(/[.]$/, '').trim();
+      const score = nameScore(name);
+      if (name.length >= 3 && name.length <= 60 && score > bestScore) {
+        best = name;
+        bestScore = score;
+      }
+    }
+  }
+  return `What does the report say about ${best || fact.citation.section}?`;
 }
 
 /** Where a digest stands in its round. */

@@ -183,6 +183,12 @@ export class DigestScheduler {
     const store = this.deps.store;
     const reply = this.replyFor(sub, delivery);
     let attempts = delivery.attempts;
+    if (reply.items.length === 0) {
+      // The claimed facts left the corpus (a report was removed before a retry): nothing to post today.
+      store.markFailed(delivery, this.owner, attempts, 'the facts of this digest are no longer in the corpus', null);
+      report.failed.push({ subscriptionId: sub.id, localDate: delivery.localDate, error: 'facts no longer in the corpus' });
+      return;
+    }
     let lastError = '';
     for (let i = 0; i < this.options.attemptsPerRun; i++) {
       if (i > 0) await this.sleep(this.options.retryBaseMs * 2 ** (i - 1));

@@ -7,7 +7,7 @@ import { DigestStore, type SubscribeInput } from '../../src/digest/store.ts';
 import { DigestScheduler, type SchedulerDeps, type Timer } from '../../src/digest/scheduler.ts';
 import { ChannelGoneError } from '../../src/digest/posters.ts';
 import { wallTime } from '../../src/digest/time.ts';
-import { fakeClock, recordingPoster, tempStore, tinyCorpus } from './fixtures.ts';
+import { corpusOf, fakeClock, recordingPoster, tempStore, TINY_REPORT, tinyCorpus } from './fixtures.ts';
 
 const corpus = tinyCorpus();
 const facts = extractFacts(corpus);
@@ -299,6 +299,41 @@ describe('DigestScheduler', () => {
     const s = new DigestScheduler({ store: digests, corpus, facts, posters: {} });
     await s.runDue(new Date('2026-01-05T14:00:00Z'));
     expect(digests.deliveries(1)).toEqual([]);
+  });
+
+  it('folds the facts of a report added mid-round into the round, each shown once', async () => {
+    const { digests, poster } = setup({ count: 2 });
+    const first = new DigestScheduler({ store: digests, corpus, facts, posters: { slack: poster } });
+    await first.runDue(new Date('2026-01-05T14:00:00Z'));
+    // A second report is dropped into the corpus and the bot restarts.
+    const second = TINY_REPORT.replace('slug: tiny', 'slug: more').replace(/Alpha|Beta|Delta|Epsilon|Zeta|Heron|Puno|Cusco|Arequipa/g, (w) => `New${w}`);
+    const bigger = corpusOf({ name: 'a.md', text: TINY_REPORT }, { name: 'b.md', text: second });
+    const biggerFacts = extractFacts(bigger);
+    expect(biggerFacts.length).toBeGreaterThan(facts.length);
+    const restarted = new DigestScheduler({ store: digests, corpus: bigger, facts: biggerFacts, posters: { slack: poster } });
+    for (let day = 6; day <= 12; day++) await restarted.runDue(new Date(`2026-01-${String(day).padStart(2, '0')}T14:00:00Z`));
+    const shown = poster.posts.flatMap((p) => p.reply.items.map((q) => `${q.passageId}|${q.text}`));
+    const round = shown.slice(0, biggerFacts.length);
+    expect(new Set(round).size).toBe(biggerFacts.length);
+    expect(poster.posts[1]!.reply.heading).toMatch(new RegExp(`Facts 3–4 of ${biggerFacts.length}$`));
+  });
+
+  it('closes a day whose claimed facts left the corpus instead of posting an empty digest', async () => {
+    const { digests, scheduler, poster } = setup();
+    digests.claim({
+      subscription: digests.byId(1)!,
+      localDate: '2026-01-05',
+      scheduledAt: new Date('2026-01-05T14:00:00Z'),
+      now: new Date('2026-01-05T14:00:00Z'),
+      factIds: ['gone/report/1#0', 'gone/report/2#0'],
+      catchupMs: 6 * HOUR,
+      leaseMs: 15 * 60_000,
+      owner: 'other',
+    });
+    digests.markFailed(digests.delivery(1, '2026-01-05')!, 'other', 1, 'HTTP 502', new Date('2026-01-05T14:01:00Z'));
+    await scheduler.runDue(new Date('2026-01-05T14:05:00Z'));
+    expect(poster.posts).toHaveLength(0);
+    expect(digests.delivery(1, '2026-01-05')).toMatchObject({ status: 'failed', nextAttemptAt: null, message: 'the facts of this digest are no longer in the corpus' });
   });
 
   it('wakes at the next scheduled time and stops cleanly', async () => {
