@@ -178,6 +178,18 @@ export async function sendToChannel(client: Client, channelId: string, reply: Re
 /** Alias of {@link sendToChannel} under the name the digest scheduler uses. */
 export const postDiscordDigest = sendToChannel;
 
+/**
+ * What to log about a failed Discord request. A DiscordAPIError carries the request URL (with the
+ * interaction token in it) and the request body (with the user's question); neither belongs in a log.
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  if (err instanceof DiscordAPIError) {
+    return { name: err.name, message: err.message, code: err.code, status: err.status, method: err.method };
+  }
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+  return { message: String(err) };
+}
+
 /** True for errors that mean the token was refused (REST 401, gateway close 4004). */
 function isTokenRejection(err: unknown): boolean {
   if (err instanceof DiscordAPIError && err.status === 401) return true;
@@ -292,7 +304,7 @@ class DiscordHandlers {
       else if (i.isButton()) await this.onButton(i);
     } catch (err) {
       // Typically the interaction expired (10062) or Discord refused a payload; nothing left to tell the user.
-      this.log.error({ err, type: i.type }, 'discord interaction failed');
+      this.log.error({ err: loggableError(err), type: i.type }, 'discord interaction failed');
     }
   }
 
@@ -320,7 +332,7 @@ class DiscordHandlers {
       await i.editReply(payload(m, extra));
       return;
     }
-    await i.deleteReply().catch((err: unknown) => this.log.warn({ err }, 'could not delete deferred reply'));
+    await i.deleteReply().catch((err: unknown) => this.log.warn({ err: loggableError(err) }, 'could not delete deferred reply'));
     await i.followUp({ ...payload(m, extra), ...(m.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
   }
 
@@ -411,7 +423,7 @@ class DiscordHandlers {
       // The user asked in the open, so the answer is public (the question is visible above it).
       await message.reply(payload(renderReply(reply, { visibility: 'public' })));
     } catch (err) {
-      this.log.error({ err }, 'discord message handling failed');
+      this.log.error({ err: loggableError(err) }, 'discord message handling failed');
     }
   }
 }

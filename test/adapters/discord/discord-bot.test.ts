@@ -103,6 +103,8 @@ interface Harness {
   config: Config;
   registry: Registry;
   dir: string;
+  /** JSON log lines the bot wrote. */
+  logs: string[];
 }
 
 async function startHarness(
@@ -123,16 +125,17 @@ async function startHarness(
   const engine = await Engine.load(FIXTURES);
   const store = new Store(config.DATABASE_PATH);
   const registry = createRegistry([...commandModules, digestLike, boom]);
+  const logs: string[] = [];
   const bot = await startDiscord({
     config,
     engine,
     registry,
     store,
-    logger: process.env.DEBUG_DISCORD ? createLogger('debug') : silentLogger,
+    logger: createLogger('info', { write: (line: string) => void logs.push(line) }),
     services: { limiter: new RateLimiter({ limit }), newErrorId: () => 'e4a1b2c3' },
     ...(onFatal ? { onFatal } : {}),
   });
-  return { standIn, bot, store, engine, config, registry, dir };
+  return { standIn, bot, store, engine, config, registry, dir, logs };
 }
 
 async function stopHarness(h: Harness): Promise<void> {
@@ -249,6 +252,17 @@ describe('Discord bot (real discord.js client against the stand-in)', () => {
     expect(final.embeds[0].title).toBe('Sorry — something went wrong on my side.');
     expect(final.embeds[0].footer.text).toContain('e4a1b2c3');
     expect(JSON.stringify(final)).not.toContain('engine exploded');
+  });
+
+  it('logs a request Discord refused without the interaction token or the question', async () => {
+    const i = slashCommand('ask', { question: 'a private question about gold' }, { expired: true });
+    h.standIn.dispatch('INTERACTION_CREATE', i);
+    await h.standIn.waitForCall(callbackOf(i));
+    await expect.poll(() => h.logs.find((l) => l.includes('discord interaction failed'))).toBeDefined();
+    const line = h.logs.find((l) => l.includes('discord interaction failed'))!;
+    expect(JSON.parse(line).err).toMatchObject({ code: 10062, status: 404 });
+    expect(line).not.toContain(i.token);
+    expect(h.logs.join('\n')).not.toContain('a private question');
   });
 
   it('passes subcommands and camel-cased options through, with Manage Channels as canManageChannel', async () => {

@@ -254,7 +254,9 @@ export class DiscordStandIn extends EventEmitter {
       // Interaction callbacks and webhooks are authorized by their token in the path, as on Discord.
       send(401, { message: '401: Unauthorized', code: 0 });
     } else if ((m = route.match(/^POST \/interactions\/(\d+)\/([^/]+)\/callback$/))) {
-      send(204);
+      // Tokens marked expired behave like an interaction answered too late.
+      if (m[2]!.startsWith('expired-')) send(404, { message: 'Unknown interaction', code: 10062 });
+      else send(204);
     } else if ((m = route.match(/^(PATCH|GET) \/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/))) {
       send(200, message({ ...call.body, id: m[4] === '@original' ? nextId() : m[4], channel_id: CHANNEL_ID }, true));
     } else if ((m = route.match(/^DELETE \/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/))) {
@@ -356,6 +358,8 @@ export function message(fields: Record<string, unknown>, fromBot = false) {
 }
 
 interface InteractionBase {
+  /** Makes Discord refuse the callback with 10062 Unknown interaction (answered too late). */
+  expired?: boolean;
   /** Whether the interaction comes from a DM rather than the guild channel. */
   dm?: boolean;
   /** Member permissions (guild only); default: View Channel + Send Messages. */
@@ -370,7 +374,7 @@ function interactionBase(type: number, o: InteractionBase) {
     id,
     application_id: APP_ID,
     type,
-    token: `itoken-${id}`,
+    token: `${o.expired ? 'expired' : 'itoken'}-${id}`,
     version: 1,
     locale: 'en-US',
     app_permissions: String(PERMISSIONS.viewChannel | PERMISSIONS.sendMessages),
