@@ -194,9 +194,10 @@ function citationFooter(quote: Quote, smallPrint?: string): string {
   return [parts.join(' · '), smallPrint].filter(Boolean).join('\n');
 }
 
-function quoteField(quote: Quote, index: number): APIEmbedField {
+function quoteField(quote: Quote): APIEmbedField {
   const c = quote.citation;
-  const name = `${index + 1}. ${c.section || c.document}${c.paragraph ? ` ¶${c.paragraph}` : ''}`;
+  // No leading "1." numbering: in a field name it would be list syntax, and the order already ranks.
+  const name = `${c.section || c.document}${c.paragraph ? ` ¶${c.paragraph}` : ''}`;
   const suffix = `\n— ${escapeText(c.label || c.document)} · \`${quote.passageId.replace(/`/g, '')}\``;
   const room = Math.min(ITEM_EXCERPT_CHARS, LIMITS.fieldValue - suffix.length);
   return {
@@ -227,7 +228,7 @@ function mainEmbed(reply: Reply): APIEmbed {
     if (c.section) fields.push({ name: 'Section', value: truncate(escapeText(c.section), LIMITS.fieldValue), inline: true });
     fields.push({ name: 'Passage', value: `\`${reply.quote.passageId.replace(/`/g, '')}\``, inline: true });
   }
-  reply.items.forEach((item, i) => fields.push(quoteField(item, i)));
+  for (const item of reply.items) fields.push(quoteField(item));
   if (fields.length) embed.fields = fields.slice(0, LIMITS.embedFields);
 
   const smallPrint = [reply.footer ? stripControl(reply.footer) : '', reply.errorId ? `Error id: ${reply.errorId}` : '']

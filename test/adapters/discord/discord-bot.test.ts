@@ -35,6 +35,7 @@ import {
   PERMISSIONS,
   TOKEN,
   BOT_ID,
+  BOT_ROLE_ID,
   autocomplete,
   buttonClick,
   slashCommand,
@@ -281,6 +282,15 @@ describe('Discord bot (real discord.js client against the stand-in)', () => {
     expect(dm.final.embeds[0].title).toContain('manage=true');
   });
 
+  it('runs the real /digest: subscribing needs Manage Channels, and its time zone autocompletes', async () => {
+    const refused = await run(h, slashCommand('digest', { time: '08:30' }, { subcommand: 'subscribe' }));
+    expect(refused.final.embeds[0].title).toContain('Only members who can manage this channel');
+    const i = autocomplete('digest', { timezone: 'Lim' }, 'timezone', { subcommand: 'subscribe' });
+    h.standIn.dispatch('INTERACTION_CREATE', i);
+    const call = await h.standIn.waitForCall(callbackOf(i));
+    expect(call.body.data.choices[0]).toEqual({ name: 'America/Lima', value: 'America/Lima' });
+  });
+
   it('suggests passage ids with their section names for /source', async () => {
     const i = autocomplete('source', { id: 'mining' }, 'id');
     h.standIn.dispatch('INTERACTION_CREATE', i);
@@ -399,6 +409,13 @@ describe('Discord bot (real discord.js client against the stand-in)', () => {
       expect(call.body.embeds[0].description).toContain('**Cocaine**');
       // A public message has nothing to share.
       expect(customIds(call.body).some((c) => c.startsWith('rb:share:'))).toBe(false);
+    });
+
+    it('answers a mention of the bot’s own role like a mention of the bot', async () => {
+      const msg = userMessage(`<@&${BOT_ROLE_ID}> how is gold laundered?`);
+      h.standIn.dispatch('MESSAGE_CREATE', msg);
+      const call = await h.standIn.waitForCall(replyTo(msg.id));
+      expect(call.body.embeds[0].description).toContain('**launder**');
     });
 
     it('answers a DM with a reply', async () => {

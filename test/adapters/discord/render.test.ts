@@ -146,7 +146,7 @@ describe('renderReply', () => {
     expect(embed.author?.name).toBe('Coca, Gold and Timber');
     expect(embed.fields).toEqual([
       {
-        name: '1\\. Illegal Mining ¶2',
+        name: 'Illegal Mining ¶2',
         value: '**Gold** is laundered in Lima.\n— Quispe 2023 · Illegal Mining ¶2 · `field-report/illegal-mining/2`',
       },
     ]);

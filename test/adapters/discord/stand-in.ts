@@ -21,6 +21,8 @@ export const OTHER_BOT_ID = '100000000000000007';
 export const FORBIDDEN_CHANNEL_ID = '100000000000000008';
 /** A channel that was deleted (REST answers 10003 Unknown Channel). */
 export const DELETED_CHANNEL_ID = '100000000000000009';
+/** The role Discord creates for the bot when it joins (users can mention it instead of the bot). */
+export const BOT_ROLE_ID = '100000000000000010';
 
 /** Permission bits used by the stand-in (Discord's values). */
 export const PERMISSIONS = {
@@ -321,10 +323,22 @@ export function guild() {
         mentionable: false,
         flags: 0,
       },
+      {
+        id: BOT_ROLE_ID,
+        name: 'report-bot',
+        permissions: '0',
+        position: 1,
+        color: 0,
+        hoist: false,
+        managed: true,
+        mentionable: false,
+        flags: 0,
+        tags: { bot_id: BOT_ID },
+      },
     ],
     channels: [textChannel()],
     threads: [],
-    members: [{ user: botUser(), roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false }],
+    members: [{ user: botUser(), roles: [BOT_ROLE_ID], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false }],
     presences: [],
     voice_states: [],
     joined_at: '2024-01-01T00:00:00.000Z',
