@@ -125,6 +125,8 @@ export function createDiscordClient(config: Config, extra: Partial<ClientOptions
     partials: [Partials.Channel],
     // Nothing the bot posts may ping anyone, whatever a question or a report contains.
     allowedMentions: { parse: [], repliedUser: false },
+    // A question deleted before the answer is ready still gets its answer, as a plain message.
+    failIfNotExists: false,
     ...(config.DISCORD_API_URL ? { rest: { api: config.DISCORD_API_URL } } : {}),
     ...extra,
   });
@@ -385,7 +387,7 @@ class DiscordHandlers {
         // Suggestions run on every keystroke: no rate limit, no log — and a failure just shows none.
         choices = suggest({ ...this.interactionInvocation(i), options: {} }, String(focused.value ?? ''));
       } catch (err) {
-        this.log.warn({ err, command: i.commandName, option: key }, 'autocomplete failed');
+        this.log.warn({ err: loggableError(err), command: i.commandName, option: key }, 'autocomplete failed');
       }
     }
     await i.respond(fitChoices(this.describePassages(choices)));

@@ -406,6 +406,8 @@ describe('Discord bot (real discord.js client against the stand-in)', () => {
       expectWithinLimits(call.body);
       expect(call.body.allowed_mentions).toEqual({ parse: [] });
       expect(call.body.flags ?? 0).toBe(0);
+      // If the question is deleted meanwhile, Discord still posts the answer.
+      expect(call.body.message_reference.fail_if_not_exists).toBe(false);
       expect(call.body.embeds[0].description).toContain('**Cocaine**');
       // A public message has nothing to share.
       expect(customIds(call.body).some((c) => c.startsWith('rb:share:'))).toBe(false);
