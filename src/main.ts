@@ -15,7 +15,7 @@ import { createLogger, type Logger } from './log.ts';
 import { Store } from './store/store.ts';
 import { Engine } from './answer/engine.ts';
 import { loadRegistry, type Registry } from '../commands/index.ts';
-import { startSlack } from './adapters/slack/index.ts';
+import { startSlack, type SlackHandle } from './adapters/slack/index.ts';
 
 /** What `main` started; `stop` is what the signal handlers call. */
 export interface Running {
@@ -47,10 +47,13 @@ const HARD_DEADLINE_MS = 9_500;
  * The Discord adapter, written separately (src/adapters/discord/index.ts exports `startDiscord`).
  * Imported lazily so a Slack-only deployment never loads discord.js.
  */
-async function startDiscordAdapter(deps: Deps, onFatal: (err: ReportBotError) => void): Promise<Stoppable> {
+async function startDiscordAdapter(
+  deps: Deps,
+  onFatal: (err: ReportBotError) => void,
+): Promise<Stoppable & { client: import('discord.js').Client }> {
   const { startDiscord } = await import('./adapters/discord/index.ts');
   const bot = await startDiscord({ ...deps, onFatal });
-  return { name: 'discord', stop: () => bot.stop() };
+  return { name: 'discord', client: bot.client, stop: () => bot.stop() };
 }
 
 /** Terminal mode (no platform settings): questions on stdin, answers on stdout. */
@@ -119,45 +122,23 @@ export async function main(env: Record<string, string | undefined> = process.env
 
   const deps: Deps = { engine, registry, store, config, logger };
   const started: Stoppable[] = [];
-  const stats = engine.stats();
-  logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
-
-  try {
-    if (slackEnabled(config)) {
-      const slack = await startSlack(deps);
-      started.push({ name: 'slack', stop: (g) => slack.stop(g) });
-    }
-    if (discordEnabled(config)) {
-      started.push(
-        await startDiscordAdapter(deps, (err) => {
-          // Discord ended the session for good (token revoked): shut down cleanly, but report failure.
-          logger.error({ code: err.code }, err.message);
-          void stop().then(() => process.exit(1));
-        }),
-      );
-    }
-    // Integration point for the digest scheduler (src/digest/): start it here with the adapters'
-    // posters and push it onto `started` so shutdown stops it before the database closes.
-  } catch (err) {
-    await Promise.allSettled(started.map((s) => s.stop(1000)));
-    store.close();
-    fail(err instanceof ReportBotError ? err.message : `Could not start: ${(err as Error).message}`, logger, err);
-  }
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      await Promise.allSettled(
-        started.map((s) =>
-          s.stop(GRACE_MS).catch((err: unknown) => logger.warn({ err, adapter: s.name }, 'adapter did not stop cleanly')),
-        ),
-      );
+      const stopOne = (s: Stoppable) =>
+        s.stop(GRACE_MS).catch((err: unknown) => logger.warn({ err, part: s.name }, 'did not stop cleanly'));
+      // The digest scheduler first (it may be posting through an adapter), then the adapters together.
+      await Promise.allSettled(started.filter((s) => s.name === 'digest').map(stopOne));
+      await Promise.allSettled(started.filter((s) => s.name !== 'digest').map(stopOne));
       store.close();
       logger.info('stopped; database closed');
     })();
     return stopping;
   };
 
+  let startupDone!: () => void;
+  const startup = new Promise<void>((r) => (startupDone = r));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');
@@ -165,9 +146,52 @@ export async function main(env: Record<string, string | undefined> = process.env
         process.stderr.write('report-bot: shutdown took too long; exiting\n');
         process.exit(1);
       }, HARD_DEADLINE_MS).unref();
-      void stop().then(() => process.exit(0));
+      // A signal during start-up waits for it, so everything started is also stopped.
+      void startup.then(stop).then(() => process.exit(0));
     });
   }
+
+  const stats = engine.stats();
+  logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
+
+  try {
+    let slackClient: SlackHandle['client'] | undefined;
+    let discordClient: import('discord.js').Client | undefined;
+    if (slackEnabled(config)) {
+      const slack = await startSlack(deps);
+      slackClient = slack.client;
+      started.push({ name: 'slack', stop: (g) => slack.stop(g) });
+    }
+    if (discordEnabled(config)) {
+      const discord = await startDiscordAdapter(deps, (err) => {
+        // Discord ended the session for good (token revoked): shut down cleanly, but report failure.
+        logger.error({ code: err.code }, err.message);
+        void stop().then(() => process.exit(1));
+      });
+      discordClient = discord.client;
+      started.push(discord);
+    }
+    if (slackClient || discordClient) {
+      // Digests post through the adapters' clients, so the scheduler stops first (see `stop`).
+      const { startDigestScheduler } = await import('./digest/index.ts');
+      started.unshift(
+        startDigestScheduler({
+          config,
+          engine,
+          store,
+          logger,
+          ...(slackClient ? { slack: slackClient } : {}),
+          ...(discordClient ? { discord: discordClient } : {}),
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.allSettled(started.map((s) => s.stop(1000)));
+    store.close();
+    fail(err instanceof ReportBotError ? err.message : `Could not start: ${(err as Error).message}`, logger, err);
+  }
+
+  startupDone();
 
   if (started.length === 0) {
     logger.info('no Slack or Discord settings: terminal mode');

@@ -85,6 +85,9 @@ describe('main', () => {
   it('finishes the answer in flight on SIGTERM, closes the database cleanly and exits 0', async () => {
     const db = join(dir, 'sigterm.sqlite');
     const p = start(slackEnv(db));
+    const running = await logLine(p, (l) => l.msg === 'report-bot running');
+    // Slack runs, and with it the digest scheduler that posts through Slack's client.
+    expect(running.adapters).toEqual(['digest', 'slack']);
     const started = await logLine(p, (l) => l.msg === 'slack adapter started');
     expect(started.port).toBeGreaterThan(0);
     const url = `http://127.0.0.1:${started.port}`;
