@@ -156,6 +156,7 @@ export class DigestScheduler {
       if (!poster) continue;
       const { at, localDate } = latestOccurrence(sub, now);
       if (at.getTime() < sub.activeSince.getTime()) continue;
+      this.recordMissedDays(sub, at, report);
       const outcome = store.claim({
         subscription: sub,
         localDate,
@@ -177,6 +178,25 @@ export class DigestScheduler {
       await this.deliver(sub, outcome.delivery, poster, report, clock);
     }
     return report;
+  }
+
+  /**
+   * Days before the current one that were never attempted (the bot was down over them) are recorded
+   * as skipped and logged once; only the latest due digest is ever posted, so a channel never gets a
+   * burst of old digests after downtime. Looks back at most a week, and stops at the first day that
+   * already has a row.
+   */
+  private recordMissedDays(sub: Subscription, latest: Date, report: RunReport): void {
+    let before = latest;
+    for (let i = 0; i < 7; i++) {
+      const { at, localDate } = latestOccurrence(sub, new Date(before.getTime() - 1));
+      if (at.getTime() < sub.activeSince.getTime()) return;
+      const reason = 'missed while the bot was not running; a later digest took its place';
+      if (!this.deps.store.recordMissed(sub.id, localDate, at, reason)) return;
+      this.log.warn({ subscriptionId: sub.id, platform: sub.platform, localDate, reason }, 'digest skipped');
+      report.skipped.push({ subscriptionId: sub.id, localDate, reason });
+      before = at;
+    }
   }
 
   private async deliver(sub: Subscription, delivery: Delivery, poster: Poster, report: RunReport, clock: () => Date): Promise<void> {

@@ -366,6 +366,20 @@ export class DigestStore {
     return run.immediate();
   }
 
+  /**
+   * Records a day that was never attempted (the bot was down and a later digest is due now) as
+   * skipped. Returns false when the day already has a row.
+   */
+  recordMissed(subscriptionId: number, localDate: LocalDate, scheduledAt: Date, message: string): boolean {
+    const info = this.db
+      .prepare(
+        `INSERT INTO digest_delivery (subscription_id, local_date, scheduled_at, status, message) VALUES (?, ?, ?, 'skipped', ?)
+         ON CONFLICT (subscription_id, local_date) DO NOTHING`,
+      )
+      .run(subscriptionId, localDate, scheduledAt.toISOString(), message);
+    return info.changes === 1;
+  }
+
   private insertDelivery(req: ClaimRequest, status: DeliveryStatus, extra: { message: string }): number {
     const info = this.db
       .prepare(

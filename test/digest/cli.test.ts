@@ -79,7 +79,7 @@ describe('digest run-due', () => {
     const path = join(dir, 'due.sqlite');
     const store = new Store(path);
     new DigestStore(store).subscribe({
-      platform: 'slack', channelId: 'C9', time: '09:00', timezone: 'America/New_York', count: 2, days: 'daily', userId: 'U1', now: new Date('2026-03-01T00:00:00Z'),
+      platform: 'slack', channelId: 'C9', time: '09:00', timezone: 'America/New_York', count: 2, days: 'daily', userId: 'U1', now: new Date('2026-03-09T00:00:00Z'),
     });
     store.close();
     const config = loadConfig({ DATABASE_PATH: path });

@@ -202,7 +202,7 @@ describe('DigestScheduler', () => {
   it('skips and logs a digest missed by more than the catch-up window', async () => {
     const lines: string[] = [];
     const logger = createLogger('info', new Writable({ write: (chunk, _e, cb) => { lines.push(String(chunk)); cb(); } }));
-    const { scheduler, poster, digests } = setup({}, { logger, options: { catchupHours: 2 } });
+    const { scheduler, poster, digests } = setup({ now: new Date('2026-01-05T00:00:00Z') }, { logger, options: { catchupHours: 2 } });
     const report = await scheduler.runDue(new Date('2026-01-05T16:30:00Z'));
     expect(poster.posts).toHaveLength(0);
     expect(report.skipped).toEqual([{ subscriptionId: 1, localDate: '2026-01-05', reason: 'missed by 2.5 h; the catch-up window is 2 h' }]);
@@ -214,6 +214,24 @@ describe('DigestScheduler', () => {
     // The next day is posted normally.
     await scheduler.runDue(new Date('2026-01-06T14:00:00Z'));
     expect(poster.posts).toHaveLength(1);
+  });
+
+  it('after days of downtime posts only the digest that is due and records the older days as skipped', async () => {
+    const { scheduler, poster, digests } = setup({ days: 'weekdays', now: new Date('2026-01-02T00:00:00Z') });
+    await scheduler.runDue(new Date('2026-01-02T14:00:00Z')); // Friday, posted
+    // Down from Friday afternoon until Wednesday 10:00 in Lima (one hour after the digest time).
+    const report = await scheduler.runDue(new Date('2026-01-07T15:00:00Z'));
+    expect(report.posted.map((p) => p.localDate)).toEqual(['2026-01-07']);
+    expect(report.skipped.map((s) => s.localDate)).toEqual(['2026-01-06', '2026-01-05']);
+    expect(digests.deliveries(1).map((d) => `${d.localDate} ${d.status}`)).toEqual([
+      '2026-01-02 sent',
+      '2026-01-05 skipped',
+      '2026-01-06 skipped',
+      '2026-01-07 sent',
+    ]);
+    expect(poster.posts).toHaveLength(2);
+    const again = await scheduler.runDue(new Date('2026-01-07T16:00:00Z'));
+    expect(again.skipped).toEqual([]);
   });
 
   it('does not post a time that passed before the channel subscribed', async () => {
