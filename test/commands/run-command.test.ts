@@ -139,6 +139,15 @@ describe('runCommand', () => {
     for (const name of registry.names()) expect(reply.body).toContain(`/rb-${name} — `);
   });
 
+  it('searches one section when the Slack text says in:section', async () => {
+    const search = registry.get('search')!;
+    const raw = search.parseText!('coca in:cocaine');
+    expect(raw).toEqual({ terms: 'coca', section: 'cocaine' });
+    const reply = await runCommand(registry, 'search', raw, ctx());
+    expect(reply.items.length).toBeGreaterThan(0);
+    for (const item of reply.items) expect(item.citation.sectionId).toBe('cocaine');
+  });
+
   it('explains an unknown passage id and how to find ids', async () => {
     const reply = await runCommand(registry, 'source', { id: 'nope/none/1' }, ctx());
     expect(reply.heading).toBe('There is no passage with the id “nope/none/1”.');

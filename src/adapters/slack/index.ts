@@ -256,18 +256,19 @@ export function createSlackApp(deps: SlackDeps) {
     });
   }
 
-  const fromOtherHuman = (m: MessageLike, botUserId?: string, botId?: string): boolean =>
-    !m.subtype && !m.bot_id && Boolean(m.user) && m.user !== botUserId && (!botId || m.bot_id !== botId);
+  /** Only plain messages by people: no edits/joins (subtypes), no bots, never this bot itself. */
+  const fromOtherHuman = (m: MessageLike, botUserId?: string): boolean =>
+    !m.subtype && !m.bot_id && Boolean(m.user) && m.user !== botUserId;
 
   app.event('app_mention', async ({ event, context, client }) => {
     const m = event as unknown as MessageLike;
-    if (!fromOtherHuman(m, context.botUserId, context.botId)) return;
+    if (!fromOtherHuman(m, context.botUserId)) return;
     await answerMessage(client, m, stripBotMention(m.text ?? '', context.botUserId), 'thread');
   });
 
   app.event('message', async ({ event, context, client }) => {
     const m = event as unknown as MessageLike;
-    if (!fromOtherHuman(m, context.botUserId, context.botId)) return;
+    if (!fromOtherHuman(m, context.botUserId)) return;
     if (m.channel_type === 'im') {
       await answerMessage(client, m, stripBotMention(m.text ?? '', context.botUserId), 'dm');
       return;
