@@ -111,6 +111,20 @@ describe('DigestScheduler', () => {
     });
   }
 
+  it('still posts on the spring-forward day when the time falls in the gap, and once when it occurs twice', async () => {
+    const spring = setup({ timezone: 'America/New_York', time: '02:30' });
+    await tick(spring.scheduler, '2026-03-07T00:00:00Z', '2026-03-09T23:45:00Z');
+    expect(spring.digests.deliveries(1).filter((d) => d.status === 'sent').map((d) => `${d.localDate} ${d.scheduledAt.toISOString()}`)).toEqual([
+      '2026-03-07 2026-03-07T07:30:00.000Z',
+      '2026-03-08 2026-03-08T07:30:00.000Z', // 03:30 EDT: the clocks jumped from 02:00 to 03:00
+      '2026-03-09 2026-03-09T06:30:00.000Z',
+    ]);
+    const autumn = setup({ timezone: 'America/New_York', time: '01:30', channelId: 'C2' });
+    await tick(autumn.scheduler, '2026-10-31T00:00:00Z', '2026-11-02T23:45:00Z');
+    expect(autumn.poster.posts).toHaveLength(3);
+    expect(autumn.digests.delivery(1, '2026-11-01')!.scheduledAt.toISOString()).toBe('2026-11-01T05:30:00.000Z'); // the first 01:30 (EDT)
+  });
+
   it('does not post again after a restart in the middle of the day', async () => {
     const first = setup();
     await first.scheduler.runDue(new Date('2026-01-05T14:00:00Z'));
