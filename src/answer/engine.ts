@@ -76,7 +76,10 @@ interface ScoredSentence {
 
 const LONG_STOP_WORDS = [...STOP_WORDS].filter((w) => w.length >= 3);
 const PRONOUN_START = /^(This|These|That|Those|It|Its|They|Their|Them|Such|He|She|His|Her|The latter|The former|Both)\b/;
-const NUMBER_WORDS = /\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|million|billion|half|dozen|percent)\b/i;
+const NUMBER_WORDS =
+  /\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|half|dozens?|percent)\b/i;
+/** Counting words too general to be the thing a "how many" question counts. */
+const GENERIC_COUNTERS = new Set(['people', 'persons', 'person', 'individuals', 'times', 'things', 'ones', 'units']);
 const MONTHS = /\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/;
 const DATE_WORDS = /\b(since|during|before|after|until|following|prior|pandemic|decade|years?|century|\d{4}s?)\b/i;
 
@@ -232,7 +235,8 @@ export class Engine {
     const wanted = cleanQuestion(String(id ?? '')).replace(/^[`"'<]+|[`"'>]+$/g, '').toLowerCase();
     let p = this.corpus.byId.get(wanted);
     if (!p && wanted) {
-      const matches = this.corpus.passages.filter((x) => x.id.endsWith(`/${wanted}`) || x.id.endsWith(wanted.replace(/^\/+/, '/')));
+      const suffix = `/${wanted.replace(/^\/+/, '')}`;
+      const matches = this.corpus.passages.filter((x) => x.id.endsWith(suffix));
       if (matches.length === 1) p = matches[0];
     }
     if (!p) {
@@ -541,46 +545,32 @@ export class Engine {
     return [start + a, start + b];
   }
 
-  /** Answers about the report itself (author, date, title, publisher) from its own text. */
-  private metaAnswer(q: QuestionAnalysis): Answer | null {
-    const doc = this.corpus.documents[0];
-    if (!doc || !q.meta) return null;
-    const topic = q.meta;
-    const value = topic === 'author' ? doc.author : topic === 'date' ? doc.date : topic === 'title' ? doc.title : doc.publisher;
-    if (!value) return null;
-    let span: [number, number] | null = null;
-    let passage: Passage | undefined;
-    if (topic === 'author') {
-      // Prefer the report's own sentence about its author ("Evan Ellis is a …").
-      for (const p of this.corpus.passages) {
-        if (p.documentId !== doc.id) continue;
-        const s = p.sentences.find((x) => x.text.startsWith(value));
-        if (s) {
-          span = [s.start, s.end];
-          passage = p;
-          break;
+  /**
+   * "Who wrote this?": the report's own sentence about its author ("Evan Ellis is a …"), from the
+   * first report that has one. Null when no report introduces its author, so the question takes the
+   * ordinary path (and most likely an honest abstention).
+   */
+  private authorAnswer(q: QuestionAnalysis): Answer | null {
+    for (const doc of this.corpus.documents) {
+      if (!doc.author) continue;
+      for (const section of doc.sections) {
+        for (const p of section.passages) {
+          const s = p.sentences.find((x) => x.complete && x.text.startsWith(`${doc.author} `));
+          if (!s) continue;
+          const excerpt: Excerpt = {
+            text: s.text,
+            passageId: p.id,
+            documentId: doc.id,
+            start: s.start,
+            end: s.end,
+            highlights: [{ start: 0, end: doc.author.length }],
+            citation: citationFor(this.corpus, p),
+          };
+          return { question: q.text, answered: true, confidence: 0.95, answer: excerpt, passages: [this.ranked(p, 1, [])] };
         }
       }
     }
-    if (!span) {
-      // The front matter line, e.g. `date: 2022-07-25`, is part of the source file.
-      const at = doc.source.indexOf(value);
-      const fmEnd = doc.source.startsWith('---') ? doc.source.indexOf('\n---', 3) : -1;
-      if (at < 0 || at > fmEnd) return null;
-      span = [at, at + value.length];
-      passage = doc.sections[0]?.passages[0];
-    }
-    if (!passage) return null;
-    const excerpt: Excerpt = {
-      text: doc.source.slice(span[0], span[1]),
-      passageId: passage.id,
-      documentId: doc.id,
-      start: span[0],
-      end: span[1],
-      highlights: [],
-      citation: citationFor(this.corpus, passage),
-    };
-    return { question: q.text, answered: true, confidence: 0.95, answer: excerpt, passages: [this.ranked(passage, 1, [])] };
+    return null;
   }
 
   /** Answers a question with a verbatim, cited excerpt — or abstains with the closest passages. */
@@ -595,8 +585,8 @@ export class Engine {
       passages,
       reason,
     });
-    if (q.meta) {
-      const meta = this.metaAnswer(q);
+    if (q.meta === 'author') {
+      const meta = this.authorAnswer(q);
       if (meta) return meta;
     }
     const qts = this.queryTerms(q);
@@ -640,7 +630,7 @@ export class Engine {
       const asked = new Set([...q.text.matchAll(/\d[\d,.]*\d|\d/g)].map((m) => m[0].replace(/,/g, '')));
       const newFigure = figures.some((f) => !asked.has(f) && !/^(1[89]|20)\d\d$/.test(f)) || NUMBER_WORDS.test(excerpt.text);
       // And it must count the thing asked about ("tons of gold", not tons of cocaine).
-      const focusTerms = qts.filter((t) => q.focus.some((w) => normalizeToken(w).some((n) => stem(n) === t.term || n === t.surface)));
+      const focusTerms = qts.filter((t) => q.focus.some((w) => !GENERIC_COUNTERS.has(w) && normalizeToken(w).some((n) => stem(n) === t.term || n === t.surface)));
       const focusMissing = focusTerms.some((t) => this.match(t, coreAndSection) === 0);
       if (!newFigure || focusMissing) return abstain('wrong-kind', closest, confidence);
     }
@@ -650,8 +640,8 @@ export class Engine {
 
   /** Ranked passages for lookup terms, each with a short highlighted snippet. */
   search(terms: string, opts: { limit?: number; offset?: number; section?: string } = {}): SearchHit[] {
-    const limit = Math.max(1, Math.min(opts.limit ?? 5, 25));
-    const offset = Math.max(0, opts.offset ?? 0);
+    const limit = Number.isFinite(opts.limit) ? Math.max(1, Math.min(Math.floor(opts.limit!), 25)) : 5;
+    const offset = Number.isFinite(opts.offset) ? Math.max(0, Math.floor(opts.offset!)) : 0;
     const q = analyzeQuestion(cleanQuestion(String(terms ?? '')).slice(0, this.options.maxQuestionChars));
     const qts = this.queryTerms(q);
     if (qts.length === 0) return [];

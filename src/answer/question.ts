@@ -6,7 +6,8 @@ import { fold } from '../search/fold.ts';
 import { words } from '../search/analyze.ts';
 
 export type AnswerKind = 'number' | 'date' | 'person' | 'place' | 'name' | 'definition' | 'reason' | 'other';
-export type MetaTopic = 'author' | 'date' | 'title' | 'publisher';
+/** Questions about the report itself that its own text answers (its author's note). */
+export type MetaTopic = 'author';
 
 export interface QuestionAnalysis {
   /** The question as asked, cleaned of control characters and extra space. */
@@ -53,12 +54,13 @@ const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
   ['name', /^(which|what) (?!is\b|are\b|was\b|were\b|does\b|do\b|did\b|has\b|have\b|had\b|can\b|could\b|would\b|will\b|should\b)\w+/],
 ];
 
-const META: Array<[MetaTopic, RegExp]> = [
-  ['author', /\b(who (wrote|authored|is the author|are the authors|penned|is behind)|author|authors|writer|autor|qui[eé]n escribi[oó])\b/],
-  ['date', /\b(when was (this|it|the (report|article|paper|piece)) (published|written|released|posted)|publication date|published when|date of (the )?(report|article|publication))\b/],
-  ['publisher', /\b(who published|publisher|published by|which (outlet|publication|site))\b/],
-  ['title', /\b(what is the title|title of (the|this) (report|article|paper)|what is (this|the) (report|article|paper) called|name of (the|this) (report|article))\b/],
-];
+/** Words a question about the report's author consists of, and nothing else. */
+const AUTHOR_SCAFFOLD = new Set([
+  'who', 'whos', 's', 'wrote', 'written', 'write', 'writes', 'authored', 'author', 'authors', 'writer', 'penned', 'behind',
+  'is', 'are', 'was', 'the', 'this', 'it', 'that', 'of', 'by', 'report', 'article', 'paper', 'piece', 'study', 'what', 'name',
+  'quien', 'escribio', 'el', 'la', 'informe', 'autor', 'autora', 'articulo', 'esto', 'es', 'de', 'del',
+]);
+const AUTHOR_CUE = /\b(wrote|written|authored|author|authors|writer|penned|escribi[oó]|autora?)\b/;
 
 /** Reads the question's intent. Pure and deterministic. */
 export function analyzeQuestion(raw: string): QuestionAnalysis {
@@ -72,17 +74,12 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
       break;
     }
   }
-  let meta: MetaTopic | undefined;
-  for (const [topic, re] of META) {
-    if (re.test(folded)) {
-      meta = topic;
-      break;
-    }
-  }
-  // "Who is the author of X?" is meta only when X is the report itself (or nothing).
-  if (meta === 'author' && /\bauthor\b/.test(folded) && !/\b(this|the|of the) (report|article|paper|piece|study)\b|\b(who wrote|written by|the author\??$|author\??$)/.test(folded)) {
-    if (!/^who (wrote|is the author)/.test(folded)) meta = undefined;
-  }
+  // "Who wrote this?" is about the report; "Who wrote the Constitution?" is not: only questions made of
+  // nothing but author words and report words count.
+  const meta: MetaTopic | undefined =
+    AUTHOR_CUE.test(folded) && qWords.length > 0 && qWords.every((w) => AUTHOR_SCAFFOLD.has(w.replace(/'/g, ''))) ? 'author' : undefined;
+  // "coca hectares 2020": a unit of measure asks for a figure even without "how many".
+  if (kind === 'other' && /\b(hectares?|tons?|tonnes|percent|percentage|kilometers?|km|soles|dollars|usd|million|billion|rate)\b/.test(folded)) kind = 'number';
   const capitalized: string[] = [];
   const tokens = [...text.matchAll(/[\p{L}][\p{L}\p{N}'\u2019-]*/gu)];
   tokens.forEach((m, i) => {

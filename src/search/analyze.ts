@@ -26,6 +26,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   'whom', 'whose', 'much', 'many', 'mean', 'means', 'meant', 'kind', 'type', 'sort', 'get', 'got', 'us', 'etc', 'thing', 'things',
   'there', 'here', 'yes', 'no', 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'thank', 'bot', 'show', 'give', 'find', 'list',
   'whats', "what's", "who's", "where's", "how's", 'happened', 'happen', 'current', 'currently', 'today', 'now',
+  // Definition scaffolding: "what does X stand for / refer to", "X meaning".
+  'stand', 'stands', 'refer', 'refers', 'acronym', 'abbreviation', 'meaning', 'definition', 'define',
   // Spanish function words, for the few questions asked in Spanish.
   'de', 'del', 'la', 'el', 'los', 'las', 'en', 'y', 'que', 'qué', 'un', 'una', 'por', 'para', 'con', 'se', 'es', 'son',
   'cuantos', 'cuantas', 'cuanto', 'cuanta', 'cuando', 'donde', 'quien', 'quienes', 'cual', 'cuales', 'como', 'al', 'lo',

@@ -395,3 +395,57 @@ describe('Engine.documents', () => {
     expect(engine.documents.map((d) => d.id)).toEqual(['ellis-peru-2']);
   });
 });
+
+describe('Engine.answer on tricky wording', () => {
+  it('abstains on a keyword question whose unit the report gives only for another country', () => {
+    const a = engine.answer('hectares of coca in Bolivia');
+    expect(a.answered).toBe(false);
+    expect(a.reason).toBe('missing-entity');
+  });
+
+  it('abstains when a "how many" excerpt would only repeat the question\'s own figure', () => {
+    expect(engine.answer("What was Peru's homicide rate per 100,000 people in 2021?").answered).toBe(false);
+  });
+
+  it('abstains when the figure counts something other than what was asked', () => {
+    const a = engine.answer('How many tons of gold does Peru export each year?');
+    expect(a.answered).toBe(false);
+    expect(a.reason).toBe('wrong-kind');
+  });
+
+  it('abstains when the question names something the report never mentions', () => {
+    const a = engine.answer("What percentage of Peru's illegal timber goes to China?");
+    expect(a.answered).toBe(false);
+    expect(a.reason).toBe('missing-entity');
+  });
+
+  it('treats "stand for" and "meaning" as scaffolding of a definition question', () => {
+    for (const q of ['what does VRAEM stand for', 'VRAEM meaning']) {
+      const a = engine.answer(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.answer!.text).toContain('Apurímac, Ene y Mantaro');
+    }
+  });
+
+  it('does not take a generic counter ("people") for the thing a question counts', () => {
+    const a = engine.answer('how many people fled venezuela');
+    expect(a.answered).toBe(true);
+    expect(a.answer!.text).toContain('7 million');
+  });
+
+  it('does not answer "who wrote X" about something other than the report with the author note', () => {
+    const a = engine.answer('Who wrote the Peruvian Constitution?');
+    expect(a.answer?.text ?? '').not.toContain('Evan Ellis is a Latin America Research Professor');
+  });
+});
+
+describe('Engine.passage and search edge cases', () => {
+  it('matches an id ending only at a "/" boundary', () => {
+    expect(() => engine.passage('ine/1')).toThrow(/There is no passage "ine\/1"/);
+    expect(engine.passage('cocaine/1').passage.id).toBe('ellis-peru-2/cocaine/1');
+  });
+
+  it('falls back to the default page size for a limit that is not a number', () => {
+    expect(engine.search('illegal mining', { limit: Number.NaN })).toHaveLength(5);
+  });
+});

@@ -26,7 +26,8 @@ describe('analyzeQuestion', () => {
     ['What does PIAS stand for?', 'definition'],
     ['Which law extended the defense committees?', 'name'],
     ['Why is the Air Force behind on maintenance?', 'reason'],
-    ['coca hectares 2020', 'other'],
+    ['coca hectares 2020', 'number'],
+    ['illegal timber in Ucayali', 'other'],
   ])('reads "%s" as asking for a %s', (question, kind) => {
     expect(analyzeQuestion(question).kind).toBe(kind);
   });
@@ -48,9 +49,15 @@ describe('analyzeQuestion', () => {
     expect(analyzeQuestion('What does PIAS stand for?').subject).toBe('pias');
   });
 
-  it('recognizes questions about the report itself', () => {
+  it('recognizes questions about who wrote the report itself', () => {
     expect(analyzeQuestion('who wrote this').meta).toBe('author');
-    expect(analyzeQuestion('what is the title of this report').meta).toBe('title');
+    expect(analyzeQuestion('Who is the author of the report?').meta).toBe('author');
+    expect(analyzeQuestion('¿Quién escribió el informe?').meta).toBe('author');
     expect(analyzeQuestion('How many police died?').meta).toBeUndefined();
+  });
+
+  it('does not take "who wrote X" about something else for a question about the report', () => {
+    expect(analyzeQuestion('Who wrote the Peruvian Constitution?').meta).toBeUndefined();
+    expect(analyzeQuestion('Who is the author of the Shining Path manifesto?').meta).toBeUndefined();
   });
 });
