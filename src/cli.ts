@@ -20,7 +20,7 @@ import type { Answer, SearchHit } from './answer/types.ts';
 import { renderText } from './adapters/console/render.ts';
 import { answerReply } from '../commands/ask.ts';
 import { passageReply } from '../commands/source.ts';
-import { loadConfig, type Config } from './config.ts';
+import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { isUserFacing } from './errors.ts';
 import { cleanQuestion } from './answer/question.ts';
 import { Store } from './store/store.ts';
@@ -58,7 +58,7 @@ function parseArgs(argv: string[]): Parsed {
       positional.push(a);
       continue;
     }
-    const takesValue = ['limit', 'days', 'seed', 'now', 'offset', 'section'].includes(m[1]!);
+    const takesValue = ['limit', 'days', 'seed', 'now', 'offset', 'section', 'url', 'count'].includes(m[1]!);
     if (m[2] !== undefined) flags.set(m[1]!, m[2]);
     else if (takesValue && argv[i + 1] !== undefined) flags.set(m[1]!, argv[++i]!);
     else flags.set(m[1]!, true);
@@ -76,7 +76,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   facts [--json]                 the facts daily digests draw from
   digest preview [--days 7] [--seed S]   print a week of digests
   digest run-due [--now ISO]     post every digest that is due
-  slack manifest                 print a Slack app manifest
+  slack manifest [--socket-mode | --http [--url URL]]   print a Slack app manifest
   discord deploy                 register slash commands with Discord`;
 
 /** The JSON contract of `ask --json`. */
@@ -138,6 +138,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       out(USAGE);
       return command || flags.has('help') ? 0 : 2;
     }
+    if (io.env === process.env) loadDotEnv();
     const config = loadConfig(io.env);
     const registry = loadRegistry();
     const needsEngine = ['ask', 'search', 'source', 'stats', 'facts', 'digest'].includes(command);
@@ -197,8 +198,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case 'digest':
         return await digestCommand({ args: rest, flags, engine: engine!, config, registry, out, logger: createLogger(config.LOG_LEVEL) });
       case 'slack': {
-        if (rest[0] !== 'manifest') throw new UsageError('Usage: npm run cli -- slack manifest');
-        out(JSON.stringify(slackManifest(config, registry), null, 2));
+        if (rest[0] !== 'manifest') throw new UsageError('Usage: npm run cli -- slack manifest [--socket-mode | --http [--url URL]]');
+        // The mode follows the settings (SLACK_APP_TOKEN set → Socket Mode) unless a flag picks it.
+        const socketMode = flags.has('socket-mode') ? true : flags.has('http') ? false : Boolean(config.SLACK_APP_TOKEN);
+        const url = flags.get('url');
+        if (url !== undefined && (url === true || !/^https:\/\/\S+$/.test(url))) throw new UsageError('--url takes the public HTTPS address of /slack/events');
+        const manifest = slackManifest({ ...config, SLACK_APP_TOKEN: socketMode ? 'xapp-manifest' : undefined }, registry, url);
+        out(JSON.stringify(manifest, null, 2));
         return 0;
       }
       case 'discord': {

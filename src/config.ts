@@ -3,6 +3,8 @@
  * strings treated as unset, one error listing every problem, and a frozen result. Secret values never
  * appear in an error message.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
@@ -113,3 +115,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const slackEnabled = (c: Config): boolean => Boolean(c.SLACK_BOT_TOKEN);
 /** True when Discord settings are present. */
 export const discordEnabled = (c: Config): boolean => Boolean(c.DISCORD_TOKEN);
+
+/**
+ * Reads `.env` from the working directory into the environment if the file exists, so "tokens into
+ * .env, then npm start" works. Variables already set in the environment win over the file. Throws a
+ * {@link ConfigError} that names the file but never quotes it (a line may hold a secret).
+ */
+export function loadDotEnv(path = '.env'): boolean {
+  if (!existsSync(path) || typeof process.loadEnvFile !== 'function') return false;
+  try {
+    process.loadEnvFile(path);
+    return true;
+  } catch (err) {
+    throw new ConfigError(`Cannot read ${resolve(path)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+}

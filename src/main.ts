@@ -6,10 +6,9 @@
  * Run it directly (`node --import tsx src/main.ts`) in production: `npm start` does not forward
  * SIGTERM to the node process.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfig, slackEnabled, discordEnabled, type Config } from './config.ts';
+import { loadConfig, loadDotEnv, slackEnabled, discordEnabled, type Config } from './config.ts';
 import { ConfigError, CorpusError, ReportBotError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Store } from './store/store.ts';
@@ -69,20 +68,6 @@ function fail(message: string, logger?: Logger, err?: unknown): never {
   process.exit(1);
 }
 
-/**
- * Reads `.env` from the working directory into `process.env` if the file exists, so "tokens into .env,
- * then npm start" works. Variables already set in the environment win over the file.
- */
-export function loadDotEnv(path = '.env'): boolean {
-  if (!existsSync(path) || typeof process.loadEnvFile !== 'function') return false;
-  try {
-    process.loadEnvFile(path);
-    return true;
-  } catch (err) {
-    // Only the reason: a line of .env may hold a secret.
-    fail(`Cannot read ${resolve(path)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-}
 
 /** Starts the bot. Exits the process on fatal startup errors. */
 export async function main(env: Record<string, string | undefined> = process.env): Promise<Running> {
@@ -215,7 +200,11 @@ export async function main(env: Record<string, string | undefined> = process.env
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
-  loadDotEnv();
+  try {
+    loadDotEnv();
+  } catch (err) {
+    fail((err as Error).message);
+  }
   main().then(
     (running) => {
       if (running.adapters[0] === 'terminal') process.exit(0);

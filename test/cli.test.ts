@@ -187,3 +187,27 @@ describe('cli errors', () => {
     expect(r.stderr).toContain('Unknown command "frobnicate"');
   });
 });
+
+describe('cli slack manifest', () => {
+  it('prints a Socket Mode manifest with --socket-mode, without any token set', async () => {
+    const r = await cli(['slack', 'manifest', '--socket-mode']);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.settings.socket_mode_enabled).toBe(true);
+    expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toContain('/ask');
+  });
+
+  it('puts the public URL into an HTTP-mode manifest', async () => {
+    const r = await cli(['slack', 'manifest', '--http', '--url', 'https://bot.example.org/slack/events']);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.settings.socket_mode_enabled).toBe(false);
+    expect(m.settings.event_subscriptions.request_url).toBe('https://bot.example.org/slack/events');
+  });
+
+  it('refuses a URL that is not HTTPS', async () => {
+    const r = await cli(['slack', 'manifest', '--http', '--url', 'http://plain.example.org']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--url takes the public HTTPS address');
+  });
+});
