@@ -89,20 +89,44 @@ const DATE_WORDS = /\b(since|during|before|after|until|following|prior|pandemic|
  */
 function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  const width = b.length + 1;
+  // Three rolling rows in one typed array: no allocation per call beyond this.
+  const rows = new Uint16Array(width * 3);
+  for (let j = 0; j < width; j++) rows[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    const cur = (i % 3) * width;
+    const prev = ((i - 1) % 3) * width;
+    const prev2 = ((i + 1) % 3) * width;
+    rows[cur] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      let v = Math.min(rows[i - 1]![j]! + 1, cur[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
+      let v = Math.min(rows[prev + j]! + 1, rows[cur + j - 1]! + 1, rows[prev + j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[prev2 + j - 2]! + 1);
+      rows[cur + j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    rows.push(cur);
   }
-  return rows[a.length]![b.length]!;
+  return rows[(a.length % 3) * width + b.length]!;
+}
+
+/** The set of letters a–z in a word, as bits. */
+function letterMask(w: string): number {
+  let m = 0;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i) - 97;
+    if (c >= 0 && c < 26) m |= 1 << c;
+  }
+  return m;
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  while (n) {
+    n &= n - 1;
+    c++;
+  }
+  return c;
 }
 
 /** Two stems name the same word family when one extends the other by a short tail (produc/product). */
@@ -317,9 +341,13 @@ export class Engine {
     const max = surface.length >= 8 ? 2 : surface.length >= 4 ? 1 : 0;
     if (max === 0) return null;
     let best: { term: string; d: number; count: number } | null = null;
+    const mask = letterMask(surface);
     // Typos rarely touch the first letter; "exchange" is not a misspelled "change".
     for (const [w, { term, count }] of this.surfacesByInitial.get(surface[0]!) ?? []) {
       if (Math.abs(w.length - surface.length) > max) continue;
+      // Each letter one word has and the other lacks needs an edit: a cheap bound before the table.
+      const m = letterMask(w);
+      if (popcount(m & ~mask) > max || popcount(mask & ~m) > max) continue;
       const d = editDistance(w, surface, max);
       if (d > max) continue;
       if (!best || d < best.d || (d === best.d && count > best.count)) best = { term, d, count };
@@ -347,27 +375,34 @@ export class Engine {
     return qts.reduce((n, t) => n + t.weight * this.match(t, terms), 0) / total;
   }
 
+  /**
+   * Passages for the question from MiniSearch. Every term costs a look-up, so the query holds the
+   * question's own terms, and aliases and word families only for words the corpus does not use
+   * itself ("Sendero Luminoso", "cops"); sentence scoring weighs all of them afterwards.
+   */
   private retrieve(qts: QueryTerm[], limit: number): Array<{ passage: Passage; score: number }> {
-    const terms: string[] = [];
     const boosts = new Map<string, number>();
+    const add = (term: string, boost: number) => boosts.set(term, Math.max(boosts.get(term) ?? 0, boost));
+    // A word in most passages ("Peru" here) hardly moves the ranking but costs the longest postings
+    // walk: leave it to sentence scoring, unless the question has nothing rarer.
+    const common = this.corpus.passages.length * 0.4;
+    const hasRare = qts.some((t) => (this.df.get(t.term) ?? 0) > 0 && this.df.get(t.term)! <= common);
     for (const t of qts) {
-      if (!terms.includes(t.term)) terms.push(t.term);
-      boosts.set(t.term, Math.max(boosts.get(t.term) ?? 0, t.known ? 1 : 0.3));
-      for (const alt of t.alternates) {
-        for (const a of alt) {
-          if (!terms.includes(a)) terms.push(a);
-          boosts.set(a, Math.max(boosts.get(a) ?? 0, 0.7 / alt.length));
-        }
+      if (this.df.has(t.term)) {
+        if (!hasRare || this.df.get(t.term)! <= common) add(t.term, 1);
+        // An acronym or one-word alias can name the same thing in passages that never use the
+        // question's words ("Itinerant Social Action" → the paragraph that only says "PIAS").
+        for (const alt of t.alternates) if (alt.length === 1 && (this.df.get(alt[0]!) ?? common + 1) <= common) add(alt[0]!, 0.7);
+        continue;
       }
-      // Word families and demonyms found once per question stand in for MiniSearch's prefix walk.
-      for (const [x, credit] of t.credits) {
-        if (!terms.includes(x)) terms.push(x);
-        boosts.set(x, Math.max(boosts.get(x) ?? 0, 0.6 * credit));
-      }
+      for (const alt of t.alternates) for (const a of alt) if (this.df.has(a)) add(a, 0.7 / alt.length);
+      for (const [x, credit] of t.credits) if (this.df.has(x)) add(x, 0.6 * credit);
     }
-    if (terms.length === 0) return [];
-    const results = this.index.search(terms.join(' '), {
+    if (boosts.size === 0) return [];
+    const results = this.index.search([...boosts.keys()].join(' '), {
       ...QUERY_OPTIONS,
+      // With one report every passage shares its title, which then only costs time.
+      ...(this.corpus.documents.length === 1 ? { fields: ['text', 'section'] } : {}),
       boostTerm: (term: string) => boosts.get(term) ?? 1,
     });
     return results
@@ -410,14 +445,21 @@ export class Engine {
   }
 
   private ranked(p: Passage, score: number, qts: QueryTerm[]): RankedPassage {
-    return {
+    const ranked = {
       passageId: p.id,
       section: p.sectionTitle,
       text: p.text,
       score: Math.round(score * 1000) / 1000,
       citation: citationFor(this.corpus, p),
-      highlights: this.highlightsIn(p, p.start, p.end, qts),
-    };
+    } as RankedPassage;
+    // Highlights of a whole passage are only read when it is shown (abstentions, search results):
+    // computed on first access, then kept.
+    let highlights: Span[] | undefined;
+    Object.defineProperty(ranked, 'highlights', {
+      enumerable: true,
+      get: () => (highlights ??= this.highlightsIn(p, p.start, p.end, qts)),
+    });
+    return ranked;
   }
 
   /** Terms of a passage's section title: a sentence in "Shining Path" is about the Shining Path. */

@@ -95,6 +95,8 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
 export class AliasTable {
   /** Folded phrase (space-joined words) → equivalent phrases' terms. */
   private readonly phrases = new Map<string, string[][]>();
+  /** First word of a phrase → the word counts of phrases starting with it, longest first. */
+  private readonly lengthsByFirstWord = new Map<string, number[]>();
   /** Folded acronym → its long forms. */
   readonly acronyms = new Map<string, Acronym[]>();
   private maxWords = 1;
@@ -116,7 +118,14 @@ export class AliasTable {
     if (!key) return;
     const terms = words(equivalent).flatMap(toTerms);
     if (terms.length === 0) return;
-    this.maxWords = Math.max(this.maxWords, key.split(' ').length);
+    const keyWords = key.split(' ');
+    this.maxWords = Math.max(this.maxWords, keyWords.length);
+    const lengths = this.lengthsByFirstWord.get(keyWords[0]!) ?? [];
+    if (!lengths.includes(keyWords.length)) {
+      lengths.push(keyWords.length);
+      lengths.sort((a, b) => b - a);
+    }
+    this.lengthsByFirstWord.set(keyWords[0]!, lengths);
     const list = this.phrases.get(key) ?? [];
     if (!list.some((t) => t.join(' ') === terms.join(' '))) list.push(terms);
     this.phrases.set(key, list);
@@ -129,8 +138,10 @@ export class AliasTable {
   expand(questionWords: string[]): Array<{ matched: string[]; terms: string[] }> {
     const out: Array<{ matched: string[]; terms: string[] }> = [];
     for (let i = 0; i < questionWords.length; i++) {
-      for (let n = Math.min(this.maxWords, questionWords.length - i); n >= 1; n--) {
-        const key = questionWords.slice(i, i + n).join(' ');
+      // Only phrases that start with this word can match here.
+      for (const n of this.lengthsByFirstWord.get(questionWords[i]!) ?? []) {
+        if (i + n > questionWords.length) continue;
+        const key = n === 1 ? questionWords[i]! : questionWords.slice(i, i + n).join(' ');
         const eq = this.phrases.get(key);
         if (!eq) continue;
         for (const terms of eq) out.push({ matched: questionWords.slice(i, i + n), terms });

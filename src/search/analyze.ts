@@ -35,18 +35,34 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
 
 const TOKEN = /[\p{L}\p{N}]+(?:['\u2019.,\-\u2010-\u2013][\p{L}\p{N}]+)*/gu;
 
-/** Stems a folded word; numbers pass through. */
-export function stem(word: string): string {
-  if (/^\d/.test(word)) return word;
-  return stemmer(word);
+/**
+ * A small memo for per-word work (normalizing, stemming): questions reuse the same few thousand
+ * words, and this runs for every word of every question. Cleared when full, so it stays bounded.
+ */
+function memo<T>(fn: (word: string) => T, limit = 20_000): (word: string) => T {
+  const cache = new Map<string, T>();
+  return (word) => {
+    let v = cache.get(word);
+    if (v === undefined) {
+      if (cache.size >= limit) cache.clear();
+      v = fn(word);
+      cache.set(word, v);
+    }
+    return v;
+  };
 }
+
+/** Stems a folded word; numbers pass through. */
+export const stem: (word: string) => string = memo((word) => (/^\d/.test(word) ? word : stemmer(word)));
 
 /**
  * Normalizes one surface token into index terms: folding, possessives dropped, thousands separators
  * removed, hyphenated words split into parts plus the joined form. Stop words and stemming are not
  * applied here (see {@link toTerms}).
  */
-export function normalizeToken(raw: string): string[] {
+export const normalizeToken: (raw: string) => readonly string[] = memo(normalizeTokenUncached);
+
+function normalizeTokenUncached(raw: string): string[] {
   let t = fold(raw).replace(/'s$/, '').replace(/'$/, '');
   if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) return [t.replace(/,/g, '')];
   if (/^\d+(\.\d+)?$/.test(t)) return [t];

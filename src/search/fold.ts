@@ -1,10 +1,15 @@
 /** Case, diacritics and punctuation folding shared by indexing, questions and evaluation. */
 
+const ASCII_WORD = /^[A-Za-z0-9.,'\-]*$/;
+
 /**
  * Folds text for matching: Unicode compatibility forms, diacritics removed (Apurímac → apurimac),
  * lower case, curly quotes straightened, dashes unified, white space collapsed.
  */
 export function fold(s: string): string {
+  // Most words are plain ASCII: skip normalization and the quote tables for them (this runs for
+  // every word of every question).
+  if (ASCII_WORD.test(s)) return s.toLowerCase();
   return s
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
