@@ -385,14 +385,17 @@ export class Engine {
     const add = (term: string, boost: number) => boosts.set(term, Math.max(boosts.get(term) ?? 0, boost));
     // A word in most passages ("Peru" here) hardly moves the ranking but costs the longest postings
     // walk: leave it to sentence scoring, unless the question has nothing rarer.
-    const common = this.corpus.passages.length * 0.4;
+    const common = Math.max(10, this.corpus.passages.length * 0.4);
     const hasRare = qts.some((t) => (this.df.get(t.term) ?? 0) > 0 && this.df.get(t.term)! <= common);
     for (const t of qts) {
       if (this.df.has(t.term)) {
         if (!hasRare || this.df.get(t.term)! <= common) add(t.term, 1);
-        // An acronym or one-word alias can name the same thing in passages that never use the
-        // question's words ("Itinerant Social Action" → the paragraph that only says "PIAS").
-        for (const alt of t.alternates) if (alt.length === 1 && (this.df.get(alt[0]!) ?? common + 1) <= common) add(alt[0]!, 0.7);
+        // An acronym or an alias can name the same thing in passages that never use the question's
+        // words ("Itinerant Social Action" → the paragraph that only says "PIAS", and back). The
+        // first two aliases are enough, and their common words add nothing.
+        for (const alt of t.alternates.slice(0, 2)) {
+          for (const a of alt) if ((this.df.get(a) ?? common + 1) <= common) add(a, 0.7 / alt.length);
+        }
         continue;
       }
       for (const alt of t.alternates) for (const a of alt) if (this.df.has(a)) add(a, 0.7 / alt.length);
