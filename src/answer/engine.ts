@@ -30,7 +30,7 @@ export interface EngineOptions {
 }
 
 export const defaultEngineOptions: EngineOptions = {
-  candidatePassages: 8,
+  candidatePassages: 6,
   maxExcerptChars: 500,
   maxExcerptSentences: 3,
   minConfidence: 0.5,
@@ -162,6 +162,8 @@ export class Engine {
   private readonly surfacesByInitial = new Map<string, Array<[string, { term: string; count: number }]>>();
   /** Subject terms → the sentence that first mentions them all (definition questions). */
   private readonly firstMentions = new Map<string, IndexedSentence | null>();
+  /** Word families found so far (see `familyOf`). */
+  private readonly families = new Map<string, ReadonlyArray<readonly [string, number]>>();
   /** Section key → terms of its title. */
   private readonly sectionTermCache = new Map<string, Set<string>>();
 
@@ -323,17 +325,31 @@ export class Engine {
 
   /** Finds, once per question, the corpus terms that partly match a query term (see `credits`). */
   private fillCredits(t: QueryTerm): void {
-    const give = (x: string, c: number) => {
-      if (x !== t.term && (t.credits.get(x) ?? 0) < c) t.credits.set(x, c);
-    };
-    for (const alt of t.alternates) if (alt.length === 1) give(alt[0]!, 0.9);
-    if (t.term.length < 4 || /^\d/.test(t.term)) return;
-    for (const x of this.byPrefix.get(t.term.slice(0, 4)) ?? []) {
-      // A demonym extends a name by a short ending of letters (peru/peruvian), not by anything (perusat1).
-      const [short, long] = x.length < t.term.length ? [x, t.term] : [t.term, x];
-      if (t.entity && long.startsWith(short) && /^\p{L}{1,4}$/u.test(long.slice(short.length))) give(x, 0.9);
-      else if (related(t.term, x)) give(x, 0.8);
+    for (const alt of t.alternates) {
+      if (alt.length === 1 && alt[0] !== t.term && (t.credits.get(alt[0]!) ?? 0) < 0.9) t.credits.set(alt[0]!, 0.9);
     }
+    for (const [x, c] of this.familyOf(t.term, t.entity)) if ((t.credits.get(x) ?? 0) < c) t.credits.set(x, c);
+  }
+
+  /** Corpus terms of the same word family (and demonyms, for names), with their credit. Memoized. */
+  private familyOf(term: string, entity: boolean): ReadonlyArray<readonly [string, number]> {
+    const key = `${entity ? 'E' : 'w'}${term}`;
+    let family = this.families.get(key);
+    if (family) return family;
+    const found: Array<readonly [string, number]> = [];
+    if (term.length >= 4 && !/^\d/.test(term)) {
+      for (const x of this.byPrefix.get(term.slice(0, 4)) ?? []) {
+        if (x === term) continue;
+        // A demonym extends a name by a short ending of letters (peru/peruvian), not by anything (perusat1).
+        const [short, long] = x.length < term.length ? [x, term] : [term, x];
+        if (entity && long.startsWith(short) && /^\p{L}{1,4}$/u.test(long.slice(short.length))) found.push([x, 0.9]);
+        else if (related(term, x)) found.push([x, 0.8]);
+      }
+    }
+    family = found;
+    if (this.families.size > 20_000) this.families.clear();
+    this.families.set(key, family);
+    return family;
   }
 
   /** The corpus word closest to a misspelled one (1 edit for short words, 2 for long), if any. */
@@ -359,8 +375,8 @@ export class Engine {
   private match(t: QueryTerm, terms: Set<string>): number {
     if (terms.has(t.term)) return 1;
     let best = 0;
-    for (const [x, c] of t.credits) if (c > best && terms.has(x)) best = c;
-    if (best < 0.9) for (const alt of t.alternates) if (alt.length > 1 && alt.every((a) => terms.has(a))) return 0.9;
+    if (t.credits.size) for (const [x, c] of t.credits) if (c > best && terms.has(x)) best = c;
+    if (best < 0.9 && t.alternates.length) for (const alt of t.alternates) if (alt.length > 1 && alt.every((a) => terms.has(a))) return 0.9;
     return best;
   }
 

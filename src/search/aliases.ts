@@ -77,7 +77,9 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
       found.push({ acronym, longForm, passageId: p.id, start: p.start + Math.max(0, startInPassage), end: p.start + m.index + m[0].length });
     }
     // "long form, also known as the ACR"
-    for (const m of p.text.matchAll(/([\p{L}'\u2019 ,-]{6,90}?),? (?:also )?known as (?:the )?([A-Z][A-Za-z]*[A-Z])\b/gu)) {
+    // (The regex is slow on long text, so only passages that say "known as" try it.)
+    const knownAs = p.text.includes('known as') ? p.text.matchAll(/([\p{L}'\u2019 ,-]{6,90}?),? (?:also )?known as (?:the )?([A-Z][A-Za-z]*[A-Z])\b/gu) : [];
+    for (const m of knownAs) {
       const acronym = m[2]!;
       const longForm = longFormFor(acronym, m[1]!.replace(/^.*?\b(?:the|over|of|in)\s+(?=\p{L})/iu, ''));
       if (!longForm) continue;
