@@ -44,9 +44,10 @@ export default {
   options,
   autocomplete: {
     id: (ctx, partial) => {
-      const p = partial.toLowerCase();
+      // Match ids and section titles alike: "mining" finds every Illegal Mining paragraph.
+      const p = partial.toLowerCase().trim();
       return ctx.engine.corpus.passages
-        .filter((x) => x.id.includes(p))
+        .filter((x) => x.id.includes(p) || x.sectionTitle.toLowerCase().includes(p))
         .slice(0, 25)
         .map((x) => ({ name: x.id.slice(0, 100), value: x.id.slice(0, 100) }));
     },

@@ -90,7 +90,9 @@ function formatIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const key = issue.path.join('.');
-      if (issue.code === 'invalid_type' && issue.input === undefined) return `${key || 'input'}: this is required.`;
+      // zod 4 does not keep the input on an issue; its message says what was received.
+      if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `${key || 'input'}: this is required.`;
+      if (issue.code === 'invalid_type') return `${key || 'input'}: expected ${(issue as { expected?: string }).expected ?? 'another kind of value'}.`;
       return key ? `${key}: ${issue.message}` : issue.message;
     })
     .join('\n');

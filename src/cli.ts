@@ -26,6 +26,7 @@ import { cleanQuestion } from './answer/question.ts';
 import { Store } from './store/store.ts';
 import { slackManifest } from './adapters/slack/manifest.ts';
 import { deployCommands } from './adapters/discord/deploy.ts';
+import { inviteUrl } from './adapters/discord/index.ts';
 import { createLogger } from './log.ts';
 import { digestCommand, factsCommand } from './digest/cli.ts';
 
@@ -77,7 +78,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   digest preview [--days 7] [--seed S]   print a week of digests
   digest run-due [--now ISO]     post every digest that is due
   slack manifest [--socket-mode | --http [--url URL]]   print a Slack app manifest
-  discord deploy                 register slash commands with Discord`;
+  discord deploy                 register slash commands with Discord
+  discord invite                 print the invite URL (bot + applications.commands, needed permissions)`;
 
 /** The JSON contract of `ask --json`. */
 export function answerJson(a: Answer): Record<string, unknown> {
@@ -208,7 +210,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return 0;
       }
       case 'discord': {
-        if (rest[0] !== 'deploy') throw new UsageError('Usage: npm run cli -- discord deploy');
+        if (rest[0] === 'invite') {
+          if (!config.DISCORD_APPLICATION_ID) throw new UsageError('Set DISCORD_APPLICATION_ID (Developer Portal → General Information) first.');
+          out(inviteUrl(config.DISCORD_APPLICATION_ID));
+          return 0;
+        }
+        if (rest[0] !== 'deploy') throw new UsageError('Usage: npm run cli -- discord deploy | discord invite');
         const result = await deployCommands({ config, registry });
         out(
           `Registered ${result.commands.length} commands (${result.commands.map((c) => `/${c}`).join(', ')}) ` +
@@ -232,6 +239,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
+  // `npm run cli -- facts | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
   process.exitCode = code;
 }

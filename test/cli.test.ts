@@ -211,3 +211,26 @@ describe('cli slack manifest', () => {
     expect(r.stderr).toContain('--url takes the public HTTPS address');
   });
 });
+
+describe('cli discord invite and closed pipes', () => {
+  it('prints the invite URL with both scopes and the needed permissions', async () => {
+    const r = await cli(['discord', 'invite'], { env: { DISCORD_APPLICATION_ID: '123456789012345678' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(
+      'https://discord.com/oauth2/authorize?client_id=123456789012345678&scope=bot+applications.commands&permissions=274877992000',
+    );
+  });
+
+  it('asks for DISCORD_APPLICATION_ID when it is not set', async () => {
+    const r = await cli(['discord', 'invite']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('DISCORD_APPLICATION_ID');
+  });
+
+  it('exits quietly when the reader closes the pipe early (facts | head)', async () => {
+    const env = { ...process.env, LOG_LEVEL: 'silent' };
+    const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; node --import tsx src/cli.ts facts | head -c 50; echo " rc=$?"`], { cwd: root, env });
+    expect(stdout).toMatch(/ rc=0\n$/);
+    expect(stderr).not.toContain('EPIPE');
+  });
+});

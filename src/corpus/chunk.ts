@@ -75,7 +75,19 @@ function blocks(source: string, bodyStart: number): Block[] {
   return out;
 }
 
-function sentencesOf(source: string, start: number, end: number, passageId: string, paragraphStart: boolean, paragraphEnd: boolean): Sentence[] {
+/**
+ * @param continuesCut the paragraph before this one stopped mid-sentence, so this one may start
+ *   mid-way through another (the scrape lost what was between).
+ */
+function sentencesOf(
+  source: string,
+  start: number,
+  end: number,
+  passageId: string,
+  paragraphStart: boolean,
+  paragraphEnd: boolean,
+  continuesCut = false,
+): Sentence[] {
   const text = source.slice(start, end);
   const spans = splitSentences(text);
   return spans.map((s, index) => {
@@ -83,7 +95,11 @@ function sentencesOf(source: string, start: number, end: number, passageId: stri
     let complete = true;
     // The scrape lost the beginning of a paragraph that opens in lower case, and the end of one that
     // stops without punctuation: keep those fragments verbatim but mark them.
-    if (index === 0 && paragraphStart && /^[\p{Ll}]/u.test(t)) complete = false;
+    // After a cut, a paragraph that does not open with a capital ("2018-2019, which …") is the rest of
+    // the lost sentence; one opening in lower case, even behind a quote, always is.
+    if (index === 0 && paragraphStart && (/^["'\u201c\u2018(]*\p{Ll}/u.test(t) || (continuesCut && !/^["'\u201c\u2018(]*\p{Lu}/u.test(t)))) {
+      complete = false;
+    }
     if (index === spans.length - 1 && paragraphEnd && !endsLikeSentence(t)) complete = false;
     return { passageId, index, start: start + s.start, end: start + s.end, text: t, complete };
   });
@@ -124,8 +140,10 @@ export function chunkDocument(source: string, bodyStart: number, meta: DocumentM
     doc.sections.push(section);
     return section;
   };
+  let previousCut = false;
   for (const b of blocks(source, bodyStart)) {
     if (b.kind === 'heading') {
+      previousCut = false;
       const title = source.slice(b.start, b.end).replace(/^#+\s*/, '').replace(/\s*#*$/, '').trim();
       // A top-level `# Title` repeats the document title: not a section.
       if (/^#\s/.test(source.slice(b.start, b.end)) && doc.sections.length === 0 && !section) continue;
@@ -149,9 +167,10 @@ export function chunkDocument(source: string, bodyStart: number, meta: DocumentM
         start: s,
         end: e,
         text: source.slice(s, e),
-        sentences: sentencesOf(source, s, e, id, i === 0, i === parts.length - 1),
+        sentences: sentencesOf(source, s, e, id, i === 0, i === parts.length - 1, i === 0 && previousCut),
       });
     });
+    previousCut = !endsLikeSentence(source.slice(b.start, b.end));
   }
   doc.sections = doc.sections.filter((s) => s.passages.length > 0);
   doc.sections.forEach((s, i) => (s.index = i));

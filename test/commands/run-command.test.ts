@@ -102,6 +102,21 @@ describe('runCommand', () => {
     expect(reply.body).toContain('under 1,000 characters');
   });
 
+  it('names a missing option as required, and a wrong kind of value as such', async () => {
+    const missing = await runCommand(registry, 'source', {}, ctx());
+    expect(missing.body).toBe('id: this is required.');
+    const wrongKind = await runCommand(registry, 'source', { id: 42 }, ctx());
+    expect(wrongKind.body).toBe('id: expected string.');
+  });
+
+  it('offers passage ids for /source by id or by section title', () => {
+    const source = registry.get('source')!;
+    const byTitle = source.autocomplete!.id!(ctx() as never, 'mining');
+    expect(byTitle.length).toBeGreaterThan(0);
+    expect(byTitle.every((c) => c.value.includes('/illegal-mining/'))).toBe(true);
+    expect(source.autocomplete!.id!(ctx() as never, 'cocaine/3').map((c) => c.value)).toContain('ellis-peru-2/cocaine/3');
+  });
+
   it('says so for an unknown command', async () => {
     const reply = await runCommand(registry, 'launch', {}, ctx());
     expect(reply.heading).toBe('I don\'t know the command "launch".');
