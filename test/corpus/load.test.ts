@@ -9,7 +9,8 @@ import { CorpusError } from '../../src/errors.ts';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
 const BUNDLED = join(CORPUS_DIR, 'ellis-peru-2.md');
-const SCRAPE = fileURLToPath(new URL('../../../shared/report/000_4878d3dc55908074.txt', import.meta.url));
+// The report exactly as received (../shared/report/), kept here so the tests need nothing outside the repo.
+const SCRAPE = fileURLToPath(new URL('../fixtures/report-scrape.txt', import.meta.url));
 
 const tmpDirs: string[] = [];
 
