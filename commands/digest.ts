@@ -3,6 +3,7 @@
  * are subcommands with typed options (and time-zone autocomplete, which the Discord adapter adds for an
  * option named `timezone`); on Slack they are words: `/digest subscribe 08:30 America/Lima 2 daily`.
  */
+import { notice } from './notice.ts';
 import { z } from 'zod';
 import type { Command, CommandContext, Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
@@ -147,15 +148,6 @@ function usage(ctx: CommandContext<Options>): string {
   return `${label(ctx)('digest')} subscribe [HH:MM] [time zone] [count 1–5] [daily|weekdays], e.g. ${label(ctx)('digest')} subscribe 08:30 America/Lima 2 daily`;
 }
 
-const privateNotice = (heading: string, body?: string): Reply => ({
-  kind: 'notice',
-  heading,
-  ...(body ? { body } : {}),
-  items: [],
-  actions: [],
-  visibility: 'private',
-});
-
 function requireManager(ctx: CommandContext<Options>, what: string): void {
   // Discord fills canManageChannel; Slack leaves it undefined (anyone in the channel may).
   if (ctx.canManageChannel === false) {
@@ -220,7 +212,7 @@ async function subscribe(ctx: CommandContext<Options>): Promise<Reply> {
 async function unsubscribe(ctx: CommandContext<Options>): Promise<Reply> {
   requireManager(ctx, 'stop its daily facts');
   const stopped = new DigestStore(ctx.store).unsubscribe(ctx.platform, ctx.channel.id, ctx.now());
-  if (!stopped) return privateNotice('This channel is not subscribed to daily facts.', `Subscribe with ${usage(ctx)}.`);
+  if (!stopped) return notice('This channel is not subscribed to daily facts.', `Subscribe with ${usage(ctx)}.`);
   return {
     kind: 'notice',
     heading: `${who(ctx)} unsubscribed this channel from daily facts.`,
@@ -235,7 +227,7 @@ async function status(ctx: CommandContext<Options>): Promise<Reply> {
   const digests = new DigestStore(ctx.store);
   const sub = digests.find(ctx.platform, ctx.channel.id);
   if (!sub || !sub.active) {
-    return privateNotice(
+    return notice(
       'This channel is not subscribed to daily facts.',
       `Subscribe with ${usage(ctx)}. Defaults: ${DIGEST_DEFAULTS.time}, ${ctx.config.DEFAULT_TIMEZONE}, ${DIGEST_DEFAULTS.count} facts, weekdays.`,
     );
@@ -250,12 +242,12 @@ async function status(ctx: CommandContext<Options>): Promise<Reply> {
   ];
   const last = digests.lastSent(sub.id);
   if (last?.sentAt) lines.push(`Last digest: ${formatInZone(last.sentAt, sub.timezone)}.`);
-  return privateNotice(`Daily facts here: ${schedulePhrase(sub)}.`, lines.join('\n'));
+  return notice(`Daily facts here: ${schedulePhrase(sub)}.`, lines.join('\n'));
 }
 
 async function preview(ctx: CommandContext<Options>): Promise<Reply> {
   const facts = factsFor(ctx.engine.corpus);
-  if (facts.length === 0) return privateNotice('The report has no sentence I can quote as a fact.');
+  if (facts.length === 0) return notice('The report has no sentence I can quote as a fact.');
   const digests = new DigestStore(ctx.store);
   const sub = digests.find(ctx.platform, ctx.channel.id);
   const active = sub?.active ? sub : undefined;

@@ -10,6 +10,8 @@ import type { ActionKind, CommandContext, Reply } from '../commands/types.ts';
 import type { Registry } from '../commands/index.ts';
 import type { Config } from './config.ts';
 import { isUserFacing } from './errors.ts';
+import { stripInvisible } from './text.ts';
+import { notice } from '../commands/notice.ts';
 import { RateLimiter } from './rate-limit.ts';
 import {
   bindQuestionLogId,
@@ -48,24 +50,10 @@ export function limiterFor(config: Config, now?: () => number): RateLimiter {
   return limiter;
 }
 
-/** Control and invisible formatting characters are dropped; they only ever hide or garble text. */
-const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-
 /** Strips control and invisible characters and collapses whitespace. */
-export function sanitizeText(text: string): string {
-  return text.normalize('NFC').replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
-}
+export const sanitizeText = stripInvisible;
 
 const newErrorIdDefault = (): string => randomBytes(4).toString('hex');
-
-const notice = (heading: string, body?: string): Reply => ({
-  kind: 'notice',
-  heading,
-  ...(body ? { body } : {}),
-  items: [],
-  actions: [],
-  visibility: 'private',
-});
 
 /** Turns an exception into a reply: user-facing errors verbatim, anything else an apology with an id. */
 function failureReply(err: unknown, ctx: Invocation, services: AppServices, what: Record<string, unknown>): Reply {

@@ -3,6 +3,7 @@
  * whether the question is about the report itself (author, date, title), and which words carry it.
  */
 import { fold } from '../search/fold.ts';
+import { stripInvisible } from '../text.ts';
 import { words } from '../search/analyze.ts';
 
 export type AnswerKind = 'number' | 'date' | 'person' | 'place' | 'name' | 'definition' | 'reason' | 'other';
@@ -31,13 +32,12 @@ export interface QuestionAnalysis {
 
 /** Removes control characters (keeping ordinary white space) and mention markup, and collapses white space. */
 export function cleanQuestion(q: string): string {
-  return q
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, ' ')
-    // Mention markup (`<!channel>`, `<@U123>`, `@everyone`) addresses people; it is not part of the question.
-    .replace(/<[!@#][^<>]*>/g, ' ')
-    .replace(/(^|[^\p{L}\p{N}])@(everyone|here|channel)\b/giu, '$1 ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return stripInvisible(
+    q
+      // Mention markup (`<!channel>`, `<@U123>`, `@everyone`) addresses people; it is not part of the question.
+      .replace(/<[!@#][^<>]*>/g, ' ')
+      .replace(/(^|[^\p{L}\p{N}])@(everyone|here|channel)\b/giu, '$1 '),
+  );
 }
 
 const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [

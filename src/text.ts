@@ -1,0 +1,9 @@
+/** Plain-text hygiene shared by the engine, the commands and the CLI. */
+
+/** Control and invisible formatting characters: they only ever hide or garble text. */
+const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+/** Replaces control and invisible characters with spaces, collapses white space, trims (NFC). */
+export function stripInvisible(text: string): string {
+  return text.normalize('NFC').replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
+}
