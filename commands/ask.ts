@@ -86,6 +86,17 @@ function buildAnswerReply(answer: Answer, passageOrder: (id: string) => number, 
       question: answer.question,
     };
   }
+  if (answer.reason === 'empty') {
+    // "hello", "?!", an emoji: nothing to look up. Say what the bot is for instead of "not covered".
+    return {
+      kind: 'abstention',
+      heading: 'Ask me something the report might answer.',
+      body: 'Ask in your own words about a figure, a place, a name or an event in it. I answer with an exact quote from the report, or tell you when it does not say.',
+      items: [],
+      actions: [],
+      question: answer.question,
+    };
+  }
   const closest = answer.passages.slice(0, 3).map(closestQuote);
   return {
     kind: 'abstention',

@@ -232,3 +232,12 @@ describe('handleAction', () => {
     }
   });
 });
+
+describe('ask with nothing to look up', () => {
+  it('says what the bot is for instead of "not covered" for a greeting', async () => {
+    const reply = await runCommand(registry, 'ask', { question: 'hello' }, ctx());
+    expect(reply.kind).toBe('abstention');
+    expect(reply.heading).toBe('Ask me something the report might answer.');
+    expect(reply.items).toEqual([]);
+  });
+});
