@@ -34,11 +34,14 @@ export function searchPage(
   terms: string,
   opts: { offset: number; limit: number; exclude?: string | null; section?: string },
 ): { hits: SearchHit[]; hasMore: boolean } {
-  const wanted = opts.offset + opts.limit + 1;
-  const all = engine
-    .search(terms, { limit: wanted + (opts.exclude ? 1 : 0), offset: 0, ...(opts.section ? { section: opts.section } : {}) })
-    .filter((h) => h.passageId !== opts.exclude);
-  return { hits: all.slice(opts.offset, opts.offset + opts.limit), hasMore: all.length > opts.offset + opts.limit };
+  // One more than the page tells whether there is a next page.
+  const hits = engine.search(terms, {
+    limit: opts.limit + 1,
+    offset: opts.offset,
+    exclude: opts.exclude ?? null,
+    ...(opts.section ? { section: opts.section } : {}),
+  });
+  return { hits: hits.slice(0, opts.limit), hasMore: hits.length > opts.limit };
 }
 
 /** The reply for a page of search results; `moreValue` builds the "More results" value for an offset. */

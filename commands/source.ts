@@ -47,9 +47,10 @@ export default {
       // Match ids and section titles alike: "mining" finds every Illegal Mining paragraph.
       const p = partial.toLowerCase().trim();
       return ctx.engine.corpus.passages
-        .filter((x) => x.id.includes(p) || x.sectionTitle.toLowerCase().includes(p))
+        // A choice value over 100 characters would be cut, and a cut id resolves to nothing.
+        .filter((x) => x.id.length <= 100 && (x.id.includes(p) || x.sectionTitle.toLowerCase().includes(p)))
         .slice(0, 25)
-        .map((x) => ({ name: x.id.slice(0, 100), value: x.id.slice(0, 100) }));
+        .map((x) => ({ name: x.id, value: x.id }));
     },
   },
   async execute(ctx) {

@@ -74,6 +74,7 @@ interface ScoredSentence {
   coverage: number;
 }
 
+const CAPTION = /^(Image|Photo|Picture|Figure|Fig\.|Source|Credit)\b\s*\d*\s*[:.]/;
 const LONG_STOP_WORDS = [...STOP_WORDS].filter((w) => w.length >= 3);
 const PRONOUN_START = /^(This|These|That|Those|It|Its|They|Their|Them|Such|He|She|His|Her|The latter|The former|Both)\b/;
 const NUMBER_WORDS =
@@ -539,6 +540,8 @@ export class Engine {
         const prev = list[i - 1];
         if (this.missingEntities(qts, s.terms).some((t) => !prev || this.match(t, prev.terms) === 0)) value -= 0.25;
         if (!s.sentence.complete) value -= 0.04;
+        // A picture caption describes an image, not the report's finding: prefer the prose.
+        if (CAPTION.test(s.sentence.text)) value -= 0.08;
         if (s.sentence.text.length < 40) value -= 0.05;
         scored.push({ s, score: value, coverage });
       });
@@ -552,7 +555,7 @@ export class Engine {
       let first: IndexedSentence | null = null;
       for (const p of this.corpus.passages) {
         if (p.documentId !== s.passage.documentId) continue;
-        first = (this.sentences.get(p.id) ?? []).find((other) => terms.every((t) => other.terms.has(t))) ?? null;
+        first = (this.sentences.get(p.id) ?? []).find((other) => !CAPTION.test(other.sentence.text) && terms.every((t) => other.terms.has(t))) ?? null;
         if (first) break;
       }
       // Bounded: questions are open-ended, the cache must not grow with them.
@@ -600,10 +603,13 @@ export class Engine {
     let a = Math.max(0, Math.round(center - max / 2));
     let b = Math.min(text.length, a + max);
     a = Math.max(0, b - max);
-    // Snap inward to word boundaries so no word is cut.
-    if (a > 0) a = text.indexOf(' ', a) + 1;
-    if (b < text.length) b = text.lastIndexOf(' ', b);
-    return [start + a, start + b];
+    // Snap inward to word boundaries so no word is cut — unless the window holds no space at all
+    // (one enormous token), where a hard cut is the only verbatim slice there is.
+    const a2 = a > 0 ? text.indexOf(' ', a) + 1 : 0;
+    const b2 = b < text.length ? text.lastIndexOf(' ', b) : b;
+    if (a2 > 0 && a2 < b) a = a2;
+    if (b2 > a) b = b2;
+    return [start + a, start + Math.max(a + 1, b)];
   }
 
   /**
@@ -700,7 +706,7 @@ export class Engine {
   }
 
   /** Ranked passages for lookup terms, each with a short highlighted snippet. */
-  search(terms: string, opts: { limit?: number; offset?: number; section?: string } = {}): SearchHit[] {
+  search(terms: string, opts: { limit?: number; offset?: number; section?: string; exclude?: string | null } = {}): SearchHit[] {
     const limit = Number.isFinite(opts.limit) ? Math.max(1, Math.min(Math.floor(opts.limit!), 25)) : 5;
     const offset = Number.isFinite(opts.offset) ? Math.max(0, Math.floor(opts.offset!)) : 0;
     const q = analyzeQuestion(cleanQuestion(String(terms ?? '')).slice(0, this.options.maxQuestionChars));
@@ -711,6 +717,8 @@ export class Engine {
       const wanted = fold(opts.section);
       results = results.filter((r) => fold(r.passage.sectionTitle) === wanted || r.passage.sectionId === wanted);
     }
+    // "More results" after an answer leaves out the passage already shown.
+    if (opts.exclude) results = results.filter((r) => r.passage.id !== opts.exclude);
     return results.slice(offset, offset + limit).map(({ passage, score }) => {
       const scored = this.scoreSentences(q, qts, [{ passage, score }]);
       const best = scored[0]!.s;

@@ -115,13 +115,17 @@ export class Store {
   /** Stores a vote; a user's second vote on the same answer replaces the first. */
   recordFeedback(e: FeedbackEntry): void {
     const questionId = e.questionLogId !== null && this.questionExists(e.questionLogId) ? e.questionLogId : null;
-    this.db
-      .prepare(
-        `INSERT INTO feedback (created_at, platform, user_hash, question_log_id, passage_id, vote)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (platform, user_hash, question_log_id, passage_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`,
-      )
-      .run((e.at ?? new Date()).toISOString(), e.platform, hashUser(e.platform, e.userId), questionId, e.passageId, e.vote);
+    const user = hashUser(e.platform, e.userId);
+    // Replace, not upsert: SQLite's UNIQUE treats NULL question ids as distinct, so an upsert would
+    // pile up votes on answers whose question is no longer in the log.
+    this.db.transaction(() => {
+      this.db
+        .prepare('DELETE FROM feedback WHERE platform = ? AND user_hash = ? AND question_log_id IS ? AND passage_id = ?')
+        .run(e.platform, user, questionId, e.passageId);
+      this.db
+        .prepare('INSERT INTO feedback (created_at, platform, user_hash, question_log_id, passage_id, vote) VALUES (?, ?, ?, ?, ?, ?)')
+        .run((e.at ?? new Date()).toISOString(), e.platform, user, questionId, e.passageId, e.vote);
+    }).immediate();
   }
 
   private questionExists(id: number): boolean {
