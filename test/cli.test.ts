@@ -234,3 +234,28 @@ describe('cli discord invite and closed pipes', () => {
     expect(stderr).not.toContain('EPIPE');
   });
 });
+
+describe('cli gaps', () => {
+  it('lists the most frequent unanswered questions from the question log', async () => {
+    const { Store } = await import('../src/store/store.ts');
+    const db = join(mkdtempSync(join(tmpdir(), 'rb-gaps-')), 'bot.sqlite');
+    const store = new Store(db);
+    for (const q of ['What is the GDP of Peru?', 'what is the gdp of peru', 'Who won the 2022 World Cup?']) {
+      store.logQuestion({ platform: 'slack', userId: 'U1', question: q, answered: false, confidence: 0.2 });
+    }
+    store.logQuestion({ platform: 'slack', userId: 'U1', question: 'What is the VRAEM?', answered: true, confidence: 1 });
+    store.close();
+    const r = await cli(['gaps', '--json'], { env: { DATABASE_PATH: db } });
+    expect(r.code).toBe(0);
+    const gaps = JSON.parse(r.stdout) as Array<{ question: string; count: number }>;
+    expect(gaps.map((g) => g.count)).toEqual([2, 1]);
+    expect(gaps[0]!.question.toLowerCase()).toBe('what is the gdp of peru');
+    expect(gaps.some((g) => g.question.includes('VRAEM'))).toBe(false);
+  });
+
+  it('says so when nothing unanswered was logged yet', async () => {
+    const r = await cli(['gaps']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('No unanswered questions logged yet.');
+  });
+});
