@@ -5,10 +5,10 @@
  */
 import { notice } from './notice.ts';
 import { z } from 'zod';
-import type { Command, CommandContext, Reply } from './types.ts';
+import { commandLabel, type Command, type CommandContext, type Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
 import { factsFor } from '../src/digest/facts.ts';
-import { defaultLabel, digestReply, reportTitle } from '../src/digest/message.ts';
+import { digestReply, reportTitle } from '../src/digest/message.ts';
 import { progress, selectNext } from '../src/digest/rotation.ts';
 import { DigestStore, type Subscription } from '../src/digest/store.ts';
 import {
@@ -142,7 +142,8 @@ function zoneOrExplain(input: string): string {
   }
 }
 
-const label = (ctx: CommandContext<Options>) => ctx.commandLabel ?? defaultLabel;
+/** The platform's way of typing commands, as a function (digest messages name several). */
+const label = (ctx: CommandContext<Options>) => (name: string) => commandLabel(ctx, name);
 
 function usage(ctx: CommandContext<Options>): string {
   return `${label(ctx)('digest')} subscribe [HH:MM] [time zone] [count 1–5] [daily|weekdays], e.g. ${label(ctx)('digest')} subscribe 08:30 America/Lima 2 daily`;

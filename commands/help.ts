@@ -1,6 +1,6 @@
 /** `/help` — what the bot can do, listing the registry's commands as typed on this platform. */
 import { z } from 'zod';
-import type { Command } from './types.ts';
+import { commandLabel, type Command } from './types.ts';
 
 const options = z.object({});
 
@@ -9,9 +9,8 @@ export default {
   description: 'List the commands and how to ask',
   options,
   async execute(ctx) {
-    const label = ctx.commandLabel ?? ((name: string) => `/${name}`);
     const commands = ctx.commands ?? [];
-    const lines = commands.map((c) => `${label(c.name)} — ${c.description}`);
+    const lines = commands.map((c) => `${commandLabel(ctx, c.name)} — ${c.description}`);
     const docs = ctx.engine.corpus.documents.map((d) => d.title).filter(Boolean);
     return {
       kind: 'help',

@@ -3,7 +3,7 @@
  * button carries the next offset, so paging needs no server-side session.
  */
 import { z } from 'zod';
-import type { Command, Quote, Reply, Action, CommandContext } from './types.ts';
+import { commandLabel, type Command, type CommandContext, type Quote, type Reply, type Action } from './types.ts';
 import type { Engine } from '../src/answer/engine.ts';
 import type { SearchHit } from '../src/answer/types.ts';
 import { encodeView } from '../src/actions.ts';
@@ -11,9 +11,6 @@ import { encodeView } from '../src/actions.ts';
 /** Results on the first page of `/search`; "More results" then brings three at a time. */
 export const FIRST_PAGE = 5;
 export const MORE_PAGE = 3;
-
-const label = (ctx: Pick<CommandContext, 'commandLabel'>, name: string): string =>
-  ctx.commandLabel ? ctx.commandLabel(name) : `/${name}`;
 
 /** A search hit as a quote: its verbatim snippet, highlights and citation. */
 export function hitQuote(hit: SearchHit): Quote {
@@ -59,7 +56,7 @@ export function resultsReply(
       heading: offset === 0 ? 'No passage of the report matches that.' : 'No more results.',
       body:
         offset === 0
-          ? `Try fewer or different words, or ask a question with ${label(ctx, 'ask')}.`
+          ? `Try fewer or different words, or ask a question with ${commandLabel(ctx, 'ask')}.`
           : `That was everything for “${terms}”.`,
       items: [],
       actions: [],
@@ -76,7 +73,7 @@ export function resultsReply(
     heading: `Passages matching “${terms}” (${first === last ? first : `${first}–${last}`})`,
     items: page.hits.map(hitQuote),
     actions,
-    footer: `Open a whole passage with ${label(ctx, 'source')} <id>.`,
+    footer: `Open a whole passage with ${commandLabel(ctx, 'source')} <id>.`,
     question: terms,
   };
 }

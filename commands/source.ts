@@ -1,11 +1,8 @@
 /** `/source id` — one whole passage, verbatim, with its citation. */
 import { z } from 'zod';
-import type { Command, CommandContext, Reply } from './types.ts';
+import { commandLabel, type Command, type CommandContext, type Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
 import { encodeView, passageRef } from '../src/actions.ts';
-
-const label = (ctx: Pick<CommandContext, 'commandLabel'>, name: string): string =>
-  ctx.commandLabel ? ctx.commandLabel(name) : `/${name}`;
 
 /** The reply for a whole passage, or a notice explaining how to find ids when `id` is unknown. */
 export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel'>, id: string): Reply {
@@ -25,7 +22,7 @@ export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel'
       kind: 'notice',
       heading: `There is no passage with the id “${id}”.`,
       body:
-        `Passage ids look like ${example}. Find them with ${label(ctx, 'search')} <words> ` +
+        `Passage ids look like ${example}. Find them with ${commandLabel(ctx, 'search')} <words> ` +
         `(each result's citation ends with its id), or press "Full passage" under an answer.`,
       items: [],
       actions: [],

@@ -20,7 +20,10 @@ export interface Quote {
   passageId: string;
 }
 
-export type ActionKind = 'full_passage' | 'more_results' | 'share' | 'feedback_up' | 'feedback_down';
+/** Every kind of button a Reply can carry; adapters match platform action ids against this list. */
+export const ACTION_KINDS = ['full_passage', 'more_results', 'share', 'feedback_up', 'feedback_down'] as const;
+
+export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** A button. `value` is a compact payload (≤ 80 characters) the adapter hands back on click. */
 export interface Action {
@@ -82,6 +85,11 @@ export interface CommandContext<O = unknown> {
   commands?: ReadonlyArray<Pick<Command, 'name' | 'description'>>;
   /** How a user types a command on this platform (`ask` → `/rb-ask` on Slack with a prefix). Default `/${name}`. */
   commandLabel?: (name: string) => string;
+}
+
+/** How a user types command `name` where `ctx` came from: the platform's `commandLabel`, else `/${name}`. */
+export function commandLabel(ctx: Pick<CommandContext, 'commandLabel'>, name: string): string {
+  return ctx.commandLabel ? ctx.commandLabel(name) : `/${name}`;
 }
 
 /** A choice offered while the user types an option (Discord autocomplete). */

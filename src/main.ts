@@ -52,7 +52,8 @@ async function startDiscordAdapter(
 ): Promise<Stoppable & { client: import('discord.js').Client }> {
   const { startDiscord } = await import('./adapters/discord/index.ts');
   const bot = await startDiscord({ ...deps, onFatal });
-  return { name: 'discord', client: bot.client, stop: () => bot.stop() };
+  // The grace period reaches the adapter, so answers in flight are posted before the database closes.
+  return { name: 'discord', client: bot.client, stop: (graceMs) => bot.stop(graceMs) };
 }
 
 /** Terminal mode (no platform settings): questions on stdin, answers on stdout. */

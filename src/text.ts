@@ -7,3 +7,17 @@ const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u
 export function stripInvisible(text: string): string {
   return text.normalize('NFC').replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * {@link stripInvisible} for multi-line text (a reply body, help lists): line breaks are kept, every
+ * other control or invisible character becomes a space, trailing spaces go, blank lines at either end
+ * go. Layout inside a line (indentation) is left as written.
+ */
+export function stripInvisibleLines(text: string): string {
+  return text
+    .normalize('NFC')
+    .split(/\r\n|[\n\r\u2028\u2029]/)
+    .map((line) => line.replace(INVISIBLE, ' ').trimEnd())
+    .join('\n')
+    .replace(/^\n+|\n+$/g, '');
+}

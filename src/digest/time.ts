@@ -9,6 +9,7 @@
  * other instant against croner 10 as an independent oracle.
  */
 import { InputError } from '../errors.ts';
+import { stripInvisible } from '../text.ts';
 
 /** Which days a digest is posted on. */
 export type DigestDays = 'daily' | 'weekdays';
@@ -212,7 +213,8 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/** A user's input echoed in an error: one clean line, cut at 40 characters. */
 function clip(s: string): string {
-  const flat = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const flat = stripInvisible(s);
   return flat.length > 40 ? `${flat.slice(0, 40)}…` : flat;
 }

@@ -22,6 +22,10 @@ describe('parseTime', () => {
       expect(() => parseTime(bad)).toThrow(/is not a valid time\. Use a 24-hour time HH:MM between 00:00 and 23:59, e\.g\. 08:30/);
     }
   });
+
+  it('echoes the input on one clean line, without control or bidi-override characters', () => {
+    expect(() => parseTime('8:3\u202e0\npm')).toThrow(/^"8:3 0 pm" is not a valid time\./);
+  });
 });
 
 describe('parseTimeZone', () => {

@@ -3,17 +3,13 @@
  * bold on a terminal, nothing when piped), then the citation. The only place console output is shaped.
  */
 import type { Quote, Reply } from '../../../commands/types.ts';
+import { stripInvisibleLines } from '../../text.ts';
 
 export interface TextRenderOptions {
   /** Use ANSI bold for matched terms (only when writing to a terminal). */
   color: boolean;
   /** Terminal mode shows command names as typed there (`/search`). */
   commandLabel?: (name: string) => string;
-}
-
-/** Replaces control characters so nothing echoed can move the cursor or change the terminal. */
-export function stripControls(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
 }
 
 /** The excerpt with its highlights marked. Text is never altered, only wrapped. */
@@ -36,10 +32,11 @@ function quoteBlock(q: Quote, color: boolean): string {
 /** Plain-text rendering of any reply. */
 export function renderText(reply: Reply, opts: TextRenderOptions = { color: false }): string {
   const lines: string[] = [];
-  if (reply.heading) lines.push(stripControls(reply.heading));
-  if (reply.body) lines.push(stripControls(reply.body));
+  // Control characters are replaced so nothing echoed can move the cursor or change the terminal.
+  if (reply.heading) lines.push(stripInvisibleLines(reply.heading));
+  if (reply.body) lines.push(stripInvisibleLines(reply.body));
   if (reply.quote) lines.push(quoteBlock(reply.quote, opts.color));
   reply.items.forEach((q, i) => lines.push(`${i + 1}. ${quoteBlock(q, opts.color).replace(/\n/g, '\n   ')}`));
-  if (reply.footer) lines.push(stripControls(reply.footer));
+  if (reply.footer) lines.push(stripInvisibleLines(reply.footer));
   return lines.join('\n\n');
 }

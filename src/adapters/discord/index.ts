@@ -28,6 +28,7 @@ import type { Config } from '../../config.ts';
 import { ConfigError, ReportBotError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/store.ts';
+import { InFlight } from '../in-flight.ts';
 import { autocompleteFor, optionKeyResolver, readInteractionOptions, type InteractionOption } from './commands.ts';
 import {
   decodeCustomId,
@@ -62,8 +63,11 @@ export interface DiscordDeps {
 
 export interface DiscordBot {
   client: Client;
-  /** Disconnects from the gateway; safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking events, waits for the answers in flight (up to `graceMs`, default 8 s), then
+   * disconnects from the gateway; safe to call twice.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** The message users and operators see when Discord rejects the token. Never includes the token. */
@@ -213,9 +217,12 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordBot> {
   const log = logger.child({ platform: 'discord' });
   const client = createDiscordClient(config, deps.clientOptions);
   const handlers = new DiscordHandlers(deps, client, log);
+  const inFlight = new InFlight();
 
-  client.on(Events.InteractionCreate, (i) => void handlers.onInteraction(i));
-  client.on(Events.MessageCreate, (m) => void handlers.onMessage(m));
+  // Tracked so shutdown can let an answer being computed or posted finish before the client (which
+  // holds the REST token) is destroyed and main.ts closes the database.
+  client.on(Events.InteractionCreate, (i) => void inFlight.run(() => handlers.onInteraction(i)));
+  client.on(Events.MessageCreate, (m) => void inFlight.run(() => handlers.onMessage(m)));
   // Without an 'error' listener an emitted error would crash the process.
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.ShardError, (err) => log.warn({ err }, 'gateway connection error'));
@@ -231,11 +238,18 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordBot> {
     deps.onFatal?.(err);
   });
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await client.destroy();
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 8000): Promise<void> => {
+    stopping ??= (async () => {
+      // The gateway stays connected while draining (a destroyed client cannot post), but new events
+      // are dropped: shutdown stops taking work.
+      const pending = inFlight.size;
+      await inFlight.drain(graceMs);
+      if (inFlight.size > 0) log.warn({ unfinished: inFlight.size }, 'answers still in flight after the grace period');
+      await client.destroy();
+      log.info({ drained: pending }, 'discord adapter stopped');
+    })();
+    return stopping;
   };
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -243,7 +257,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordBot> {
     await client.login(config.DISCORD_TOKEN);
     await ready;
   } catch (err) {
-    await stop().catch(() => undefined);
+    await stop(0).catch(() => undefined);
     if (isTokenRejection(err)) throw new ConfigError(TOKEN_REJECTED_MESSAGE);
     const base = config.DISCORD_API_URL ?? 'https://discord.com/api';
     throw new ReportBotError('PLATFORM_FAILED', `Could not connect to Discord at ${base}: ${(err as Error).message}`, {

@@ -12,8 +12,9 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { Action, ActionKind, Quote, Reply } from '../../../commands/types.ts';
+import { ACTION_KINDS, type Action, type ActionKind, type Quote, type Reply } from '../../../commands/types.ts';
 import type { Span } from '../../answer/types.ts';
+import { stripInvisible, stripInvisibleLines } from '../../text.ts';
 
 /** Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const LIMITS = {
@@ -95,12 +96,6 @@ export function neutralizeMentions(text: string): string {
   return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<([@#])/g, '<\u200b$1');
 }
 
-/** Removes control characters (except newline and tab) that would garble a message. */
-function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
-}
-
 /** The first ≤ `n` characters of `text`, backed up to a word boundary when one is near. */
 function cutAtWord(text: string, n: number): string {
   let cut = text.slice(0, n);
@@ -171,7 +166,6 @@ export function formatExcerpt(text: string, highlights: Span[], max: number): st
 // ---- custom ids ---------------------------------------------------------------------------------
 
 const CUSTOM_ID_PREFIX = 'rb';
-const ACTION_KINDS: readonly ActionKind[] = ['full_passage', 'more_results', 'share', 'feedback_up', 'feedback_down'];
 
 /** `rb:<kind>:<value>` — or null when it would exceed Discord's 100 characters. */
 export function encodeCustomId(action: Pick<Action, 'kind' | 'value'>): string | null {
@@ -201,7 +195,7 @@ function quoteField(quote: Quote): APIEmbedField {
   const suffix = `\n— ${escapeText(c.label || c.document)} · \`${quote.passageId.replace(/`/g, '')}\``;
   const room = Math.min(ITEM_EXCERPT_CHARS, LIMITS.fieldValue - suffix.length);
   return {
-    name: truncate(escapeText(stripControl(name)), LIMITS.fieldName),
+    name: truncate(escapeText(stripInvisible(name)), LIMITS.fieldName),
     value: truncate(formatExcerpt(quote.text, quote.highlights, room) + suffix, LIMITS.fieldValue),
   };
 }
@@ -211,11 +205,11 @@ function mainEmbed(reply: Reply): APIEmbed {
   const color = COLORS[reply.kind];
   if (color !== undefined) embed.color = color;
   const reportTitle = (reply.quote ?? reply.items[0])?.citation.document;
-  if (reportTitle) embed.author = { name: truncate(stripControl(reportTitle), LIMITS.authorName) };
-  if (reply.heading) embed.title = truncate(escapeText(stripControl(reply.heading)), LIMITS.embedTitle);
+  if (reportTitle) embed.author = { name: truncate(stripInvisible(reportTitle), LIMITS.authorName) };
+  if (reply.heading) embed.title = truncate(escapeText(stripInvisible(reply.heading)), LIMITS.embedTitle);
 
   const description: string[] = [];
-  if (reply.body) description.push(escapeText(stripControl(reply.body)));
+  if (reply.body) description.push(escapeText(stripInvisibleLines(reply.body)));
   if (reply.quote) {
     const used = description.join('\n\n').length + (description.length ? 2 : 0);
     description.push(formatExcerpt(reply.quote.text, reply.quote.highlights, LIMITS.embedDescription - used));
@@ -231,7 +225,7 @@ function mainEmbed(reply: Reply): APIEmbed {
   for (const item of reply.items) fields.push(quoteField(item));
   if (fields.length) embed.fields = fields.slice(0, LIMITS.embedFields);
 
-  const smallPrint = [reply.footer ? stripControl(reply.footer) : '', reply.errorId ? `Error id: ${reply.errorId}` : '']
+  const smallPrint = [reply.footer ? stripInvisibleLines(reply.footer) : '', reply.errorId ? `Error id: ${reply.errorId}` : '']
     .filter(Boolean)
     .join('\n');
   const footer = reply.quote ? citationFooter(reply.quote, smallPrint) : smallPrint;
@@ -282,7 +276,7 @@ function buttons(actions: Action[], visibility: 'private' | 'public'): DiscordMe
     list.push({
       type: ComponentType.Button,
       style: buttonStyle(action.kind),
-      label: truncate(stripControl(action.label), LIMITS.buttonLabel) || action.kind,
+      label: truncate(stripInvisible(action.label), LIMITS.buttonLabel) || action.kind,
       custom_id: customId,
     } as APIButtonComponentWithCustomId);
   }
@@ -301,7 +295,7 @@ export function renderReply(reply: Reply, options: RenderOptions): DiscordMessag
   const embeds = Object.keys(embed).length > (embed.color !== undefined ? 1 : 0) ? fitEmbeds([embed]) : [];
   let content: string | undefined;
   if (options.echoQuestion && reply.question?.trim()) {
-    const q = truncate(stripControl(reply.question).replace(/\s+/g, ' ').trim(), QUESTION_ECHO_CHARS);
+    const q = truncate(stripInvisible(reply.question), QUESTION_ECHO_CHARS);
     content = truncate(`**Q:** ${escapeText(q)}`, LIMITS.content);
   }
   // A message needs content or an embed; an empty Reply still gets a readable line.
@@ -318,7 +312,7 @@ export function renderReply(reply: Reply, options: RenderOptions): DiscordMessag
 /** Plain-text notice (rate limits, "thanks for the feedback"), escaped and within the content limit. */
 export function renderNotice(text: string, visibility: 'private' | 'public' = 'private'): DiscordMessage {
   return {
-    content: truncate(escapeText(stripControl(text)), LIMITS.content),
+    content: truncate(escapeText(stripInvisibleLines(text)), LIMITS.content),
     embeds: [],
     components: [],
     ephemeral: visibility === 'private',
@@ -340,7 +334,7 @@ export function fitChoices(choices: { name: string; value: string }[]): { name: 
   for (const c of choices) {
     if (!c.value || c.value.length > LIMITS.choiceValue || seen.has(c.value)) continue;
     seen.add(c.value);
-    const name = truncate(stripControl(c.name).replace(/\s+/g, ' ').trim(), LIMITS.choiceName) || c.value;
+    const name = truncate(stripInvisible(c.name), LIMITS.choiceName) || c.value;
     out.push({ name, value: c.value });
     if (out.length === LIMITS.choices) break;
   }

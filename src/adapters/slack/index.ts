@@ -22,11 +22,12 @@ import type { Logger } from '../../log.ts';
 import type { Engine } from '../../answer/engine.ts';
 import type { Store } from '../../store/store.ts';
 import type { Registry } from '../../../commands/index.ts';
-import type { ActionKind, Reply } from '../../../commands/types.ts';
+import { ACTION_KINDS, type ActionKind, type Reply } from '../../../commands/types.ts';
 import { runCommand, handleAction, type AppServices, type Invocation, type ActionOutcome } from '../../app.ts';
 import { renderReply } from './render.ts';
 import { slackCommandName } from './manifest.ts';
 import { ReportBotError } from '../../errors.ts';
+import { InFlight } from '../in-flight.ts';
 
 export interface SlackDeps {
   engine: Engine;
@@ -51,8 +52,6 @@ export interface SlackHandle {
   /** Stops taking events, waits for the answers in flight (up to `graceMs`), then disconnects. */
   stop(graceMs?: number): Promise<void>;
 }
-
-const ACTION_KINDS: readonly ActionKind[] = ['full_passage', 'more_results', 'share', 'feedback_up', 'feedback_down'];
 
 /** Bolt logs through pino; Bolt's debug chatter goes to trace. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -84,33 +83,6 @@ export class AnsweredThreads {
   }
   has(channel: string, threadTs: string): boolean {
     return this.keys.has(`${channel}:${threadTs}`);
-  }
-}
-
-/** Work started by an event, awaited on shutdown. */
-class InFlight {
-  private readonly running = new Set<Promise<unknown>>();
-  accepting = true;
-  run<T>(work: () => Promise<T>): Promise<T | undefined> {
-    if (!this.accepting) return Promise.resolve(undefined);
-    const p = work();
-    this.running.add(p);
-    const done = () => this.running.delete(p);
-    p.then(done, done);
-    return p;
-  }
-  async drain(graceMs: number): Promise<void> {
-    this.accepting = false;
-    if (this.running.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.running]),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
   }
 }
 
@@ -230,9 +202,7 @@ export function createSlackApp(deps: SlackDeps) {
   async function answerMessage(client: WebClient, m: MessageLike, text: string, where: 'thread' | 'dm'): Promise<void> {
     await inFlight.run(async () => {
       const threadTs = where === 'thread' ? (m.thread_ts ?? m.ts) : m.thread_ts;
-      const reactTimer = setTimeout(() => {
-        void safely(log, 'add 👀 reaction', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: 'eyes' }));
-      }, reactionDelayMs);
+      const eyes = markWhileSlow(client, log, m, reactionDelayMs);
       try {
         const ctx = invocation({ id: m.user ?? '' }, { id: m.channel, kind: where === 'dm' ? 'dm' : 'thread' });
         const wantsHelp = /^(help|\?)?$/i.test(text);
@@ -251,7 +221,7 @@ export function createSlackApp(deps: SlackDeps) {
         }
         if (where === 'thread' && threadTs) threads.add(m.channel, threadTs);
       } finally {
-        clearTimeout(reactTimer);
+        await eyes.done();
       }
     });
   }
@@ -403,6 +373,33 @@ export function defaultRawOptions(shape: Record<string, unknown>, text: string):
 }
 
 /** Runs a Slack API call; a failure is logged (never thrown into Bolt, which would answer 500). */
+/**
+ * The 👀 on a question whose answer — computing it and posting it — takes longer than `delayMs`, counted
+ * from the moment the question is picked up. The engine is synchronous, so the timer fires at the first
+ * await past the deadline: during a slow post, or right after a slow computation, while the post is
+ * still on its way. `done` cancels a timer that has not fired and takes the 👀 off again once the
+ * answer is out (after the add has gone through, so the two cannot cross).
+ */
+function markWhileSlow(client: WebClient, log: Logger, m: MessageLike, delayMs: number): { done(): Promise<void> } {
+  const target = { channel: m.channel, timestamp: m.ts, name: 'eyes' };
+  let added: Promise<boolean> | undefined;
+  const timer = setTimeout(() => {
+    added = client.reactions.add(target).then(
+      () => true,
+      (err: unknown) => {
+        log.error({ err, what: 'add 👀 reaction' }, 'slack call failed');
+        return false;
+      },
+    );
+  }, delayMs);
+  return {
+    async done() {
+      clearTimeout(timer);
+      if (added && (await added)) await safely(log, 'remove 👀 reaction', () => client.reactions.remove(target));
+    },
+  };
+}
+
 async function safely(log: Logger, what: string, call: () => Promise<unknown>): Promise<void> {
   try {
     await call();

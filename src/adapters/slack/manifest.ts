@@ -40,7 +40,7 @@ export const BOT_SCOPES = [
   'commands', // slash commands
   'app_mentions:read', // @mentions in channels
   'chat:write', // replies, threads, ephemeral messages
-  'reactions:write', // the 👀 while a slow answer is being found
+  'reactions:write', // adding and removing the 👀 while a slow answer is being found and posted
   'im:history', // questions in a DM
   'im:write', // answering in a DM
   'channels:history', // follow-ups in threads the bot answered (public channels)

@@ -551,6 +551,87 @@ describe('Discord bot with ANSWER_VISIBILITY=public and a low rate limit', () =>
   });
 });
 
+describe('Discord bot shutting down', () => {
+  const replyTo = (messageId: string) => (c: RecordedCall) =>
+    c.method === 'POST' && c.body?.message_reference?.message_id === messageId;
+  const loggedQuestions = (store: Store) =>
+    (store.db.prepare('SELECT question FROM question_log ORDER BY id').all() as { question: string }[]).map((r) => r.question);
+  /** Resolves when a request matching `route` reaches the stand-in (before it is answered). */
+  const arrival = (standIn: DiscordStandIn, route: RegExp) =>
+    new Promise<void>((resolve) => {
+      const listener = (c: RecordedCall) => {
+        if (!route.test(`${c.method} ${c.path}`)) return;
+        standIn.off('request', listener);
+        resolve();
+      };
+      standIn.on('request', listener);
+    });
+
+  it('posts the reply to a mention in flight before it disconnects, and takes no new mentions meanwhile', async () => {
+    const h = await startHarness();
+    try {
+      const replies = /^POST \/channels\/\d+\/messages$/;
+      h.standIn.delay(replies, 400);
+      const msg = userMessage(`<@${BOT_ID}> how is gold laundered?`, { mentionsBot: true });
+      const posting = arrival(h.standIn, replies);
+      h.standIn.dispatch('MESSAGE_CREATE', msg);
+      await posting;
+
+      const stopped = h.bot.stop(5000);
+      // Arrives while the first answer is still being posted: shutdown no longer takes work.
+      const late = userMessage(`<@${BOT_ID}> who carries cocaine?`, { mentionsBot: true });
+      h.standIn.dispatch('MESSAGE_CREATE', late);
+      await stopped;
+
+      // What main.ts does next is close the database: by now the answer is out and the question logged.
+      expect(h.standIn.calls.find(replyTo(msg.id))?.body.embeds[0].description).toContain('**launder**');
+      expect(loggedQuestions(h.store)).toEqual(['how is gold laundered?']);
+      expect(h.standIn.calls.some(replyTo(late.id))).toBe(false);
+    } finally {
+      h.standIn.delay(/^POST \/channels\/\d+\/messages$/, 0);
+      await stopHarness(h);
+    }
+  });
+
+  it('finishes a slash command whose deferral is in flight: the question is logged and the answer edited in', async () => {
+    const h = await startHarness();
+    try {
+      const callbacks = /^POST \/interactions\/\d+\/[^/]+\/callback$/;
+      h.standIn.delay(callbacks, 400);
+      const interaction = slashCommand('ask', { question: 'How is gold laundered?' });
+      const deferring = arrival(h.standIn, callbacks);
+      h.standIn.dispatch('INTERACTION_CREATE', interaction);
+      await deferring;
+
+      // The answer (and its question log row) comes after the deferral, i.e. after stop was called.
+      await h.bot.stop(5000);
+      expect(loggedQuestions(h.store)).toEqual(['How is gold laundered?']);
+      const final = h.standIn.calls.find(originalEditOf(interaction));
+      expect(final?.body.embeds[0].description).toContain('**launder**');
+    } finally {
+      await stopHarness(h);
+    }
+  });
+
+  it('does not wait past the grace period for an answer that hangs', async () => {
+    const h = await startHarness();
+    try {
+      const replies = /^POST \/channels\/\d+\/messages$/;
+      h.standIn.delay(replies, 3000);
+      const msg = userMessage(`<@${BOT_ID}> how is gold laundered?`, { mentionsBot: true });
+      const posting = arrival(h.standIn, replies);
+      h.standIn.dispatch('MESSAGE_CREATE', msg);
+      await posting;
+      await h.bot.stop(50);
+      // It gave up on the hanging post rather than waiting for it.
+      expect(h.standIn.calls.some(replyTo(msg.id))).toBe(false);
+    } finally {
+      h.standIn.delay(/^POST \/channels\/\d+\/messages$/, 0);
+      await stopHarness(h);
+    }
+  });
+});
+
 describe('Discord bot whose token is revoked while running', () => {
   it('reports one clear DISCORD_TOKEN error through onFatal when the gateway closes with 4004', async () => {
     const fatal: ReportBotError[] = [];

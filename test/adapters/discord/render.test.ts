@@ -88,6 +88,17 @@ describe('escapeText', () => {
 });
 
 describe('renderReply', () => {
+  it('removes control, zero-width and bidi-override characters from bot-written text, keeping the body\'s lines', () => {
+    const m = renderReply(
+      reply({ kind: 'help', heading: 'Commands\u202e', body: '/ask\u0000 — ask\n/search\u200b — find', footer: 'Bye\u0007' }),
+      { visibility: 'private' },
+    );
+    const embed = m.embeds[0]!;
+    expect(embed.title).toBe('Commands');
+    expect(visible(embed.description ?? '')).toBe('/ask  — ask\n/search  — find');
+    expect(embed.footer?.text).toBe('Bye');
+  });
+
   const actions: Action[] = [
     { kind: 'full_passage', label: 'Full passage', value: 'field-report/cocaine/2' },
     { kind: 'more_results', label: 'More results', value: 'm:7:0' },

@@ -66,6 +66,7 @@ export class DiscordStandIn extends EventEmitter {
   private seq = 0;
   private sessionId = '';
   private port = 0;
+  private readonly delays: Array<{ route: RegExp; ms: number }> = [];
 
   private constructor(private readonly options: StandInOptions) {
     super();
@@ -110,6 +111,17 @@ export class DiscordStandIn extends EventEmitter {
   closeWith(code: number, reason = ''): void {
     this.socket?.close(code, reason);
     this.socket = null;
+  }
+
+  /**
+   * Holds requests whose `METHOD /path` (without `/api/v10`) matches `route` for `ms` before answering
+   * them, as a slow Discord would: they are recorded (and `call` emitted) only when answered, while
+   * `request` is emitted as soon as they arrive. `ms` 0 removes the delay.
+   */
+  delay(route: RegExp, ms: number): void {
+    const i = this.delays.findIndex((d) => d.route.source === route.source);
+    if (i >= 0) this.delays.splice(i, 1);
+    if (ms > 0) this.delays.push({ route, ms });
   }
 
   /** Resolves with the first recorded call (past or future) matching `predicate`. */
@@ -239,6 +251,9 @@ export class DiscordStandIn extends EventEmitter {
       send(404, { message: '404: Not Found', code: 0 });
       return;
     }
+    this.emit('request', call);
+    const held = this.delays.find((d) => d.route.test(`${call.method} ${path}`));
+    if (held) await new Promise((r) => setTimeout(r, held.ms));
     this.calls.push(call);
     const authorized = call.authorization === `Bot ${TOKEN}`;
     const route = `${call.method} ${path}`;

@@ -383,24 +383,60 @@ describe('Slack adapter settings', () => {
     expect(text).not.toContain('index exploded');
   });
 
-  it('adds 👀 to a question only when the answer takes more than a moment', async () => {
-    const quick = await startBot({}, { reactionDelayMs: 60_000 });
-    const fastTs = nextTs();
-    await event(quick, { type: 'message', channel_type: 'im', channel: 'D60', user: 'U2', text: QUESTION, ts: fastTs });
-    await standIn.next((c) => c.method === 'chat.postMessage' && c.body.channel === 'D60');
+  describe('the 👀 on a slow answer', () => {
+    const reactionsOn = (messageTs: string) =>
+      standIn.calls.filter((c) => c.method.startsWith('reactions.') && c.body.timestamp === messageTs);
+    const indexOf = (pred: (c: Call) => boolean) => standIn.calls.findIndex(pred);
 
-    const slow = await startBot({}, { reactionDelayMs: 0 });
-    standIn.delay('chat.postMessage', 300);
-    try {
+    it('adds none when the answer is posted within the moment', async () => {
+      const quick = await startBot({}, { reactionDelayMs: 60_000 });
+      const fastTs = nextTs();
+      await event(quick, { type: 'message', channel_type: 'im', channel: 'D60', user: 'U2', text: QUESTION, ts: fastTs });
+      await standIn.next((c) => c.method === 'chat.postMessage' && c.body.channel === 'D60');
+      expect(reactionsOn(fastTs)).toEqual([]);
+    });
+
+    it('shows 👀 while a slow post is on its way and takes it off once the answer is posted', async () => {
+      const slow = await startBot({}, { reactionDelayMs: 50 });
+      standIn.delay('chat.postMessage', 400);
+      try {
+        const slowTs = nextTs();
+        await event(slow, { type: 'message', channel_type: 'im', channel: 'D61', user: 'U2', text: QUESTION, ts: slowTs });
+        const removed = await standIn.next((c) => c.method === 'reactions.remove' && c.body.timestamp === slowTs);
+        expect(removed.body).toMatchObject({ channel: 'D61', name: 'eyes' });
+        expect(reactionsOn(slowTs).map((c) => c.method)).toEqual(['reactions.add', 'reactions.remove']);
+        expect(reactionsOn(slowTs)[0]!.body).toMatchObject({ channel: 'D61', name: 'eyes' });
+        // Taken off only after the answer is there (the stand-in records a delayed post when it answers it).
+        const posted = indexOf((c) => c.method === 'chat.postMessage' && c.body.channel === 'D61');
+        expect(posted).toBeGreaterThanOrEqual(0);
+        expect(indexOf((c) => c === removed)).toBeGreaterThan(posted);
+      } finally {
+        standIn.delay('chat.postMessage', 0);
+      }
+    });
+
+    it('shows 👀 when finding the answer itself is slow, and takes it off after posting', async () => {
+      // An engine that keeps the (synchronous) answer busy for longer than the threshold.
+      const slowEngine = Object.create(engine, {
+        answer: {
+          value: (...args: Parameters<Engine['answer']>) => {
+            const until = Date.now() + 200;
+            while (Date.now() < until) {
+              /* busy: the engine blocks the event loop */
+            }
+            return engine.answer(...args);
+          },
+        },
+      }) as Engine;
+      const bot = await startBot({}, { engine: slowEngine, reactionDelayMs: 50 });
       const slowTs = nextTs();
-      await event(slow, { type: 'message', channel_type: 'im', channel: 'D61', user: 'U2', text: QUESTION, ts: slowTs });
-      const reaction = await standIn.next((c) => c.method === 'reactions.add' && c.body.timestamp === slowTs);
-      expect(reaction.body).toMatchObject({ channel: 'D61', name: 'eyes' });
-      await standIn.next((c) => c.method === 'chat.postMessage' && c.body.channel === 'D61');
-    } finally {
-      standIn.delay('chat.postMessage', 0);
-    }
-    expect(standIn.calls.some((c) => c.method === 'reactions.add' && c.body.timestamp === fastTs)).toBe(false);
+      await event(bot, { type: 'message', channel_type: 'im', channel: 'D62', user: 'U2', text: QUESTION, ts: slowTs });
+      const removed = await standIn.next((c) => c.method === 'reactions.remove' && c.body.timestamp === slowTs);
+      expect(reactionsOn(slowTs).map((c) => c.method)).toEqual(['reactions.add', 'reactions.remove']);
+      const posted = indexOf((c) => c.method === 'chat.postMessage' && c.body.channel === 'D62');
+      expect(posted).toBeGreaterThanOrEqual(0);
+      expect(indexOf((c) => c === removed)).toBeGreaterThan(posted);
+    });
   });
 });
 

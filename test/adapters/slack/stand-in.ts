@@ -90,6 +90,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       'chat.postMessage': { ok: true, channel: body.channel, ts: `${++ts}.000100`, message: { text: body.text } },
       'chat.postEphemeral': { ok: true, message_ts: `${++ts}.000200` },
       'reactions.add': { ok: true },
+      'reactions.remove': { ok: true },
     };
     const answer = fixed.get(method) ?? answers[method] ?? { ok: false, error: 'unknown_method' };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
