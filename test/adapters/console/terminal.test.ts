@@ -79,7 +79,7 @@ describe('runTerminal with piped input', () => {
 
 describe('npm start with piped input (the real process)', () => {
   it('answers each line on stdout and exits 0 at end of input, without tokens', async () => {
-    const env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-term-')), 'db.sqlite') };
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-term-')), 'db.sqlite') };
     for (const key of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN']) delete env[key];
     const { stdout } = await new Promise<{ stdout: string }>((resolvePromise, reject) => {
       const child = execFile(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env }, (err, stdout) =>
