@@ -21,7 +21,7 @@ import { renderText } from './adapters/console/render.ts';
 import { answerReply } from '../commands/ask.ts';
 import { passageReply } from '../commands/source.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
-import { isUserFacing } from './errors.ts';
+import { isUserFacing, UsageError } from './errors.ts';
 import { cleanQuestion } from './answer/question.ts';
 import { Store } from './store/store.ts';
 import { slackManifest } from './adapters/slack/manifest.ts';
@@ -29,9 +29,6 @@ import { deployCommands } from './adapters/discord/deploy.ts';
 import { inviteUrl } from './adapters/discord/index.ts';
 import { createLogger } from './log.ts';
 import { digestCommand, factsCommand } from './digest/cli.ts';
-
-/** A usage mistake: exit code 2. */
-class UsageError extends Error {}
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;

@@ -45,6 +45,18 @@ export class InputError extends ReportBotError {
   }
 }
 
+/**
+ * A command-line usage mistake (unknown subcommand, a flag out of range): the CLI prints the message
+ * and exits 2, as the README promises, rather than 1 for a failure. An {@link InputError}, so code
+ * that treats bad input alike still catches it.
+ */
+export class UsageError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 /** True when an error's message was written for users and may be shown verbatim. */
 export function isUserFacing(err: unknown): err is ReportBotError {
   return err instanceof ReportBotError;

@@ -5,7 +5,8 @@
  *   digest preview [--days 7] [--seed S] [--count 3] a week of digests, printed
  *   digest run-due [--now ISO]                      post whatever is due (Slack/Discord from the config)
  *
- * Each returns an exit code; bad flags throw an {@link InputError} with a message saying what is accepted.
+ * Each returns an exit code; a bad subcommand or flag throws a {@link UsageError} (exit code 2) with a
+ * message saying what is accepted.
  */
 import { webApi } from '@slack/bolt';
 import type { Registry } from '../../commands/index.ts';
@@ -14,7 +15,7 @@ import type { Engine } from '../answer/engine.ts';
 import { renderText } from '../adapters/console/render.ts';
 import { slackCommandName } from '../adapters/slack/manifest.ts';
 import type { Config } from '../config.ts';
-import { InputError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { Store } from '../store/store.ts';
@@ -76,13 +77,13 @@ function intFlag(flags: Map<string, string | true>, name: string, min: number, m
   const v = flags.get(name);
   if (v === undefined) return fallback;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`--${name} takes a whole number from ${min} to ${max}.`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}.`);
   return n;
 }
 
 function stringFlag(flags: Map<string, string | true>, name: string): string | undefined {
   const v = flags.get(name);
-  if (v === true) throw new InputError(`--${name} needs a value.`);
+  if (v === true) throw new UsageError(`--${name} needs a value.`);
   return v;
 }
 
@@ -91,7 +92,7 @@ export async function digestCommand(a: DigestCommandArgs): Promise<number> {
   const [sub] = a.args;
   if (sub === 'preview') return preview(a);
   if (sub === 'run-due') return runDue(a);
-  throw new InputError('Usage: npm run cli -- digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]');
+  throw new UsageError('Usage: npm run cli -- digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]');
 }
 
 /**
@@ -174,7 +175,7 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
   if (nowFlag !== undefined) {
     now = new Date(nowFlag);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(nowFlag) || Number.isNaN(now.getTime())) {
-      throw new InputError('--now takes an ISO date-time such as 2026-03-09T14:00:00Z.');
+      throw new UsageError('--now takes an ISO date-time such as 2026-03-09T14:00:00Z.');
     }
   }
   const facts = factsFor(a.engine.corpus);
@@ -200,7 +201,12 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
     };
     for (const p of report.posted) a.out(`posted   ${name(p.subscriptionId)}  ${p.localDate}  (${p.attempts} attempt${p.attempts === 1 ? '' : 's'})`);
     for (const s of report.skipped) a.out(`skipped  ${name(s.subscriptionId)}  ${s.localDate}  ${s.reason}`);
-    for (const f of report.failed) a.out(`failed   ${name(f.subscriptionId)}  ${f.localDate}  ${f.error} (will retry)`);
+    for (const f of report.failed) {
+      // A refused message (or facts gone from the corpus) closes the day; a passing failure is retried.
+      const retried = digests.delivery(f.subscriptionId, f.localDate)?.nextAttemptAt != null;
+      a.out(`failed   ${name(f.subscriptionId)}  ${f.localDate}  ${f.error} (${retried ? 'will retry' : 'not retried'})`);
+    }
+    for (const e of report.errors) a.out(`error    ${name(e.subscriptionId)}  ${e.error}`);
     for (const p of report.paused) a.out(`paused   ${name(p.subscriptionId)}  ${p.reason}`);
 
     // Subscriptions whose platform has no token: show what would be posted, claim nothing.
@@ -218,9 +224,9 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
         `not posted  ${sub.platform} ${sub.channelId}  ${localDate}: ${TOKEN_FOR[sub.platform] ?? `a ${sub.platform} connection`} is not set. It would post:\n\n${renderText(reply)}\n`,
       );
     }
-    const total = report.posted.length + report.skipped.length + report.failed.length + report.paused.length + wouldPost;
+    const total = report.posted.length + report.skipped.length + report.failed.length + report.paused.length + report.errors.length + wouldPost;
     if (total === 0) a.out(`Nothing due at ${now.toISOString()}.`);
-    return report.failed.length > 0 ? 1 : 0;
+    return report.failed.length > 0 || report.errors.length > 0 ? 1 : 0;
   } finally {
     await close();
     store.close();

@@ -16,7 +16,7 @@ import { DigestStore } from './store.ts';
 
 export { DigestScheduler } from './scheduler.ts';
 export { extractFacts, factsFor, type Fact } from './facts.ts';
-export { ChannelGoneError, discordPoster, slackPoster, type Poster } from './posters.ts';
+export { ChannelGoneError, MessageRejectedError, discordPoster, slackPoster, type Poster } from './posters.ts';
 
 export interface DigestServiceDeps {
   config: Config;
@@ -36,8 +36,11 @@ export interface DigestServiceDeps {
 export interface DigestService {
   name: 'digest';
   scheduler: DigestScheduler;
-  /** Stops the loop and waits for a post in flight. */
-  stop(): Promise<void>;
+  /**
+   * Stops the loop: backoff waits end at once, and a post in flight gets at most `graceMs` (capped at
+   * the scheduler's `stopGraceMs`, 2 s by default) to report back.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts posting digests for every platform that has a client. */
@@ -60,5 +63,9 @@ export function startDigestScheduler(deps: DigestServiceDeps): DigestService {
   });
   scheduler.start();
   log.info({ platforms: Object.keys(posters), facts: facts.length }, 'digest scheduler started');
-  return { name: 'digest', scheduler, stop: () => scheduler.stop() };
+  // main.ts stops the scheduler first and only then gives the adapters their own grace period, all
+  // inside one 10 s shutdown budget; so the grace it offers is capped here, or a slow Slack call
+  // could eat the adapters' time and push the process past its hard deadline.
+  const cap = scheduler.options.stopGraceMs;
+  return { name: 'digest', scheduler, stop: (graceMs) => scheduler.stop(Math.min(graceMs ?? cap, cap)) };
 }

@@ -1,7 +1,8 @@
 /**
  * Posting a digest to a channel, per platform. A poster either resolves (posted), throws a
- * {@link ChannelGoneError} (the channel is gone or the bot lost access: the subscription pauses), or
- * throws anything else (a transient failure: retried with backoff).
+ * {@link ChannelGoneError} (the channel is gone or the bot lost access: the subscription pauses),
+ * throws a {@link MessageRejectedError} (the platform refused this message's body: retrying the same
+ * body cannot help), or throws anything else (a transient failure: retried with backoff).
  */
 import { DiscordAPIError, RESTJSONErrorCodes, type Client } from 'discord.js';
 import type { Reply } from '../../commands/types.ts';
@@ -22,6 +23,31 @@ export class ChannelGoneError extends Error {
     this.name = 'ChannelGoneError';
   }
 }
+
+/**
+ * The platform refused the message itself (Slack `invalid_blocks` / `msg_too_long`, a Discord 400 such
+ * as 50035 Invalid Form Body). Sending the same body again gets the same answer, so it is not retried;
+ * `reason` is recorded on the day's delivery.
+ */
+export class MessageRejectedError extends Error {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`message rejected: ${reason}`, options);
+    this.name = 'MessageRejectedError';
+  }
+}
+
+/** Slack Web API errors that mean "this message's body is not acceptable" (not passing, not the channel). */
+export const SLACK_REJECTED: Readonly<Record<string, string>> = {
+  invalid_blocks: 'Slack refused the message blocks (invalid_blocks)',
+  invalid_blocks_format: 'Slack refused the message blocks (invalid_blocks_format)',
+  msg_too_long: 'Slack refused the message as too long (msg_too_long)',
+  no_text: 'Slack refused an empty message (no_text)',
+  invalid_arguments: 'Slack refused the message arguments (invalid_arguments)',
+  too_many_attachments: 'Slack refused the message attachments (too_many_attachments)',
+};
 
 /** Slack Web API errors that mean "this channel will not take posts from us any more". */
 export const SLACK_GONE: Readonly<Record<string, string>> = {
@@ -62,6 +88,24 @@ export function slackGone(err: unknown): ChannelGoneError | null {
   return reason ? new ChannelGoneError(reason, { cause: err }) : null;
 }
 
+/** Maps a Slack Web API error to a {@link MessageRejectedError} when Slack refused the message body. */
+export function slackRejected(err: unknown): MessageRejectedError | null {
+  const e = err as { code?: string; data?: { error?: string } } | null;
+  const code = e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
+  const reason = code ? SLACK_REJECTED[code] : undefined;
+  return reason ? new MessageRejectedError(reason, { cause: err }) : null;
+}
+
+/**
+ * Maps a discord.js error to a {@link MessageRejectedError} when Discord refused the message body: a 400
+ * (50035 Invalid Form Body and its kin) or 413. Rate limits (429), server errors and network failures
+ * stay transient; 401/403/404 are about the token or the channel, not the message.
+ */
+export function discordRejected(err: unknown): MessageRejectedError | null {
+  if (!(err instanceof DiscordAPIError) || (err.status !== 400 && err.status !== 413)) return null;
+  return new MessageRejectedError(`Discord refused the message (HTTP ${err.status}, error ${String(err.code)}: ${err.message.split('\n')[0]})`, { cause: err });
+}
+
 /** Maps a discord.js error to a {@link ChannelGoneError} when it means the channel is gone. */
 export function discordGone(err: unknown): ChannelGoneError | null {
   if (err instanceof ChannelGoneError) return err;
@@ -72,8 +116,8 @@ export function discordGone(err: unknown): ChannelGoneError | null {
 
 /**
  * A poster for Slack: `chat.postMessage` (a real `WebClient` from Bolt's `app.client` or
- * `@slack/web-api`) with the Slack adapter's Block Kit rendering. Channel-gone errors are mapped;
- * anything else (rate limits, network) is rethrown for a retry.
+ * `@slack/web-api`) with the Slack adapter's Block Kit rendering. Channel-gone and message-rejected
+ * errors are mapped; anything else (rate limits, network) is rethrown for a retry.
  */
 export function slackPoster(web: SlackChatClient, render: (reply: Reply) => SlackMessage = (r) => renderSlack(r, { shareable: false })): Poster {
   return async (sub, reply) => {
@@ -82,7 +126,7 @@ export function slackPoster(web: SlackChatClient, render: (reply: Reply) => Slac
       const res = await web.chat.postMessage({ channel: sub.channelId, ...message, unfurl_links: false, unfurl_media: false });
       return res.ts ? { ref: res.ts } : {};
     } catch (err) {
-      throw slackGone(err) ?? err;
+      throw slackGone(err) ?? slackRejected(err) ?? err;
     }
   };
 }
@@ -90,7 +134,8 @@ export function slackPoster(web: SlackChatClient, render: (reply: Reply) => Slac
 /**
  * A poster for Discord through the Discord adapter's `sendToChannel` (REST, rendered as a public
  * embed without mentions; works on a client whose REST token is set, gateway or not). Unknown
- * channel, missing access or missing permissions pause the subscription.
+ * channel, missing access or missing permissions pause the subscription; a 400 rejection of the
+ * message body is not retried.
  */
 export function discordPoster(client: Client): Poster {
   return async (sub, reply) => {
@@ -98,7 +143,7 @@ export function discordPoster(client: Client): Poster {
       return { ref: await sendToChannel(client, sub.channelId, reply) };
     } catch (err) {
       if (isChannelUnavailable(err)) throw new ChannelGoneError(DISCORD_GONE[err.discordCode] ?? err.message, { cause: err });
-      throw discordGone(err) ?? err;
+      throw discordGone(err) ?? discordRejected(err) ?? err;
     }
   };
 }

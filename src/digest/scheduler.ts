@@ -7,9 +7,13 @@
  * 2. the day's delivery row is claimed in an IMMEDIATE transaction ({@link DigestStore.claim}) — only
  *    the process that inserted the row (or flipped a failed row back to claimed) posts;
  * 3. the post is tried a few times with backoff; success marks the row sent and advances the rotation,
- *    a "channel gone" error pauses the subscription, other failures leave the row failed with a retry
- *    time that a later run honours while the digest is still within the catch-up window;
+ *    a "channel gone" error pauses the subscription, a rejected message (the platform refused the body)
+ *    closes the day as failed and advances the rotation, other failures leave the row failed with a
+ *    retry time that a later run honours while the digest is still within the catch-up window;
  * 4. a day that is later than `DIGEST_CATCHUP_HOURS` is recorded as skipped and logged.
+ *
+ * One subscription's error is logged and does not stop the others. `stop(graceMs)` ends the backoff
+ * waits at once and waits at most `graceMs` for a post in flight.
  *
  * The clock, the sleep between retries and the timer are injected, so tests never wait.
  */
@@ -22,7 +26,7 @@ import type { Fact } from './facts.ts';
 import { digestReply, defaultLabel, type CommandLabel } from './message.ts';
 import { DigestStore, type Delivery, type Subscription } from './store.ts';
 import { latestOccurrence, nextOccurrence } from './time.ts';
-import { ChannelGoneError, type Poster } from './posters.ts';
+import { ChannelGoneError, MessageRejectedError, type Poster } from './posters.ts';
 
 /** Scheduler tuning, with documented defaults in {@link defaultSchedulerOptions}. */
 export interface SchedulerOptions {
@@ -38,6 +42,8 @@ export interface SchedulerOptions {
   leaseMs: number;
   /** The production loop wakes at least this often (it also wakes at the next scheduled time). */
   maxSleepMs: number;
+  /** How long {@link DigestScheduler.stop} waits for a post in flight when not told otherwise. */
+  stopGraceMs: number;
 }
 
 export const defaultSchedulerOptions: SchedulerOptions = {
@@ -47,6 +53,7 @@ export const defaultSchedulerOptions: SchedulerOptions = {
   runRetryBaseMs: 5 * 60_000,
   leaseMs: 15 * 60_000,
   maxSleepMs: 60_000,
+  stopGraceMs: 2_000,
 };
 
 /** A timer the loop can use; `setTimeout` in production, a fake in tests. */
@@ -62,7 +69,11 @@ export interface SchedulerDeps {
   /** One poster per platform; subscriptions of a platform without a poster wait (nothing is claimed). */
   posters: Partial<Record<string, Poster>>;
   now?: () => Date;
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * The wait between post attempts. It should end early when `signal` aborts (the scheduler is
+   * stopping); the scheduler checks the signal afterwards either way and stops retrying.
+   */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   timer?: Timer;
   logger?: Logger;
   /** How `/ask` is written on a platform (Slack command prefix). */
@@ -78,6 +89,8 @@ export interface RunReport {
   skipped: Array<{ subscriptionId: number; localDate: string; reason: string }>;
   failed: Array<{ subscriptionId: number; localDate: string; error: string }>;
   paused: Array<{ subscriptionId: number; reason: string }>;
+  /** Subscriptions whose handling threw (a corrupt row, a store error); the others were still served. */
+  errors: Array<{ subscriptionId: number; error: string }>;
 }
 
 const realTimer: Timer = {
@@ -100,6 +113,8 @@ export class DigestScheduler {
   private handle: unknown = null;
   private stopped = true;
   private loop: Promise<void> | null = null;
+  /** Aborted by {@link stop}: ends backoff waits and keeps a run from starting more posts. */
+  private abort = new AbortController();
 
   constructor(deps: SchedulerDeps) {
     this.deps = deps;
@@ -117,8 +132,8 @@ export class DigestScheduler {
     return (this.deps.now ?? (() => new Date()))();
   }
 
-  private sleep(ms: number): Promise<void> {
-    return (this.deps.sleep ?? ((t) => new Promise((r) => setTimeout(r, t))))(ms);
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return (this.deps.sleep ?? abortableSleep)(ms, signal);
   }
 
   /** The digest a delivery stands for (its facts were fixed when it was claimed). */
@@ -134,6 +149,8 @@ export class DigestScheduler {
    */
   runDue(now: Date = this.now()): Promise<RunReport> {
     if (this.running) return this.running;
+    // A run asked for after stop() (an explicit call, or start() again) is a new beginning.
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.running = this.run(now).finally(() => {
       this.running = null;
     });
@@ -145,39 +162,57 @@ export class DigestScheduler {
     // run for an explicit instant (tests, `digest run-due --now`) stays on that timeline.
     const started = this.now().getTime();
     const clock = (): Date => new Date(now.getTime() + Math.max(0, this.now().getTime() - started));
-    const report: RunReport = { posted: [], skipped: [], failed: [], paused: [] };
+    const report: RunReport = { posted: [], skipped: [], failed: [], paused: [], errors: [] };
+    const signal = this.abort.signal;
     if (this.factIds.length === 0) {
       this.log.warn('digest: the corpus has no facts; nothing to post');
       return report;
     }
     const store = this.deps.store;
     for (const sub of store.running()) {
-      const poster = this.deps.posters[sub.platform];
-      if (!poster) continue;
-      const { at, localDate } = latestOccurrence(sub, now);
-      if (at.getTime() < sub.activeSince.getTime()) continue;
-      this.recordMissedDays(sub, at, report);
-      const outcome = store.claim({
-        subscription: sub,
-        localDate,
-        scheduledAt: at,
-        now,
-        factIds: this.factIds,
-        catchupMs: this.options.catchupHours * 3_600_000,
-        leaseMs: this.options.leaseMs,
-        owner: this.owner,
-      });
-      if (outcome.kind === 'skipped') {
-        const reason = outcome.delivery.message ?? 'skipped';
-        // Logged once: the row now exists, so later runs see 'taken'.
-        this.log.warn({ subscriptionId: sub.id, platform: sub.platform, localDate, reason }, 'digest skipped');
-        report.skipped.push({ subscriptionId: sub.id, localDate, reason });
-        continue;
+      // Stopping: start nothing new (the database may close once stop() returns).
+      if (signal.aborted) break;
+      try {
+        await this.runOne(sub, now, report, clock, signal);
+      } catch (err) {
+        // One broken subscription (a corrupt row, a store error) must not keep the others from their
+        // digests. A day it had already claimed stays claimed and is given up after the lease, never
+        // posted twice.
+        const error = err instanceof Error ? err.message : String(err);
+        this.log.error({ err, subscriptionId: sub.id, platform: sub.platform }, 'digest subscription failed');
+        report.errors.push({ subscriptionId: sub.id, error });
       }
-      if (outcome.kind !== 'claimed') continue;
-      await this.deliver(sub, outcome.delivery, poster, report, clock);
     }
     return report;
+  }
+
+  /** Claims and posts one subscription's due digest, if any. */
+  private async runOne(sub: Subscription, now: Date, report: RunReport, clock: () => Date, signal: AbortSignal): Promise<void> {
+    const store = this.deps.store;
+    const poster = this.deps.posters[sub.platform];
+    if (!poster) return;
+    const { at, localDate } = latestOccurrence(sub, now);
+    if (at.getTime() < sub.activeSince.getTime()) return;
+    this.recordMissedDays(sub, at, report);
+    const outcome = store.claim({
+      subscription: sub,
+      localDate,
+      scheduledAt: at,
+      now,
+      factIds: this.factIds,
+      catchupMs: this.options.catchupHours * 3_600_000,
+      leaseMs: this.options.leaseMs,
+      owner: this.owner,
+    });
+    if (outcome.kind === 'skipped') {
+      const reason = outcome.delivery.message ?? 'skipped';
+      // Logged once: the row now exists, so later runs see 'taken'.
+      this.log.warn({ subscriptionId: sub.id, platform: sub.platform, localDate, reason }, 'digest skipped');
+      report.skipped.push({ subscriptionId: sub.id, localDate, reason });
+      return;
+    }
+    if (outcome.kind !== 'claimed') return;
+    await this.deliver(sub, outcome.delivery, poster, report, clock, signal);
   }
 
   /**
@@ -199,7 +234,7 @@ export class DigestScheduler {
     }
   }
 
-  private async deliver(sub: Subscription, delivery: Delivery, poster: Poster, report: RunReport, clock: () => Date): Promise<void> {
+  private async deliver(sub: Subscription, delivery: Delivery, poster: Poster, report: RunReport, clock: () => Date, signal: AbortSignal): Promise<void> {
     const store = this.deps.store;
     const reply = this.replyFor(sub, delivery);
     let attempts = delivery.attempts;
@@ -211,7 +246,16 @@ export class DigestScheduler {
     }
     let lastError = '';
     for (let i = 0; i < this.options.attemptsPerRun; i++) {
-      if (i > 0) await this.sleep(this.options.retryBaseMs * 2 ** (i - 1));
+      if (i > 0) {
+        if (!signal.aborted) await this.sleep(this.options.retryBaseMs * 2 ** (i - 1), signal);
+        if (signal.aborted) {
+          // Stopping during a backoff wait: the last attempt failed and nothing is in flight, so the
+          // day is marked failed with a retry time (below), exactly as when this run's attempts are
+          // used up; the next run or process claims that same row again, so it still posts only once.
+          this.log.info({ subscriptionId: sub.id, platform: sub.platform, localDate: delivery.localDate, attempts }, 'digest retry interrupted by stop');
+          break;
+        }
+      }
       attempts++;
       try {
         const result = await poster(sub, reply);
@@ -221,6 +265,15 @@ export class DigestScheduler {
         return;
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
+        if (err instanceof MessageRejectedError) {
+          // The platform refused this body (4xx): the same body would be refused on every retry, and
+          // since the rotation only moves on success the next day would build it again. Close the day
+          // as failed and move on (see DigestStore.markRejected for why not pause).
+          store.markRejected(delivery, this.owner, clock(), attempts, err.reason);
+          this.log.error({ subscriptionId: sub.id, platform: sub.platform, localDate: delivery.localDate, reason: err.reason }, 'digest rejected by the platform; day closed, rotation advanced');
+          report.failed.push({ subscriptionId: sub.id, localDate: delivery.localDate, error: err.reason });
+          return;
+        }
         if (err instanceof ChannelGoneError) {
           const at = clock();
           store.markFailed(delivery, this.owner, attempts, lastError, null);
@@ -266,12 +319,47 @@ export class DigestScheduler {
     tick();
   }
 
-  /** Stops the loop and waits for a run in progress to finish (so no claim is left dangling). */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop: ends backoff waits at once (no further attempts, see {@link deliver}), then waits
+   * at most `graceMs` for a post in flight to report back. If the platform has not answered by then,
+   * stop returns anyway so the process can meet its shutdown deadline; that day's claim stays
+   * `claimed`, and since nobody knows whether the post arrived, it is given up after the lease rather
+   * than posted again.
+   */
+  async stop(graceMs: number = this.options.stopGraceMs): Promise<void> {
     this.stopped = true;
     if (this.handle !== null) (this.deps.timer ?? realTimer).clear(this.handle);
     this.handle = null;
-    await this.loop;
-    if (this.running) await this.running.catch(() => undefined);
+    this.abort.abort();
+    const settled = (async () => {
+      await this.loop;
+      if (this.running) await this.running.catch(() => undefined);
+    })();
+    let timeout: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timeout = setTimeout(() => resolve('expired'), Math.max(0, graceMs));
+      timeout.unref?.();
+    });
+    try {
+      if ((await Promise.race([settled.then(() => 'done' as const), expired])) === 'expired') {
+        this.log.warn({ graceMs }, 'digest scheduler stopped with a post still in flight; its day will not be posted again');
+      }
+    } finally {
+      clearTimeout(timeout);
+    }
   }
+}
+
+/** `setTimeout` as a promise that also resolves as soon as `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

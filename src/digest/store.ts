@@ -409,6 +409,30 @@ export class DigestStore {
   }
 
   /**
+   * Records a day whose message the platform refused (Slack `invalid_blocks`, Discord 50035) as failed
+   * for good, and advances the rotation past its facts as {@link markSent} would. Not retried: the same
+   * body would be refused again. Advanced rather than left in place because the rotation only moves on
+   * success, so otherwise every following day would claim the same facts, build the same message and be
+   * refused too — one bad digest would silence the channel for good. (Pausing instead would also stop
+   * every later digest that renders fine; the log line and the delivery's message keep the reason.)
+   */
+  markRejected(d: Delivery, owner: string, at: Date, attempts: number, reason: string): void {
+    const run = this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `UPDATE digest_delivery SET status = 'failed', attempts = ?, message = ?, next_attempt_at = NULL
+           WHERE id = ? AND status = 'claimed' AND claimed_by = ?`,
+        )
+        .run(attempts, reason.slice(0, 500), d.id, owner);
+      if (info.changes === 0 || d.cycle === null || d.firstPosition === null || d.lastPosition === null) return;
+      this.db
+        .prepare(`UPDATE digest_rotation SET position = ?, updated_at = ? WHERE subscription_id = ? AND cycle = ? AND position = ?`)
+        .run(d.lastPosition, at.toISOString(), d.subscriptionId, d.cycle, d.firstPosition - 1);
+    });
+    run.immediate();
+  }
+
+  /**
    * Records a failed post. With `retryAt` the day stays open for a later run (within the catch-up
    * window); without it the day is closed as failed.
    */

@@ -17,13 +17,16 @@ import { loadRegistry } from '../../commands/index.ts';
 import { RateLimiter } from '../../src/rate-limit.ts';
 import { createSlackApp, type SlackHandle } from '../../src/adapters/slack/index.ts';
 import { startDiscord, type DiscordBot } from '../../src/adapters/discord/index.ts';
-import { escapeMrkdwn } from '../../src/adapters/slack/render.ts';
+import { escapeMrkdwn, renderReply as renderSlack } from '../../src/adapters/slack/render.ts';
+import type { Reply } from '../../commands/types.ts';
+import { digestReply } from '../../src/digest/message.ts';
 import { factsFor, type Fact } from '../../src/digest/facts.ts';
 import { DigestScheduler } from '../../src/digest/scheduler.ts';
 import { DigestStore } from '../../src/digest/store.ts';
-import { discordPoster, slackPoster } from '../../src/digest/posters.ts';
+import { discordPoster, discordRejected, slackPoster } from '../../src/digest/posters.ts';
+import { Routes } from 'discord.js';
 import { nextOccurrence, wallTime } from '../../src/digest/time.ts';
-import { buttons, postSigned, slashBody, startSlackStandIn, visibleText, type SlackStandIn } from '../adapters/slack/stand-in.ts';
+import { buttonBody, buttons, postSigned, slashBody, startSlackStandIn, visibleText, type SlackStandIn } from '../adapters/slack/stand-in.ts';
 import {
   APP_ID,
   CHANNEL_ID,
@@ -33,8 +36,10 @@ import {
   PERMISSIONS,
   TOKEN,
   slashCommand,
+  buttonClick,
   type RecordedCall,
 } from '../adapters/discord/stand-in.ts';
+import { customIds, expectWithinLimits } from '../adapters/discord/limits.ts';
 import { tempDir } from './fixtures.ts';
 
 let engine: Engine;
@@ -115,7 +120,46 @@ describe('digests on Slack (real Bolt app, Web API stand-in)', () => {
       expect(text).toContain(fact.citation.label);
     }
     expect(text).toContain('Curious? Ask about any of these with /ask followed by your question.');
-    expect(Object.keys(buttons(post.body))).toEqual(['rb_full_passage']);
+    // One Full passage button per fact, each with its own action id (Slack refuses repeats).
+    const pressable = buttons(post.body);
+    expect(Object.keys(pressable)).toEqual(['rb_full_passage_1', 'rb_full_passage_2']);
+    const second = facts.find((f) => f.id === delivery.factIds[1])!;
+    const responseUrl = standIn.responseUrl();
+    const pressed = await postSigned(
+      url,
+      buttonBody({ actionId: 'rb_full_passage_2', value: pressable.rb_full_passage_2!, responseUrl, message: { ts: post.body.ts ?? delivery.platformRef! } }),
+      'application/x-www-form-urlencoded',
+      { secret: SECRET },
+    );
+    expect(pressed.status).toBe(200);
+    const full = await standIn.next((c) => (c.method === 'chat.postMessage' || c.method === 'respond') && c !== post && visibleText(c.body).includes(escapeMrkdwn(second.text)));
+    expect(visibleText(full.body)).toContain(`id \`${second.passageId}\``);
+  });
+
+  it('closes a digest Slack refuses (invalid_blocks) without retrying, and posts other facts the next day', async () => {
+    const digests = new DigestStore(store);
+    const { subscription } = digests.subscribe({ platform: 'slack', channelId: 'C6', time: '09:00', timezone: 'UTC', count: 2, days: 'daily', userId: 'U1', now: new Date('2026-01-01T00:00:00Z') });
+    // A renderer with the old defect: every Full passage button has the same action id.
+    const sameIds = (reply: Reply) => {
+      const m = renderSlack(reply, { shareable: false });
+      for (const b of m.blocks) if (b.type === 'actions') for (const e of b.elements as Array<Record<string, unknown>>) e.action_id = 'rb_full_passage';
+      return m;
+    };
+    const sleeps: number[] = [];
+    const only = onlySubscription(digests, subscription.id);
+    const broken = new DigestScheduler({ store: only, corpus: engine.corpus, facts, posters: { slack: slackPoster(handle.client, sameIds) }, sleep: async (ms) => void sleeps.push(ms) });
+    const report = await broken.runDue(new Date('2026-01-02T09:00:00Z'));
+    const reason = 'Slack refused the message blocks (invalid_blocks)';
+    expect(report.failed).toEqual([{ subscriptionId: subscription.id, localDate: '2026-01-02', error: reason }]);
+    expect(sleeps).toEqual([]);
+    expect(digests.delivery(subscription.id, '2026-01-02')).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: null, message: reason });
+    const fixed = new DigestScheduler({ store: only, corpus: engine.corpus, facts, posters: { slack: slackPoster(handle.client) } });
+    expect((await fixed.runDue(new Date('2026-01-02T10:00:00Z'))).posted).toEqual([]);
+    expect((await fixed.runDue(new Date('2026-01-03T09:00:00Z'))).posted).toHaveLength(1);
+    const refused = digests.delivery(subscription.id, '2026-01-02')!;
+    const next = digests.delivery(subscription.id, '2026-01-03')!;
+    expect(next).toMatchObject({ status: 'sent', firstPosition: 3, lastPosition: 4 });
+    expect(next.factIds.some((id) => refused.factIds.includes(id))).toBe(false);
   });
 
   it('answers /fact with a quoted, cited fact', async () => {
@@ -252,6 +296,54 @@ describe('digests on Discord (real discord.js client, REST + gateway stand-in)',
     const embed = body.embeds[0];
     expect(embed.title).toBe("A fact from The Evolution of Peru's Multidimensional Challenges, Part II: Transnational Organized Crime");
     expect(embed.footer.text).toMatch(/^Ellis 2022 · .+ ¶\d+\nAsk about this: \/ask followed by your question/);
+  });
+
+  it('posts a digest whose facts share a paragraph, each button with its own custom id', async () => {
+    // Two facts of one paragraph: both Full passage buttons point at the same passage.
+    const first = facts.find((f, i) => facts.findIndex((g) => g.passageId === f.passageId) !== i)!;
+    const pair = facts.filter((f) => f.passageId === first.passageId).slice(0, 2);
+    const other = facts.find((f) => f.passageId !== pair[0]!.passageId)!;
+    const reply = digestReply(engine.corpus, [...pair, other], { first: 1, last: 3, total: facts.length });
+    const from = standIn.calls.length;
+    const posted = await discordPoster(bot.client)(
+      { platform: 'discord', channelId: CHANNEL_ID } as Parameters<ReturnType<typeof discordPoster>>[0],
+      reply,
+    );
+    expect(posted).toMatchObject({ ref: expect.stringMatching(/^\d+$/) });
+    const post = standIn.calls.slice(from).find((c) => c.method === 'POST' && c.path === `/channels/${CHANNEL_ID}/messages`)!;
+    expectWithinLimits(post.body);
+    const ids = customIds(post.body);
+    expect(ids).toHaveLength(3);
+    expect(ids[0]).not.toBe(ids[1]);
+    // Pressing the second button shows the shared paragraph.
+    const click = buttonClick(ids[1]!, { components: post.body.components });
+    const answer = await interact(click);
+    expect(answer.embeds[0].fields).toEqual(expect.arrayContaining([{ name: 'Passage', value: `\`${pair[1]!.passageId}\``, inline: true }]));
+  });
+
+  it('does not retry a digest Discord refuses (400, 50035) and records why', async () => {
+    const digests = new DigestStore(store);
+    const { subscription } = digests.subscribe({ platform: 'discord', channelId: '100000000000000011', time: '09:00', timezone: 'UTC', count: 1, days: 'daily', userId: '1', now: new Date('2026-01-01T00:00:00Z') });
+    // A body with the old defect: two buttons with one custom id, sent through the real discord.js REST client.
+    let posts = 0;
+    const refusing = async (sub: { channelId: string }) => {
+      posts++;
+      const button = { type: 2, style: 2, label: 'Full passage', custom_id: 'rb:full_passage:p:x' };
+      try {
+        await bot.client.rest.post(Routes.channelMessages(sub.channelId), { body: { content: 'digest', components: [{ type: 1, components: [button, { ...button, label: 'Again' }] }] } });
+      } catch (err) {
+        throw discordRejected(err) ?? err;
+      }
+    };
+    const sleeps: number[] = [];
+    const scheduler = new DigestScheduler({ store: onlySubscription(digests, subscription.id), corpus: engine.corpus, facts, posters: { discord: refusing }, sleep: async (ms) => void sleeps.push(ms) });
+    const report = await scheduler.runDue(new Date('2026-01-02T09:00:00Z'));
+    await scheduler.runDue(new Date('2026-01-02T10:00:00Z'));
+    expect(posts).toBe(1);
+    expect(sleeps).toEqual([]);
+    expect(report.failed).toEqual([{ subscriptionId: subscription.id, localDate: '2026-01-02', error: expect.stringMatching(/^Discord refused the message \(HTTP 400, error 50035: Invalid Form Body/) }]);
+    expect(digests.delivery(subscription.id, '2026-01-02')).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: null });
+    expect(digests.byId(subscription.id)!.pausedReason).toBeNull();
   });
 
   for (const [channelId, reason] of [

@@ -7,6 +7,9 @@ import { Store } from '../../src/store/store.ts';
 import { digestCommand, factsCommand } from '../../src/digest/cli.ts';
 import { factsFor } from '../../src/digest/facts.ts';
 import { DigestStore } from '../../src/digest/store.ts';
+import { UsageError } from '../../src/errors.ts';
+import { runCli } from '../../src/cli.ts';
+import { PassThrough, Readable } from 'node:stream';
 import { recordingPoster, tempDir } from './fixtures.ts';
 
 let engine: Engine;
@@ -114,5 +117,44 @@ describe('digest run-due', () => {
       '--now takes an ISO date-time such as 2026-03-09T14:00:00Z.',
     );
     await expect(digestCommand({ args: ['frob'], flags: flags(), engine, config, out: () => {} })).rejects.toThrow(/^Usage: npm run cli -- digest preview/);
+  });
+});
+
+describe('digest usage mistakes on the command line', () => {
+  /** Runs `npm run cli -- …args` in-process; returns the exit code and what went to stdout and stderr. */
+  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const chunks = { out: [] as string[], err: [] as string[] };
+    stdout.on('data', (c) => chunks.out.push(String(c)));
+    stderr.on('data', (c) => chunks.err.push(String(c)));
+    const env = { CORPUS_DIR: 'corpus', DATABASE_PATH: join(dir, 'usage.sqlite'), LOG_LEVEL: 'silent' };
+    const code = await runCli(args, { stdout, stderr, stdin: Readable.from([]), env });
+    return { code, stdout: chunks.out.join(''), stderr: chunks.err.join('') };
+  }
+
+  it.each([
+    [['digest', 'preview', '--days', '0'], '--days takes a whole number from 1 to 366.\n'],
+    [['digest', 'preview', '--count', '9'], '--count takes a whole number from 1 to 5.\n'],
+    [['digest', 'preview', '--seed'], '--seed needs a value.\n'],
+    [['digest', 'run-due', '--now', 'bad'], '--now takes an ISO date-time such as 2026-03-09T14:00:00Z.\n'],
+    [['digest', 'foo'], 'Usage: npm run cli -- digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]\n'],
+    [['digest'], 'Usage: npm run cli -- digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]\n'],
+  ])('exits 2 with a usage message for `digest %s`', async (args, message) => {
+    const { code, stdout, stderr } = await cli(...args);
+    expect(stderr).toBe(message);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+  });
+
+  it('throws a UsageError, which the CLI maps to exit code 2', async () => {
+    const config = loadConfig({ DATABASE_PATH: join(dir, 'x.sqlite') });
+    await expect(digestCommand({ args: ['preview'], flags: flags({ days: '0' }), engine, config, out: () => {} })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('still exits 0 for a correct preview', async () => {
+    const { code, stderr } = await cli('digest', 'preview', '--days', '1');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

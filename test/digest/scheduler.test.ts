@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
 import { Store } from '../../src/store/store.ts';
 import { createLogger } from '../../src/log.ts';
 import { extractFacts } from '../../src/digest/facts.ts';
 import { DigestStore, type SubscribeInput } from '../../src/digest/store.ts';
 import { DigestScheduler, type SchedulerDeps, type Timer } from '../../src/digest/scheduler.ts';
-import { ChannelGoneError } from '../../src/digest/posters.ts';
+import { ChannelGoneError, MessageRejectedError, type Poster } from '../../src/digest/posters.ts';
 import { wallTime } from '../../src/digest/time.ts';
 import { corpusOf, fakeClock, recordingPoster, tempStore, TINY_REPORT, tinyCorpus } from './fixtures.ts';
 
@@ -387,5 +387,94 @@ describe('DigestScheduler', () => {
     await scheduler.stop();
     expect(poster.posts).toHaveLength(1);
     expect(pending).toHaveLength(0);
+  });
+  it('closes a day the platform refuses without retrying it, and moves on to other facts the next day', async () => {
+    const { digests } = setup();
+    const reason = 'Slack refused the message blocks (invalid_blocks)';
+    const refused = recordingPoster([new MessageRejectedError(reason)]);
+    const sleeps: number[] = [];
+    const s = new DigestScheduler({ store: digests, corpus, facts, posters: { slack: refused }, sleep: async (ms) => void sleeps.push(ms) });
+    const report = await s.runDue(new Date('2026-01-05T14:00:00Z'));
+    expect(sleeps).toEqual([]);
+    expect(report.failed).toEqual([{ subscriptionId: 1, localDate: '2026-01-05', error: reason }]);
+    expect(digests.delivery(1, '2026-01-05')).toMatchObject({ status: 'failed', attempts: 1, message: reason, nextAttemptAt: null });
+    // Later runs the same day leave it alone.
+    await s.runDue(new Date('2026-01-05T14:30:00Z'));
+    await s.runDue(new Date('2026-01-05T19:00:00Z'));
+    expect(digests.delivery(1, '2026-01-05')!.attempts).toBe(1);
+    // The next day is not the same refused digest again: the rotation moved past its facts.
+    await s.runDue(new Date('2026-01-06T14:00:00Z'));
+    expect(refused.posts).toHaveLength(1);
+    expect(refused.posts[0]!.reply.heading).toMatch(/Facts 3–4 of 6$/);
+    const refusedIds = digests.delivery(1, '2026-01-05')!.factIds;
+    expect(digests.delivery(1, '2026-01-06')!.factIds.some((id) => refusedIds.includes(id))).toBe(false);
+  });
+
+  it('keeps serving the other subscriptions when one of them throws, and logs which one', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write: (chunk, _e, cb) => { lines.push(String(chunk)); cb(); } }));
+    const { scheduler, poster, digests, store } = setup({}, { logger });
+    digests.subscribe({ platform: 'slack', channelId: 'C2', time: '09:00', timezone: 'America/Lima', count: 2, days: 'daily', userId: 'U1', now: new Date('2026-01-01T00:00:00Z') });
+    // A row no code path writes (a hand edit, an older build): its zone is not a zone.
+    store.db.prepare(`UPDATE digest_subscription SET timezone = 'Not/AZone' WHERE id = 1`).run();
+    const report = await scheduler.runDue(new Date('2026-01-05T14:00:00Z'));
+    expect(report.errors).toEqual([{ subscriptionId: 1, error: expect.stringContaining('Not/AZone') }]);
+    expect(report.posted).toEqual([{ subscriptionId: 2, localDate: '2026-01-05', attempts: 1 }]);
+    expect(poster.posts.map((p) => p.subscription.channelId)).toEqual(['C2']);
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'digest subscription failed');
+    expect(logged).toMatchObject({ subscriptionId: 1, platform: 'slack' });
+  });
+
+  it('stops promptly during a backoff wait, leaving the day to be retried, not posted twice', async () => {
+    const { digests } = setup();
+    const attempts: number[] = [];
+    const failing: Poster = async () => {
+      attempts.push(Date.now());
+      throw new Error('HTTP 503');
+    };
+    // The real sleep: a one-minute backoff that stop() must cut short.
+    const s = new DigestScheduler({ store: digests, corpus, facts, posters: { slack: failing }, options: { retryBaseMs: 60_000 } });
+    const run = s.runDue(new Date('2026-01-05T14:00:00Z'));
+    await vi.waitFor(() => expect(attempts).toHaveLength(1));
+    const started = Date.now();
+    await s.stop(5_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const report = await run;
+    expect(attempts).toHaveLength(1);
+    expect(report.failed).toEqual([{ subscriptionId: 1, localDate: '2026-01-05', error: 'HTTP 503' }]);
+    const day = digests.delivery(1, '2026-01-05')!;
+    expect(day).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(day.nextAttemptAt).not.toBeNull();
+    // The next process retries it once its wait is over, and posts it once.
+    const poster = recordingPoster();
+    const next = new DigestScheduler({ store: digests, corpus, facts, posters: { slack: poster } });
+    await next.runDue(new Date(day.nextAttemptAt!.getTime()));
+    await next.runDue(new Date(day.nextAttemptAt!.getTime() + 60_000));
+    expect(poster.posts).toHaveLength(1);
+  });
+
+  it('gives a post in flight at most the grace period, and never posts that day again', async () => {
+    const { digests } = setup();
+    let called = 0;
+    // A platform call that never answers.
+    const hanging: Poster = () => {
+      called++;
+      return new Promise(() => {});
+    };
+    const s = new DigestScheduler({ store: digests, corpus, facts, posters: { slack: hanging } });
+    void s.runDue(new Date('2026-01-05T14:00:00Z'));
+    await vi.waitFor(() => expect(called).toBe(1));
+    const started = Date.now();
+    await s.stop(100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // The claim stays: nobody knows whether the post arrived.
+    expect(digests.delivery(1, '2026-01-05')).toMatchObject({ status: 'claimed' });
+    const poster = recordingPoster();
+    const next = new DigestScheduler({ store: digests, corpus, facts, posters: { slack: poster } });
+    await next.runDue(new Date('2026-01-05T14:05:00Z'));
+    await next.runDue(new Date('2026-01-05T14:30:00Z'));
+    expect(poster.posts).toHaveLength(0);
+    expect(digests.delivery(1, '2026-01-05')).toMatchObject({ status: 'skipped', message: 'interrupted while posting; not posted again to avoid a duplicate' });
   });
 });

@@ -167,15 +167,21 @@ export function formatExcerpt(text: string, highlights: Span[], max: number): st
 
 const CUSTOM_ID_PREFIX = 'rb';
 
-/** `rb:<kind>:<value>` — or null when it would exceed Discord's 100 characters. */
-export function encodeCustomId(action: Pick<Action, 'kind' | 'value'>): string | null {
-  const id = `${CUSTOM_ID_PREFIX}:${action.kind}:${action.value}`;
+/**
+ * `rb:<kind>:<value>`, or `rb:<kind>_<n>:<value>` for the n-th of several buttons of one kind in a
+ * message — or null when it would exceed Discord's 100 characters. Discord refuses a message whose
+ * buttons share a custom id (50035), and two facts of a digest can come from the same paragraph, so
+ * a repeated kind is numbered (the same scheme as Slack's action ids).
+ */
+export function encodeCustomId(action: Pick<Action, 'kind' | 'value'>, n?: number): string | null {
+  const id = `${CUSTOM_ID_PREFIX}:${action.kind}${n === undefined ? '' : `_${n}`}:${action.value}`;
   return id.length <= LIMITS.customId ? id : null;
 }
 
-/** Parses a custom id made by {@link encodeCustomId}; null for anything else. */
+/** Parses a custom id made by {@link encodeCustomId} (numbered or not); null for anything else. */
 export function decodeCustomId(customId: string): { kind: ActionKind; value: string } | null {
-  const m = /^rb:([a-z_]+):(.*)$/s.exec(customId);
+  // Kinds have no digits, so a trailing `_<digits>` is always the number, never part of the kind.
+  const m = /^rb:([a-z_]+?)(?:_\d+)?:(.*)$/s.exec(customId);
   if (!m || !ACTION_KINDS.includes(m[1] as ActionKind)) return null;
   return { kind: m[1] as ActionKind, value: m[2]! };
 }
@@ -268,10 +274,19 @@ function buttonStyle(kind: ActionKind): ButtonStyle {
 
 function buttons(actions: Action[], visibility: 'private' | 'public'): DiscordMessage['components'] {
   const list: APIButtonComponentWithCustomId[] = [];
-  for (const action of actions) {
-    // Share posts a private answer publicly; on a public message there is nothing left to share.
-    if (action.kind === 'share' && visibility === 'public') continue;
-    const customId = encodeCustomId(action);
+  // Share posts a private answer publicly; on a public message there is nothing left to share.
+  const shown = actions.filter((a) => !(a.kind === 'share' && visibility === 'public'));
+  const perKind = new Map<ActionKind, number>();
+  for (const a of shown) perKind.set(a.kind, (perKind.get(a.kind) ?? 0) + 1);
+  const numbered = new Map<ActionKind, number>();
+  for (const action of shown) {
+    // A kind that occurs once keeps the plain id; a repeated one is numbered 1, 2, … (unique ids).
+    let n: number | undefined;
+    if (perKind.get(action.kind)! > 1) {
+      n = (numbered.get(action.kind) ?? 0) + 1;
+      numbered.set(action.kind, n);
+    }
+    const customId = encodeCustomId(action, n);
     if (!customId) continue;
     list.push({
       type: ComponentType.Button,

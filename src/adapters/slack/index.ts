@@ -251,13 +251,14 @@ export function createSlackApp(deps: SlackDeps) {
     }
   });
 
-  const actionPattern = new RegExp(`^rb_(${ACTION_KINDS.join('|')})$`);
+  // A message with several buttons of one kind numbers them (`rb_full_passage_2`, see render.ts actionId).
+  const actionPattern = new RegExp(`^rb_(${ACTION_KINDS.join('|')})(_\\d+)?$`);
   app.action(actionPattern, async (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
     await args.ack();
     await inFlight.run(async () => {
       const body = args.body as BlockAction;
       const action = args.action as ButtonAction;
-      const kind = action.action_id.slice('rb_'.length) as ActionKind;
+      const kind = actionPattern.exec(action.action_id)![1] as ActionKind;
       const channelId: string = body.channel?.id ?? body.container?.channel_id ?? '';
       const isDm = channelId.startsWith('D');
       const ctx = invocation(
@@ -372,7 +373,6 @@ export function defaultRawOptions(shape: Record<string, unknown>, text: string):
   return first === undefined ? {} : { [first]: text };
 }
 
-/** Runs a Slack API call; a failure is logged (never thrown into Bolt, which would answer 500). */
 /**
  * The 👀 on a question whose answer — computing it and posting it — takes longer than `delayMs`, counted
  * from the moment the question is picked up. The engine is synchronous, so the timer fires at the first
@@ -400,6 +400,7 @@ function markWhileSlow(client: WebClient, log: Logger, m: MessageLike, delayMs: 
   };
 }
 
+/** Runs a Slack API call; a failure is logged (never thrown into Bolt, which would answer 500). */
 async function safely(log: Logger, what: string, call: () => Promise<unknown>): Promise<void> {
   try {
     await call();

@@ -154,17 +154,40 @@ function quoteBlocks(q: Quote): Block[] {
   return [...quoteTexts(q.text, q.highlights).map(section), context(citationLine(q))];
 }
 
-/** The action id Slack sends back for a button: `rb_<kind>`. */
-export const actionId = (kind: Action['kind']): string => `rb_${kind}`;
+/**
+ * The action id Slack sends back for a button: `rb_<kind>`, or `rb_<kind>_<n>` when a message has
+ * several buttons of one kind (a digest's Full passage buttons). Slack refuses a message whose buttons
+ * share an action id (`invalid_blocks`), so the number keeps them apart; the value still says which
+ * passage a button is for, and the adapter matches `^rb_<kind>(_<n>)?$`.
+ */
+export const actionId = (kind: Action['kind'], n?: number): string => (n === undefined ? `rb_${kind}` : `rb_${kind}_${n}`);
+
+/**
+ * One action id per button, unique within the message: a kind that occurs once keeps `rb_<kind>`
+ * (what every earlier message used), a repeated kind is numbered from 1 in button order.
+ */
+export function uniqueActionIds(actions: readonly Pick<Action, 'kind'>[]): string[] {
+  const total = new Map<string, number>();
+  for (const a of actions) total.set(a.kind, (total.get(a.kind) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return actions.map((a) => {
+    if (total.get(a.kind) === 1) return actionId(a.kind);
+    const n = (seen.get(a.kind) ?? 0) + 1;
+    seen.set(a.kind, n);
+    return actionId(a.kind, n);
+  });
+}
 
 function actionsBlock(actions: Action[]): Block | undefined {
   if (actions.length === 0) return undefined;
+  const shown = actions.slice(0, 25);
+  const ids = uniqueActionIds(shown);
   return {
     type: 'actions',
     block_id: 'rb_actions',
-    elements: actions.slice(0, 25).map((a) => ({
+    elements: shown.map((a, i) => ({
       type: 'button',
-      action_id: actionId(a.kind),
+      action_id: ids[i],
       text: { type: 'plain_text', text: a.label.slice(0, SLACK_LIMITS.buttonText), emoji: true },
       value: a.value,
     })),

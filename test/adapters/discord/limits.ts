@@ -1,6 +1,6 @@
 /**
  * Assertions shared by the Discord tests: every message body the bot sends stays within Discord's
- * limits and never allows a mention to ping.
+ * limits, gives each button its own custom id, and never allows a mention to ping.
  */
 import { expect } from 'vitest';
 
@@ -61,6 +61,9 @@ export function expectWithinLimits(body: Body): void {
       expect((c.label ?? '').length).toBeLessThanOrEqual(80);
     }
   }
+  // Discord refuses (400, code 50035) a message whose buttons share a custom id.
+  const ids = customIds(body);
+  expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'duplicated custom ids').toEqual([]);
 }
 
 /** Custom ids of every button in a message body. */

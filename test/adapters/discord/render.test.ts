@@ -215,6 +215,40 @@ describe('renderReply', () => {
 });
 
 describe('custom ids', () => {
+  it('keeps the buttons of a digest distinct when two facts come from the same paragraph', () => {
+    const same = citation('Cocaine', 2);
+    const m = renderReply(
+      reply({
+        kind: 'digest',
+        items: [quote('One.', [], same), quote('Two.', [], same), quote('Three.', [], citation('Gold', 5))],
+        actions: [
+          { kind: 'full_passage', label: 'Full passage 1', value: 'p:field-report/cocaine/2' },
+          { kind: 'full_passage', label: 'Full passage 2', value: 'p:field-report/cocaine/2' },
+          { kind: 'full_passage', label: 'Full passage 3', value: 'p:field-report/gold/5' },
+        ],
+      }),
+      { visibility: 'public' },
+    );
+    expect(customIds(body(m))).toEqual([
+      'rb:full_passage_1:p:field-report/cocaine/2',
+      'rb:full_passage_2:p:field-report/cocaine/2',
+      'rb:full_passage_3:p:field-report/gold/5',
+    ]);
+    expectWithinLimits(body(m));
+    expect(customIds(body(m)).map(decodeCustomId)).toEqual([
+      { kind: 'full_passage', value: 'p:field-report/cocaine/2' },
+      { kind: 'full_passage', value: 'p:field-report/cocaine/2' },
+      { kind: 'full_passage', value: 'p:field-report/gold/5' },
+    ]);
+  });
+
+  it('decodes numbered ids and stays within 100 characters', () => {
+    expect(decodeCustomId('rb:feedback_up_12:7:a/b/1')).toEqual({ kind: 'feedback_up', value: '7:a/b/1' });
+    expect(decodeCustomId('rb:full_passage_:x')).toBeNull();
+    expect(encodeCustomId({ kind: 'share', value: 'x'.repeat(89) }, 2)).toHaveLength(100);
+    expect(encodeCustomId({ kind: 'share', value: 'x'.repeat(90) }, 2)).toBeNull();
+  });
+
   it('round-trips an action and rejects anything else', () => {
     const id = encodeCustomId({ kind: 'feedback_down', value: '12:field-report/cocaine/2' })!;
     expect(decodeCustomId(id)).toEqual({ kind: 'feedback_down', value: '12:field-report/cocaine/2' });

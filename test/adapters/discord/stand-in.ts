@@ -270,6 +270,9 @@ export class DiscordStandIn extends EventEmitter {
     } else if (!authorized && !path.startsWith('/interactions/') && !path.startsWith('/webhooks/')) {
       // Interaction callbacks and webhooks are authorized by their token in the path, as on Discord.
       send(401, { message: '401: Unauthorized', code: 0 });
+    } else if ((call.method === 'POST' || call.method === 'PATCH') && duplicateCustomIds(call.body).length > 0) {
+      // Discord refuses a message whose components share a custom_id, whatever route carries it.
+      send(400, invalidFormBody(duplicateCustomIds(call.body)[0]!));
     } else if ((m = route.match(/^POST \/interactions\/(\d+)\/([^/]+)\/callback$/))) {
       // Tokens marked expired behave like an interaction answered too late.
       if (m[2]!.startsWith('expired-')) send(404, { message: 'Unknown interaction', code: 10062 });
@@ -298,6 +301,46 @@ export class DiscordStandIn extends EventEmitter {
     }
     this.emit('call', call);
   }
+}
+
+// ---- message validation ------------------------------------------------------------------------
+
+/** Components of a message body, a webhook edit, or an interaction callback (`data.components`). */
+function componentsOf(body: unknown): unknown[] {
+  const b = body as { components?: unknown[]; data?: { components?: unknown[] } } | undefined;
+  return [...(b?.components ?? []), ...(b?.data?.components ?? [])];
+}
+
+/** custom_ids that occur more than once among a body's components (rows and their buttons). */
+export function duplicateCustomIds(body: unknown): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.custom_id === 'string') {
+        if (seen.has(o.custom_id)) dup.add(o.custom_id);
+        seen.add(o.custom_id);
+      }
+      if (Array.isArray(o.components)) walk(o.components);
+    }
+  };
+  walk(componentsOf(body));
+  return [...dup];
+}
+
+/** Discord's answer to a duplicated custom id: 400, code 50035 Invalid Form Body. */
+function invalidFormBody(customId: string) {
+  return {
+    message: 'Invalid Form Body',
+    code: 50035,
+    errors: {
+      components: {
+        _errors: [{ code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: `Component custom id cannot be duplicated (${customId})` }],
+      },
+    },
+  };
 }
 
 // ---- payload builders --------------------------------------------------------------------------

@@ -81,6 +81,25 @@ describe('renderReply', () => {
     expect(text).toBe('Coca rose.');
   });
 
+  it('gives every button of a message its own action id, numbering a kind that repeats', () => {
+    // A digest: one Full passage button per fact, two of them for the same paragraph.
+    const digest = reply({
+      kind: 'digest',
+      items: [quote('One.'), quote('Two.'), quote('Three.')],
+      actions: [
+        { kind: 'full_passage', label: 'Full passage 1', value: 'doc/cocaine/4' },
+        { kind: 'full_passage', label: 'Full passage 2', value: 'doc/cocaine/4' },
+        { kind: 'full_passage', label: 'Full passage 3', value: 'doc/cocaine/5' },
+      ],
+    });
+    const buttons = renderReply(digest).blocks.find((b) => b.type === 'actions')!.elements as Array<Record<string, any>>;
+    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
+      ['rb_full_passage_1', 'doc/cocaine/4'],
+      ['rb_full_passage_2', 'doc/cocaine/4'],
+      ['rb_full_passage_3', 'doc/cocaine/5'],
+    ]);
+  });
+
   it('leaves Share out unless the reply is private', () => {
     const { blocks } = renderReply(reply({ quote: quote('x'), actions }));
     const ids = (blocks.find((b) => b.type === 'actions')!.elements as Array<Record<string, any>>).map((b) => b.action_id);

@@ -80,7 +80,9 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     });
     if (method === 'respond') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      // A response_url answers a refused message with HTTP 400 and the error as plain text.
+      if (duplicateActionIds(body.blocks).length > 0) res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_blocks');
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
     // A bot token containing "revoked" is refused, as Slack refuses a revoked token.
@@ -92,7 +94,9 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       'reactions.add': { ok: true },
       'reactions.remove': { ok: true },
     };
-    const answer = fixed.get(method) ?? answers[method] ?? { ok: false, error: 'unknown_method' };
+    // Slack refuses blocks whose interactive elements share an action_id, as the real Web API does.
+    const refused = duplicateActionIds(body.blocks).length > 0 ? { ok: false, error: 'invalid_blocks' } : undefined;
+    const answer = refused ?? fixed.get(method) ?? answers[method] ?? { ok: false, error: 'unknown_method' };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -127,6 +131,28 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     },
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/**
+ * The action_ids that occur more than once among a message's blocks (buttons, menus, inputs): Slack
+ * answers such a message with `invalid_blocks`.
+ */
+export function duplicateActionIds(blocks: unknown): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.action_id === 'string') {
+        if (seen.has(o.action_id)) dup.add(o.action_id);
+        seen.add(o.action_id);
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(blocks);
+  return [...dup];
 }
 
 /** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`. */
