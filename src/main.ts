@@ -112,8 +112,11 @@ export async function main(env: Record<string, string | undefined> = process.env
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // One grace period for the whole shutdown: each part gets what is left of it, not a fresh one,
+      // so the sum stays inside the hard deadline.
+      const deadline = Date.now() + GRACE_MS;
       const stopOne = (s: Stoppable) =>
-        s.stop(GRACE_MS).catch((err: unknown) => logger.warn({ err, part: s.name }, 'did not stop cleanly'));
+        s.stop(Math.max(0, deadline - Date.now())).catch((err: unknown) => logger.warn({ err, part: s.name }, 'did not stop cleanly'));
       // The digest scheduler first (it may be posting through an adapter), then the adapters together.
       await Promise.allSettled(started.filter((s) => s.name === 'digest').map(stopOne));
       await Promise.allSettled(started.filter((s) => s.name !== 'digest').map(stopOne));
