@@ -30,16 +30,8 @@ export function slugify(s: string): string {
   );
 }
 
-export interface DocumentMeta {
-  id: string;
-  title: string;
-  author: string;
-  date: string;
-  publisher: string;
-  series: string;
-  part: string;
-  path: string;
-}
+/** What a loader knows of a document before chunking it. */
+export type DocumentMeta = Omit<Document, 'source' | 'sections' | 'label'>;
 
 /** Builds the citation label stem, e.g. `Ellis 2022`. */
 export function labelFor(meta: Pick<DocumentMeta, 'author' | 'date' | 'title'>): string {
