@@ -74,6 +74,8 @@ interface ScoredSentence {
   coverage: number;
 }
 
+/** Words that give a reason: what a "why" question wants. */
+const CAUSAL = /\b(because|due to|owing to|as a result|result of|led to|leading to|lead to|caused|causes|thanks to|so that|in order to|given|since the|driven by|reason)\b/i;
 const CAPTION = /^(Image|Photo|Picture|Figure|Fig\.|Source|Credit)\b\s*\d*\s*[:.]/;
 const LONG_STOP_WORDS = [...STOP_WORDS].filter((w) => w.length >= 3);
 const PRONOUN_START = /^(This|These|That|Those|It|Its|They|Their|Them|Such|He|She|His|Her|The latter|The former|Both)\b/;
@@ -531,6 +533,7 @@ export class Engine {
         if (q.kind === 'number') value += s.hasNumber ? 0.12 : -0.15;
         if (q.kind === 'date') value += s.hasDate ? 0.1 : -0.05;
         if ((q.kind === 'name' || q.kind === 'person' || q.kind === 'place') && this.namesSomethingNew(s, q)) value += 0.1;
+        if (q.kind === 'reason' && CAUSAL.test(s.sentence.text)) value += 0.08;
         if (q.kind === 'definition') {
           if (subjectAcronym?.some((a) => a.start >= s.sentence.start && a.end <= s.sentence.end)) value += 0.3;
           // The first mention of a subject usually introduces it.
