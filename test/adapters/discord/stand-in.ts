@@ -4,6 +4,7 @@
  * READY → GUILD_CREATE), ACKs heartbeats, accepts RESUME after a dropped socket, and records every REST
  * call so tests can assert what a user would see.
  */
+import { duplicateValues } from '../../support/duplicate-ids.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
@@ -313,21 +314,7 @@ function componentsOf(body: unknown): unknown[] {
 
 /** custom_ids that occur more than once among a body's components (rows and their buttons). */
 export function duplicateCustomIds(body: unknown): string[] {
-  const seen = new Set<string>();
-  const dup = new Set<string>();
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (typeof o.custom_id === 'string') {
-        if (seen.has(o.custom_id)) dup.add(o.custom_id);
-        seen.add(o.custom_id);
-      }
-      if (Array.isArray(o.components)) walk(o.components);
-    }
-  };
-  walk(componentsOf(body));
-  return [...dup];
+  return duplicateValues(componentsOf(body), 'custom_id');
 }
 
 /** Discord's answer to a duplicated custom id: 400, code 50035 Invalid Form Body. */

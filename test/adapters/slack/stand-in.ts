@@ -3,6 +3,7 @@
  * plausible answers) and `response_url` endpoints; plus helpers that sign requests exactly as Slack
  * does (v0 HMAC-SHA256 over `v0:timestamp:body` with the signing secret).
  */
+import { duplicateValues } from '../../support/duplicate-ids.ts';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -138,21 +139,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
  * answers such a message with `invalid_blocks`.
  */
 export function duplicateActionIds(blocks: unknown): string[] {
-  const seen = new Set<string>();
-  const dup = new Set<string>();
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (typeof o.action_id === 'string') {
-        if (seen.has(o.action_id)) dup.add(o.action_id);
-        seen.add(o.action_id);
-      }
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(blocks);
-  return [...dup];
+  return duplicateValues(blocks, 'action_id');
 }
 
 /** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`. */
