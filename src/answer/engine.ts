@@ -10,6 +10,7 @@ import { InputError } from '../errors.ts';
 import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { STOP_WORDS, normalizeToken, stem, tokenize, toTerms, type Token } from '../search/analyze.ts';
 import { fold } from '../search/fold.ts';
+import { looksSpanish, spanishCognates, undouble } from '../search/cognates.ts';
 import { buildIndex, QUERY_OPTIONS, type IndexedPassage } from '../search/index.ts';
 import { citationFor } from './citation.ts';
 import { analyzeQuestion, cleanQuestion, type QuestionAnalysis } from './question.ts';
@@ -165,6 +166,8 @@ export class Engine {
   private readonly surfacesByInitial = new Map<string, Array<[string, { term: string; count: number }]>>();
   /** Subject terms → the sentence that first mentions them all (definition questions). */
   private readonly firstMentions = new Map<string, IndexedSentence | null>();
+  /** Terms with doubled letters written once → the term (Spanish cognates: "comite" → committe). */
+  private readonly undoubledTerms = new Map<string, string>();
   /** Word families found so far (see `familyOf`). */
   private readonly families = new Map<string, ReadonlyArray<readonly [string, number]>>();
   /** Section key → terms of its title. */
@@ -219,6 +222,7 @@ export class Engine {
       this.surfacesByInitial.set(entry[0][0]!, list);
     }
     for (const term of this.df.keys()) {
+      if (!this.undoubledTerms.has(undouble(term))) this.undoubledTerms.set(undouble(term), term);
       if (term.length < 4 || /^\d/.test(term)) continue;
       const key = term.slice(0, 4);
       this.byPrefix.set(key, [...(this.byPrefix.get(key) ?? []), term]);
@@ -284,6 +288,7 @@ export class Engine {
   private queryTerms(q: QuestionAnalysis): QueryTerm[] {
     const out: QueryTerm[] = [];
     const byWord = new Map<string, QueryTerm[]>();
+    const spanish = looksSpanish(q.text, q.words);
     for (const word of q.words) {
       if ((STOP_WORDS.has(word) && !q.acronyms.includes(word)) || byWord.has(word)) continue;
       const list: QueryTerm[] = [];
@@ -293,8 +298,9 @@ export class Engine {
         let known = this.df.has(term);
         if (!known && /^\p{L}{3,}$/u.test(surface)) {
           // "mutch" is a misspelled question word, not content.
-          if (LONG_STOP_WORDS.some((s) => Math.abs(s.length - surface.length) <= 1 && s[0] === surface[0] && editDistance(s, surface, 1) <= 1)) continue;
-          const fixed = this.correct(surface);
+          // (Only words of four letters or more: "ley" is not a slip of "let".)
+          if (surface.length >= 4 && LONG_STOP_WORDS.some((s) => Math.abs(s.length - surface.length) <= 1 && s[0] === surface[0] && editDistance(s, surface, 1) <= 1)) continue;
+          const fixed = spanish ? (this.cognate(surface) ?? this.correct(surface)) : this.correct(surface);
           if (fixed) {
             term = fixed;
             known = true;
@@ -345,7 +351,13 @@ export class Engine {
         if (x === term) continue;
         // A demonym extends a name by a short ending of letters (peru/peruvian), not by anything (perusat1).
         const [short, long] = x.length < term.length ? [x, term] : [term, x];
-        if (entity && long.startsWith(short) && /^\p{L}{1,4}$/u.test(long.slice(short.length))) found.push([x, 0.9]);
+        // Mexico/Mexican, China/Chinese: the name less its last letter, then a demonym ending.
+        const demonym =
+          entity &&
+          (long.startsWith(short)
+            ? /^\p{L}{1,4}$/u.test(long.slice(short.length))
+            : short.length >= 5 && long.startsWith(short.slice(0, -1)) && /^(an|ans|ian|ians|ean|eans|ese|ish|i|is)$/.test(long.slice(short.length - 1)));
+        if (demonym) found.push([x, 0.9]);
         else if (related(term, x)) found.push([x, 0.8]);
       }
     }
@@ -353,6 +365,23 @@ export class Engine {
     if (this.families.size > 20_000) this.families.clear();
     this.families.set(key, family);
     return family;
+  }
+
+  /** The corpus term an English cognate of a Spanish word would have ("comités" → committe), if any. */
+  private cognate(surface: string): string | null {
+    const candidates = spanishCognates(surface);
+    // The whole candidate word first ("comite" = "committe(es)"), then its stem.
+    for (const candidate of candidates) {
+      const whole = this.undoubledTerms.get(undouble(candidate));
+      if (whole) return whole;
+    }
+    for (const candidate of candidates) {
+      const term = stem(candidate);
+      if (this.df.has(term)) return term;
+      const undoubled = this.undoubledTerms.get(undouble(term));
+      if (undoubled) return undoubled;
+    }
+    return null;
   }
 
   /** The corpus word closest to a misspelled one (1 edit for short words, 2 for long), if any. */
@@ -703,6 +732,9 @@ export class Engine {
       const focusTerms = qts.filter((t) => q.focus.some((w) => !GENERIC_COUNTERS.has(w) && normalizeToken(w).some((n) => stem(n) === t.term || n === t.surface)));
       const focusMissing = focusTerms.some((t) => this.match(t, coreAndSection) === 0);
       if (!newFigure || focusMissing) return abstain('wrong-kind', closest, confidence);
+      // The passage gives a figure for the year asked, but not in the sentence that holds this one
+      // (hectares for 2020 beside tons for 2021): the figure answers another year.
+      if (q.years.some((y) => passageTerms.has(y) && !coreTerms.has(y))) return abstain('missing-entity', closest, confidence);
     }
     if (confidence < this.options.minConfidence) return abstain('not-covered', closest, confidence);
     return { question: q.text, answered: true, confidence: Math.round(confidence * 100) / 100, answer: excerpt, passages: closest };

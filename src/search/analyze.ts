@@ -21,7 +21,7 @@ export interface Token {
 export const STOP_WORDS: ReadonlySet<string> = new Set([
   ...eng,
   // Question and auxiliary words stopword's list leaves in.
-  'when', 'does', 'do', 'did', 'done', 'doing', 'can', 'could', 'would', 'should', 'will', 'shall', 'may', 'might', 'must',
+  'why', 'how', 'what', 'which', 'who', 'where', 'when', 'does', 'do', 'did', 'done', 'doing', 'can', 'could', 'would', 'should', 'will', 'shall', 'may', 'might', 'must',
   'also', 'according', 'tell', 'me', 'please', 'know', 'say', 'says', 'said', 'report', 'article', 'paper',
   'whom', 'whose', 'much', 'many', 'mean', 'means', 'meant', 'kind', 'type', 'sort', 'get', 'got', 'us', 'etc', 'thing', 'things',
   'there', 'here', 'yes', 'no', 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'thank', 'bot', 'show', 'give', 'find', 'list',
@@ -31,6 +31,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   // Spanish function words, for the few questions asked in Spanish.
   'de', 'del', 'la', 'el', 'los', 'las', 'en', 'y', 'que', 'qué', 'un', 'una', 'por', 'para', 'con', 'se', 'es', 'son',
   'cuantos', 'cuantas', 'cuanto', 'cuanta', 'cuando', 'donde', 'quien', 'quienes', 'cual', 'cuales', 'como', 'al', 'lo',
+  'su', 'sus', 'ademas', 'tambien', 'muy', 'mas', 'pero', 'sobre', 'entre', 'esta', 'estan', 'hay', 'tiene', 'tienen',
+  'fue', 'fueron', 'ser', 'segun', 'porque', 'sino', 'les', 'le', 'nos', 'este', 'estos', 'estas', 'ese', 'esos',
 ]);
 
 const TOKEN = /[\p{L}\p{N}]+(?:['\u2019.,\-\u2010-\u2013][\p{L}\p{N}]+)*/gu;

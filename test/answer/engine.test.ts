@@ -498,3 +498,23 @@ describe('Engine.answer and picture captions', () => {
     expect(a.answer!.text).toContain('Apurimac-Ene-Mantaro River valley (VRAEM)');
   });
 });
+
+describe('Engine.answer in Spanish and with years', () => {
+  it('reads Spanish cognates ("comités de defensa", "ley")', () => {
+    const a = engine.answer('¿Por qué preocupa la nueva ley de comités de defensa?');
+    expect(a.answered).toBe(true);
+    expect(a.answer!.text).toContain('defense committees');
+  });
+
+  it('abstains when the passage gives the asked year only for another figure', () => {
+    const a = engine.answer('How many hectares of coca were under cultivation in Peru in 2021?');
+    expect(a.answered).toBe(false);
+    expect(a.reason).toBe('missing-entity');
+  });
+
+  it('still answers a year the report names only as "the prior year"', () => {
+    const a = engine.answer('How many hectares of coca were cultivated in 2019?');
+    expect(a.answered).toBe(true);
+    expect(a.answer!.text).toContain('72,000 hectares');
+  });
+});
