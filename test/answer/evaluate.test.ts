@@ -73,6 +73,28 @@ describe('evaluate on the held-out questions', () => {
   });
 });
 
+describe('evaluate on the second held-out set', () => {
+  let r: EvalReport;
+
+  beforeAll(async () => {
+    r = await run('holdout2.jsonl');
+  });
+
+  it('holds 38 answerable and 12 unanswerable questions', () => {
+    expect([r.answerable, r.unanswerable]).toEqual([38, 12]);
+  });
+
+  it('reaches hit@1 ≥ 0.85 and hit@3 ≥ 0.95', () => {
+    expect(r.hit1 / r.answerable, r.misses.join('\n')).toBeGreaterThanOrEqual(0.85);
+    expect(r.hit3 / r.answerable, r.misses.join('\n')).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('abstains on at least 8 of the 12 unanswerable questions, and wrongly on at most two answerable ones', () => {
+    expect(r.abstainedCorrectly, r.misses.join('\n')).toBeGreaterThanOrEqual(8);
+    expect(r.wronglyAbstained, r.misses.join('\n')).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('evaluate scoring', () => {
   it('counts a hit only when the answer contains a gold string, and an abstention only when gold is null', () => {
     const r = evaluate(engine, [
