@@ -560,6 +560,8 @@ export class Engine {
         const coverage = this.sentenceCoverage(qts, s.terms, section);
         let value = 0.62 * coverage + 0.13 * passageCoverage + 0.15 * (score / top);
         if (q.kind === 'number') value += s.hasNumber ? 0.12 : -0.15;
+        // "How long is the border": a figure in kilometers beats any other figure.
+        if (q.units && s.hasNumber && q.units.test(s.sentence.text)) value += 0.08;
         if (q.kind === 'date') value += s.hasDate ? 0.1 : -0.05;
         if ((q.kind === 'name' || q.kind === 'person' || q.kind === 'place') && this.namesSomethingNew(s, q)) value += 0.1;
         if (q.kind === 'reason' && CAUSAL.test(s.sentence.text)) value += 0.08;

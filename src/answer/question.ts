@@ -24,6 +24,8 @@ export interface QuestionAnalysis {
   acronyms: string[];
   /** Four-digit years mentioned. */
   years: string[];
+  /** Units a measuring question expects ("how long" → kilometers or years), or undefined. */
+  units?: RegExp;
   /** What a "how many/much" question counts ("tons of gold"), folded words; empty otherwise. */
   focus: string[];
   /** The subject of a "what is X" question, folded. */
@@ -62,6 +64,19 @@ const AUTHOR_SCAFFOLD = new Set([
 ]);
 const AUTHOR_CUE = /\b(wrote|written|authored|author|authors|writer|penned|escribi[oó]|autora?)\b/;
 
+const LENGTH = /\b(kilomet(er|re)s?|km|miles?|met(er|re)s?)\b/i;
+const SIZE = /\b(kilomet(er|re)s?|km|miles?|hectares?|square|acres?|percent|million|billion)\b/i;
+/** What "how long/far/big…" is measured in. "How long" is a length or a time. */
+const UNITS: Record<string, RegExp> = {
+  long: /\b(kilomet(er|re)s?|km|miles?|met(er|re)s?|years?|months?|weeks?|days?|hours?)\b/i,
+  far: LENGTH,
+  wide: LENGTH,
+  tall: LENGTH,
+  high: LENGTH,
+  big: SIZE,
+  large: SIZE,
+};
+
 /** Reads the question's intent. Pure and deterministic. */
 export function analyzeQuestion(raw: string): QuestionAnalysis {
   const text = cleanQuestion(raw);
@@ -94,6 +109,13 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
   if (def && kind !== 'number') subject = def[1];
   const mean = /^what does (?:the )?(.+?) (?:mean|stand for)\??$/.exec(folded);
   if (mean) subject = mean[1];
+  // "What did Operation Mercury do?", "tell me about PIAS": the thing itself is the subject.
+  const about =
+    /^what (?:did|does|do) (?:the )?(.+?) do\??$/.exec(folded) ?? /^(?:tell me about|what about|explain|info on|describe) (?:the )?(.+?)\??$/.exec(folded);
+  if (about && kind !== 'number') {
+    subject = about[1];
+    kind = 'definition';
+  }
   if (kind === 'person' && subject) kind = 'definition';
   // What a "how many" question counts: its first content word, and an "of X" after it
   // ("tons of gold", "battalions", "Peruvian [police]").
@@ -110,5 +132,7 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
       }
     }
   }
-  return { text, words: qWords, kind, meta, capitalized, acronyms, years, subject, focus };
+  const measure = /\bhow (long|far|big|large|wide|tall|high)\b/.exec(folded)?.[1];
+  const units = measure ? UNITS[measure] : undefined;
+  return { text, words: qWords, kind, meta, capitalized, acronyms, years, subject, focus, ...(units ? { units } : {}) };
 }

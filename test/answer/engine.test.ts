@@ -518,3 +518,16 @@ describe('Engine.answer in Spanish and with years', () => {
     expect(a.answer!.text).toContain('72,000 hectares');
   });
 });
+
+describe('Engine.answer for "what did X do" and "how long"', () => {
+  it('introduces the subject of "what did X do" with its first mention', () => {
+    const a = engine.answer('what did operation mercury do');
+    expect(a.answer!.text).toMatch(/^In February 2019, .* launched "Operation Mercury,"/);
+  });
+
+  it('answers "how long" with the figure measured in a length unit', () => {
+    const a = engine.answer('how long is the border with colombia');
+    expect(a.answered).toBe(true);
+    expect(a.answer!.text).toContain('1,626 kilometer jungle border with Colombia');
+  });
+});

@@ -60,4 +60,15 @@ describe('analyzeQuestion', () => {
     expect(analyzeQuestion('Who wrote the Peruvian Constitution?').meta).toBeUndefined();
     expect(analyzeQuestion('Who is the author of the Shining Path manifesto?').meta).toBeUndefined();
   });
+
+  it('takes "what did X do" and "tell me about X" as questions about X', () => {
+    expect(analyzeQuestion('what did operation mercury do')).toMatchObject({ kind: 'definition', subject: 'operation mercury' });
+    expect(analyzeQuestion('tell me about the PIAS')).toMatchObject({ kind: 'definition', subject: 'pias' });
+  });
+
+  it('knows what "how long" and "how big" are measured in', () => {
+    expect(analyzeQuestion('how long is the border').units?.test('1,626 kilometer')).toBe(true);
+    expect(analyzeQuestion('how big is the concession').units?.test('42,000 hectares')).toBe(true);
+    expect(analyzeQuestion('how many police died').units).toBeUndefined();
+  });
 });
