@@ -722,9 +722,14 @@ export class Engine {
     if (q.years.some((y) => !passageTerms.has(y))) confidence -= 0.15;
     confidence = Math.max(0, Math.min(1, confidence));
     const coreAndSection = new Set([...coreTerms, ...section]);
+    // A name may also come from the sentence just before the excerpt when that one was too long to
+    // include: "… a Navy program, Platforms for Itinerant Social Action (PIAS) …" then "The Navy
+    // program … pay for part of platform operation costs".
+    const before = list.find((s) => s.sentence.index === (inRange[0]?.sentence.index ?? 0) - 1);
+    const withLeadIn = before ? new Set([...coreAndSection, ...before.terms]) : coreAndSection;
     // A name in the question the report never uses at all ("China", "GDP") cannot be answered.
     const unknownName = qts.some((t) => !t.known && q.capitalized.includes(t.surface));
-    if (unknownName || this.missingEntities(qts, coreAndSection).length) return abstain('missing-entity', closest, confidence);
+    if (unknownName || this.missingEntities(qts, withLeadIn).length) return abstain('missing-entity', closest, confidence);
     if (q.kind === 'number') {
       // The figure must be new: "per 100,000 people in 2021" repeats the question's own numbers.
       const figures = [...excerpt.text.matchAll(/\d[\d,.]*\d|\d/g)].map((m) => m[0].replace(/,/g, ''));

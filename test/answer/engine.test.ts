@@ -531,3 +531,11 @@ describe('Engine.answer for "what did X do" and "how long"', () => {
     expect(a.answer!.text).toContain('1,626 kilometer jungle border with Colombia');
   });
 });
+
+describe('Engine.answer with a name in the lead-in sentence', () => {
+  it('accepts a name from the sentence just before an excerpt too long to include it', () => {
+    const a = engine.answer('Who pays for part of PIAS operations?');
+    expect(a.answered).toBe(true);
+    expect(a.answer!.text).toContain('the Ministries leveraging the system pay for part of platform operation costs');
+  });
+});
