@@ -26,6 +26,8 @@ export interface Running {
 interface Stoppable {
   name: string;
   stop(graceMs?: number): Promise<void>;
+  /** Stops taking new work at once, before anything else is stopped. */
+  quiesce?(): void;
 }
 
 /** Everything the adapters share. */
@@ -53,7 +55,7 @@ async function startDiscordAdapter(
   const { startDiscord } = await import('./adapters/discord/index.ts');
   const bot = await startDiscord({ ...deps, onFatal });
   // The grace period reaches the adapter, so answers in flight are posted before the database closes.
-  return { name: 'discord', client: bot.client, stop: (graceMs) => bot.stop(graceMs) };
+  return { name: 'discord', client: bot.client, stop: (graceMs) => bot.stop(graceMs), quiesce: () => bot.quiesce() };
 }
 
 /** Terminal mode (no platform settings): questions on stdin, answers on stdout. */
@@ -115,6 +117,8 @@ export async function main(env: Record<string, string | undefined> = process.env
       // One grace period for the whole shutdown: each part gets what is left of it, not a fresh one,
       // so the sum stays inside the hard deadline.
       const deadline = Date.now() + GRACE_MS;
+      // Take no new questions from the first moment, while the digest scheduler winds down first.
+      for (const s of started) s.quiesce?.();
       const stopOne = (s: Stoppable) =>
         s.stop(Math.max(0, deadline - Date.now())).catch((err: unknown) => logger.warn({ err, part: s.name }, 'did not stop cleanly'));
       // The digest scheduler first (it may be posting through an adapter), then the adapters together.
@@ -149,7 +153,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     if (slackEnabled(config)) {
       const slack = await startSlack(deps);
       slackClient = slack.client;
-      started.push({ name: 'slack', stop: (g) => slack.stop(g) });
+      started.push({ name: 'slack', stop: (g) => slack.stop(g), quiesce: () => slack.quiesce() });
     }
     if (discordEnabled(config)) {
       const discord = await startDiscordAdapter(deps, (err) => {

@@ -10,7 +10,7 @@ import { InputError } from '../errors.ts';
 import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { STOP_WORDS, normalizeToken, stem, tokenize, toTerms, type Token } from '../search/analyze.ts';
 import { fold } from '../search/fold.ts';
-import { looksSpanish, spanishCognates, undouble } from '../search/cognates.ts';
+import { looksSpanish, spanishCognates, undouble, wholeWordCognates } from '../search/cognates.ts';
 import { buildIndex, QUERY_OPTIONS, type IndexedPassage } from '../search/index.ts';
 import { citationFor } from './citation.ts';
 import { analyzeQuestion, cleanQuestion, type QuestionAnalysis } from './question.ts';
@@ -77,7 +77,7 @@ interface ScoredSentence {
 
 /** Words that give a reason: what a "why" question wants. */
 const CAUSAL = /\b(because|due to|owing to|as a result|result of|led to|leading to|lead to|caused|causes|thanks to|so that|in order to|given|since the|driven by|reason)\b/i;
-const CAPTION = /^(Image|Photo|Picture|Figure|Fig\.|Source|Credit)\b\s*\d*\s*[:.]/;
+const CAPTION = /^(?:(?:Image|Photo|Picture|Figure|Source|Credit)\b|Fig\.)\s*\d*\s*[:.]/;
 const LONG_STOP_WORDS = [...STOP_WORDS].filter((w) => w.length >= 3);
 const PRONOUN_START = /^(This|These|That|Those|It|Its|They|Their|Them|Such|He|She|His|Her|The latter|The former|Both)\b/;
 const NUMBER_WORDS =
@@ -323,6 +323,18 @@ export class Engine {
         if (terms.every((x) => this.df.has(x))) t.known = true;
       }
     }
+    // In a Spanish question, a word the report never writes but the glossary translates ("policías")
+    // stands for its translation, not for whatever its stem happens to match ("polici", as in
+    // policies). (An English inflection such as "cultivated" keeps its own stem.)
+    for (const t of out) {
+      if (!spanish || this.surfaces.has(t.surface)) continue;
+      const translation = t.alternates.find((alt) => alt.length === 1 && this.df.has(alt[0]!));
+      if (!translation) continue;
+      t.term = translation[0]!;
+      t.weight = this.idf(t.term);
+      t.known = true;
+      t.alternates = t.alternates.filter((alt) => alt !== translation);
+    }
     // An unknown word weighs as a rare one: a question about something the report never names
     // (GDP, pizza) is mostly unanswered.
     for (const t of out) {
@@ -369,17 +381,15 @@ export class Engine {
 
   /** The corpus term an English cognate of a Spanish word would have ("comités" → committe), if any. */
   private cognate(surface: string): string | null {
-    const candidates = spanishCognates(surface);
-    // The whole candidate word first ("comite" = "committe(es)"), then its stem.
-    for (const candidate of candidates) {
-      const whole = this.undoubledTerms.get(undouble(candidate));
-      if (whole) return whole;
+    // The word itself and whole-word cognates, with doubled letters written once ("comite" =
+    // "committe(e)"), then the stems of all candidates, matched exactly.
+    for (const candidate of [surface, ...wholeWordCognates(surface)]) {
+      const whole = this.undoubledTerms.get(undouble(candidate)) ?? this.undoubledTerms.get(undouble(stem(candidate)));
+      if (whole && Math.abs(whole.length - candidate.length) <= 3) return whole;
     }
-    for (const candidate of candidates) {
+    for (const candidate of spanishCognates(surface)) {
       const term = stem(candidate);
       if (this.df.has(term)) return term;
-      const undoubled = this.undoubledTerms.get(undouble(term));
-      if (undoubled) return undoubled;
     }
     return null;
   }

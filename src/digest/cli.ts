@@ -203,7 +203,10 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
     for (const s of report.skipped) a.out(`skipped  ${name(s.subscriptionId)}  ${s.localDate}  ${s.reason}`);
     for (const f of report.failed) {
       // A refused message (or facts gone from the corpus) closes the day; a passing failure is retried.
-      const retried = digests.delivery(f.subscriptionId, f.localDate)?.nextAttemptAt != null;
+      const row = digests.delivery(f.subscriptionId, f.localDate);
+      // A retry planned past the catch-up window will be recorded as skipped instead.
+      const windowEnds = row ? row.scheduledAt.getTime() + a.config.DIGEST_CATCHUP_HOURS * 3_600_000 : 0;
+      const retried = row?.nextAttemptAt != null && row.nextAttemptAt.getTime() <= windowEnds;
       a.out(`failed   ${name(f.subscriptionId)}  ${f.localDate}  ${f.error} (${retried ? 'will retry' : 'not retried'})`);
     }
     for (const e of report.errors) a.out(`error    ${name(e.subscriptionId)}  ${e.error}`);

@@ -65,6 +65,9 @@ export const DISCORD_GONE: Readonly<Record<number, string>> = {
   [RESTJSONErrorCodes.UnknownGuild]: 'the bot is no longer in this server (Discord error 10004)',
   [RESTJSONErrorCodes.MissingAccess]: 'the bot lost access to the channel (Discord error 50001)',
   [RESTJSONErrorCodes.MissingPermissions]: 'the bot may no longer post in the channel (Discord error 50013)',
+  [RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel]: 'the channel no longer takes messages (Discord error 50008)',
+  50083: 'the thread was archived (Discord error 50083)',
+  [RESTJSONErrorCodes.ThreadLocked]: 'the thread was locked (Discord error 160005)',
 };
 
 /** What a Slack message is made of; the Slack adapter's renderer produces it. */
@@ -102,7 +105,10 @@ export function slackRejected(err: unknown): MessageRejectedError | null {
  * stay transient; 401/403/404 are about the token or the channel, not the message.
  */
 export function discordRejected(err: unknown): MessageRejectedError | null {
-  if (!(err instanceof DiscordAPIError) || (err.status !== 400 && err.status !== 413)) return null;
+  // Only a refusal of the message itself: invalid form body (50035) or too large (413). Other 400s
+  // are about the channel and are handled as "channel gone" or retried.
+  if (!(err instanceof DiscordAPIError)) return null;
+  if (err.status !== 413 && Number(err.code) !== RESTJSONErrorCodes.InvalidFormBodyOrContentType) return null;
   return new MessageRejectedError(`Discord refused the message (HTTP ${err.status}, error ${String(err.code)}: ${err.message.split('\n')[0]})`, { cause: err });
 }
 

@@ -4,7 +4,11 @@
  * suffix correspondences only; anything else is left to the glossary.
  */
 
-/** Spanish suffix → English replacements, longest first. Input is folded (no accents). */
+/**
+ * Spanish suffix → English replacements, longest first. Input is folded (no accents). The last
+ * rules only drop an ending ("armado" → "armad"): their results are stems, good for an exact stem
+ * match, never for the looser undoubled look-up ("comit" is not "commit").
+ */
 const SUFFIXES: Array<[RegExp, string[]]> = [
   [/amente$/, ['ally', 'ly']],
   [/mente$/, ['ly']],
@@ -33,8 +37,17 @@ const SUFFIXES: Array<[RegExp, string[]]> = [
 
 /** English candidate spellings for a folded Spanish word (the word itself excluded). */
 export function spanishCognates(word: string): string[] {
+  return cognatesBy(word, SUFFIXES);
+}
+
+/** Only the candidates that are whole English words, not ending-stripped stems. */
+export function wholeWordCognates(word: string): string[] {
+  return cognatesBy(word, SUFFIXES.slice(0, -2));
+}
+
+function cognatesBy(word: string, rules: Array<[RegExp, string[]]>): string[] {
   const out = new Set<string>();
-  for (const [re, replacements] of SUFFIXES) {
+  for (const [re, replacements] of rules) {
     if (!re.test(word)) continue;
     for (const r of replacements) {
       const candidate = word.replace(re, r);
@@ -49,10 +62,11 @@ export function undouble(word: string): string {
   return word.replace(/([a-z])\1/g, '$1');
 }
 
+// Three letters or more: "el", "es", "al" and "son" also occur in English questions and names.
 const SPANISH_FUNCTION_WORDS = new Set([
-  'que', 'como', 'por', 'para', 'los', 'las', 'el', 'es', 'son', 'se', 'su', 'sus', 'una', 'un', 'cual', 'cuales',
-  'donde', 'cuando', 'quien', 'quienes', 'cuantos', 'cuantas', 'cuanto', 'ademas', 'sobre', 'entre', 'con', 'sin',
-  'esta', 'estan', 'hay', 'del', 'al', 'lo', 'le', 'les', 'y', 'o', 'pero', 'muy', 'mas', 'segun', 'tiene', 'tienen',
+  'que', 'como', 'por', 'para', 'los', 'las', 'una', 'cual', 'cuales', 'donde', 'cuando', 'quien', 'quienes',
+  'cuantos', 'cuantas', 'cuanto', 'ademas', 'sobre', 'entre', 'esta', 'estan', 'hay', 'del', 'les', 'pero',
+  'muy', 'mas', 'segun', 'tiene', 'tienen', 'porque', 'tambien', 'cuantos',
 ]);
 
 /** True when a question is (at least partly) in Spanish: ¿/¡, or two Spanish function words. */

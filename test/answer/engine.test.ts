@@ -481,12 +481,11 @@ describe('Engine excerpts of text without spaces', () => {
       expect(hit.snippet.text.length).toBeLessThanOrEqual(300);
       expect(doc.source.slice(hit.snippet.start, hit.snippet.end)).toBe(hit.snippet.text);
     }
-    const a = giantEngine.answer('what is the code word');
-    if (a.answer) {
-      expect(a.answer.end).toBeGreaterThan(a.answer.start);
-      expect(a.answer.text.length).toBeLessThanOrEqual(500);
-      expect(doc.source.slice(a.answer.start, a.answer.end)).toBe(a.answer.text);
-    }
+    const a = giantEngine.answer('what is the code word zebra');
+    expect(a.answered).toBe(true);
+    expect(a.answer!.end).toBeGreaterThan(a.answer!.start);
+    expect(a.answer!.text.length).toBeLessThanOrEqual(500);
+    expect(doc.source.slice(a.answer!.start, a.answer!.end)).toBe(a.answer!.text);
   });
 });
 
@@ -537,5 +536,18 @@ describe('Engine.answer with a name in the lead-in sentence', () => {
     const a = engine.answer('Who pays for part of PIAS operations?');
     expect(a.answered).toBe(true);
     expect(a.answer!.text).toContain('the Ministries leveraging the system pay for part of platform operation costs');
+  });
+});
+
+describe('Engine.answer with Spanish cognates, singular and plural', () => {
+  it('matches singular "comité" to committees, never to "committed"', () => {
+    const a = engine.answer('¿Qué es un comité de autodefensa?');
+    expect(a.answer?.text ?? '').not.toContain('has committed to using its engineering capabilities');
+  });
+
+  it('reads "policías" as police, not policies', () => {
+    const a = engine.answer('¿Cuántos policías murieron de COVID-19?');
+    expect(a.answer!.text).toContain('More than 500 Peruvian police died of COVID-19');
+    expect(a.answer!.highlights.length).toBeGreaterThan(0);
   });
 });

@@ -36,4 +36,8 @@ describe('looksSpanish', () => {
   it('does not take Spanish place names in an English question for Spanish', () => {
     expect(looksSpanish('What happened in San Miguel de Ene?', ['what', 'happened', 'in', 'san', 'miguel', 'de', 'ene'])).toBe(false);
   });
+
+  it('ignores short words English shares with Spanish ("el", "son", "al")', () => {
+    expect(looksSpanish('Is El Nino the son of Al?', ['is', 'el', 'nino', 'the', 'son', 'of', 'al'])).toBe(false);
+  });
 });

@@ -68,6 +68,8 @@ export interface DiscordBot {
    * disconnects from the gateway; safe to call twice.
    */
   stop(graceMs?: number): Promise<void>;
+  /** Stops taking new events at once (the first step of shutdown); answers in flight go on. */
+  quiesce(): void;
 }
 
 /** The message users and operators see when Discord rejects the token. Never includes the token. */
@@ -269,7 +271,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordBot> {
     log.warn({ appId }, 'DISCORD_APPLICATION_ID differs from the application of DISCORD_TOKEN; `discord deploy` would register commands on the wrong app');
   }
   log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot connected');
-  return { client, stop };
+  return { client, stop, quiesce: () => (inFlight.accepting = false) };
 }
 
 type Visibility = 'private' | 'public';

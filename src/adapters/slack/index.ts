@@ -51,6 +51,8 @@ export interface SlackHandle {
   mode: 'http' | 'socket';
   /** Stops taking events, waits for the answers in flight (up to `graceMs`), then disconnects. */
   stop(graceMs?: number): Promise<void>;
+  /** Stops taking new events at once (the first step of shutdown); answers in flight go on. */
+  quiesce(): void;
 }
 
 /** Bolt logs through pino; Bolt's debug chatter goes to trace. */
@@ -354,6 +356,9 @@ export function createSlackApp(deps: SlackDeps) {
         client: app.client,
         mode: socketMode ? 'socket' : 'http',
         ...(address ? { port: address.port } : {}),
+        quiesce() {
+          inFlight.accepting = false;
+        },
         async stop(graceMs = 8000) {
           inFlight.accepting = false;
           // Stop the listener first so no new work arrives, then let the answers in flight finish.

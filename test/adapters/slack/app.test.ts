@@ -52,6 +52,7 @@ interface Bot {
   url: string;
   store: Store;
   dbPath: string;
+  handle: Awaited<ReturnType<ReturnType<typeof createSlackApp>['start']>>;
 }
 
 let botCount = 0;
@@ -81,7 +82,7 @@ async function startBot(
   });
   const handle = await slack.start({ port: 0, host: '127.0.0.1' });
   running.push(handle);
-  return { url: `http://127.0.0.1:${handle.port}/slack/events`, store, dbPath };
+  return { url: `http://127.0.0.1:${handle.port}/slack/events`, store, dbPath, handle };
 }
 
 const slash = (bot: Bot, command: string, text: string, user = 'U1') => {
@@ -239,6 +240,18 @@ describe('Slack adapter', () => {
     const post = await standIn.next((c) => c.method === 'chat.postMessage' && c.body.channel === 'D42');
     expect(post.body.thread_ts).toBeUndefined();
     expect(readable(post.body)).toContain(engine.answer(QUESTION).answer!.text);
+  });
+
+  it('takes no new question once shutdown began (quiesce), and says so on /healthz', async () => {
+    const quiet = await startBot();
+    quiet.handle.quiesce();
+    await event(quiet, { type: 'message', channel_type: 'im', channel: 'D77', user: 'U2', text: QUESTION, ts: nextTs() });
+    const health = await fetch(quiet.url.replace('/slack/events', '/healthz'));
+    expect(health.status).toBe(503);
+    // A later DM to the still-running main bot is answered; the quiesced one never posted.
+    await event(bot, { type: 'message', channel_type: 'im', channel: 'D78', user: 'U2', text: QUESTION, ts: nextTs() });
+    await standIn.next((c) => c.method === 'chat.postMessage' && c.body.channel === 'D78');
+    expect(standIn.calls.filter((c) => c.body.channel === 'D77')).toEqual([]);
   });
 
   it('never answers its own messages or other bots', async () => {
