@@ -81,7 +81,10 @@ export async function main(env: Record<string, string | undefined> = process.env
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  // A person typing at a terminal reads answers, not JSON log lines: there, routine info lines are
+  // held back (warnings and errors still show; LOG_LEVEL=debug or trace shows everything).
+  const atKeyboard = !slackEnabled(config) && !discordEnabled(config) && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const logger = createLogger(atKeyboard && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
 
   let store: Store;
   try {
