@@ -17,8 +17,6 @@ import {
   nextOccurrence,
   parseTime,
   parseTimeZone,
-  TIME_HELP,
-  ZONE_HELP,
   type DigestDays,
 } from '../src/digest/time.ts';
 

@@ -3,7 +3,7 @@
  * Passage ids are `document/section/paragraph` (plus `.part` for split paragraphs), so editing one
  * section never renumbers another.
  */
-import type { Document, Passage, Section, Sentence } from './types.ts';
+import type { Document, Section, Sentence } from './types.ts';
 import { endsLikeSentence, splitSentences } from './sentences.ts';
 
 /** Chunking limits. Paragraphs longer than `maxPassageChars` are split at sentence boundaries. */
