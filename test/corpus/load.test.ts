@@ -12,6 +12,18 @@ const BUNDLED = join(CORPUS_DIR, 'ellis-peru-2.md');
 // The report exactly as received (../shared/report/), kept here so the tests need nothing outside the repo.
 const SCRAPE = fileURLToPath(new URL('../fixtures/report-scrape.txt', import.meta.url));
 
+/** The report's sections as the issue lists them (the bundled Markdown adds "About the Author"). */
+const REPORT_SECTIONS = [
+  'Introduction',
+  'Cocaine',
+  'Shining Path',
+  'Illegal Mining',
+  'Illegal Timber',
+  'Venezuelan Migrants',
+  'The Peruvian State Policy Response',
+  'Challenges',
+];
+
 const tmpDirs: string[] = [];
 
 /** A fresh corpus folder holding `files` (name → content). */
@@ -63,17 +75,7 @@ describe('loadCorpus on the bundled report', () => {
   });
 
   it('has exactly the report’s sections, in order, the untitled opening part named Introduction', () => {
-    expect(doc.sections.map((s) => s.title)).toEqual([
-      'Introduction',
-      'Cocaine',
-      'Shining Path',
-      'Illegal Mining',
-      'Illegal Timber',
-      'Venezuelan Migrants',
-      'The Peruvian State Policy Response',
-      'Challenges',
-      'About the Author',
-    ]);
+    expect(doc.sections.map((s) => s.title)).toEqual([...REPORT_SECTIONS, 'About the Author']);
     expect(doc.sections.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
@@ -111,16 +113,7 @@ describe('parseDocument with a .txt scrape', () => {
   });
 
   it('detects the section headings', () => {
-    expect(scrape.sections.map((s) => s.title)).toEqual([
-      'Introduction',
-      'Cocaine',
-      'Shining Path',
-      'Illegal Mining',
-      'Illegal Timber',
-      'Venezuelan Migrants',
-      'The Peruvian State Policy Response',
-      'Challenges',
-    ]);
+    expect(scrape.sections.map((s) => s.title)).toEqual(REPORT_SECTIONS);
   });
 
   it('drops the site chrome and the link markup', () => {
