@@ -11,7 +11,10 @@ import { encodeFeedback, encodeView, passageRef } from '../src/actions.ts';
 /** Longest excerpt shown for one of the closest passages in an abstention. */
 export const CLOSEST_EXCERPT_CHARS = 300;
 
-export const ABSTENTION_HEADING = "The report doesn't seem to cover that.";
+/** Nothing close: the documents do not cover the question. */
+export const ABSTENTION_HEADING = "The report doesn't cover that.";
+/** Close passages, but none answers with confidence. */
+export const UNCLEAR_HEADING = "I couldn't find a passage that answers this directly.";
 
 /**
  * A verbatim window of a passage around its first highlight, cut at word boundaries. The text stays
@@ -72,22 +75,32 @@ function buildAnswerReply(answer: Answer, passageOrder: (id: string) => number, 
   const share: Action = { kind: 'share', label: 'Share', value: encodeView({ kind: 'ask', logId }) };
   if (answer.answered && answer.answer) {
     const a = answer.answer;
+    const passageActions: Action[] =
+      a.passageId === null
+        ? []
+        : [
+            { kind: 'full_passage', label: 'Full passage', value: ref(a.passageId) },
+            more,
+            share,
+            { kind: 'feedback_up', label: '👍', value: encodeFeedback(logId, ref(a.passageId)) },
+            { kind: 'feedback_down', label: '👎', value: encodeFeedback(logId, ref(a.passageId)) },
+          ];
     return {
       kind: 'answer',
       quote: { text: a.text, highlights: a.highlights, citation: a.citation, passageId: a.passageId },
-      items: [],
-      actions: [
-        { kind: 'full_passage', label: 'Full passage', value: ref(a.passageId) },
-        more,
-        share,
-        { kind: 'feedback_up', label: '👍', value: encodeFeedback(logId, ref(a.passageId)) },
-        { kind: 'feedback_down', label: '👎', value: encodeFeedback(logId, ref(a.passageId)) },
-      ],
+      // "What reports do you have?": every document, one line each.
+      items: (answer.documents ?? []).map((d) => ({
+        text: [d.title, d.author, d.date].filter(Boolean).join(' · '),
+        highlights: [],
+        citation: { documentId: d.documentId, document: d.title, author: d.author, date: d.date, section: null, sectionId: null, paragraph: null, passageId: null, label: d.label },
+        passageId: null,
+      })),
+      actions: a.passageId === null ? [share] : passageActions,
       question: answer.question,
     };
   }
-  if (answer.reason === 'empty') {
-    // "hello", "?!", an emoji: nothing to look up. Say what the bot is for instead of "not covered".
+  if (answer.reason === 'empty' || answer.reason === 'chitchat') {
+    // "thanks", "who are you", "?!", an emoji: nothing to look up. Say what the bot is for instead of "not covered".
     return {
       kind: 'abstention',
       heading: 'Ask me something the report might answer.',
@@ -97,14 +110,11 @@ function buildAnswerReply(answer: Answer, passageOrder: (id: string) => number, 
       question: answer.question,
     };
   }
-  const closest = answer.passages.slice(0, 3).map(closestQuote);
+  const closest = answer.reason === 'unclear' ? answer.passages.slice(0, 3).map(closestQuote) : [];
   return {
     kind: 'abstention',
-    heading: ABSTENTION_HEADING,
-    body:
-      closest.length > 0
-        ? 'No passage answers it with confidence. These are the closest passages:'
-        : 'No passage comes close. Try other words, or search for a keyword.',
+    heading: answer.reason === 'unclear' ? UNCLEAR_HEADING : ABSTENTION_HEADING,
+    body: closest.length > 0 ? 'These look closest:' : 'No passage comes close. Try other words, or search for a keyword.',
     items: closest,
     actions: closest.length > 0 ? [more, share] : [],
     question: answer.question,

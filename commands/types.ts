@@ -17,7 +17,8 @@ export interface Quote {
   text: string;
   highlights: Span[];
   citation: Citation;
-  passageId: string;
+  /** Null when the quote is a document's metadata (its byline, its title) rather than a passage. */
+  passageId: string | null;
 }
 
 /** Every kind of button a Reply can carry; adapters match platform action ids against this list. */

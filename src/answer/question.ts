@@ -1,32 +1,42 @@
 /**
- * Question analysis: what kind of answer is wanted (a figure, a date, a name, a place, a definition),
- * whether the question is about the report itself (author, date, title), and which words carry it.
+ * Question analysis, the first stage of the answer pipeline: the question cleaned, its language, the
+ * kind of answer it wants (a figure, a date, a name, a place, a definition, a reason, a list), what it
+ * is about (its focus), the names, acronyms and years it mentions, and whether it is chit-chat or a
+ * question about the documents themselves. Pure and deterministic; every word list comes from the
+ * language data.
  */
 import { fold } from '../search/fold.ts';
 import { stripInvisible } from '../text.ts';
 import { words } from '../search/analyze.ts';
+import { english, englishData, languages, questionLanguage, type AnswerKind, type Language, type MetaField } from '../language/index.ts';
 
-export type AnswerKind = 'number' | 'date' | 'person' | 'place' | 'name' | 'definition' | 'reason' | 'other';
-/** Questions about the report itself that its own text answers (its author's note). */
-export type MetaTopic = 'author';
+export type { AnswerKind, MetaField } from '../language/index.ts';
 
 export interface QuestionAnalysis {
-  /** The question as asked, cleaned of control characters and extra space. */
+  /** The question as asked, cleaned of control characters, mention markup and extra space. */
   text: string;
   /** Folded surface words (stop words included). */
   words: string[];
+  language: Language;
   kind: AnswerKind;
-  /** Set when the question asks about the report itself rather than its content. */
-  meta?: MetaTopic;
+  /** The document fields asked for when the question is about a document itself ("who wrote this?"). */
+  meta: MetaField[];
+  /** Thanks, greetings, "who are you": answered with a pointer to what the bot does. */
+  chitchat: boolean;
   /** Words written with a capital inside the question (names), folded. */
   capitalized: string[];
   /** Words typed in capitals (UN, VRAEM), folded: never dropped as stop words. */
   acronyms: string[];
   /** Four-digit years mentioned. */
   years: string[];
-  /** Units a measuring question expects ("how long" → kilometers or years), or undefined. */
-  units?: RegExp;
-  /** What a "how many/much" question counts ("tons of gold"), folded words; empty otherwise. */
+  /** Figures written in the question (so an answer's figure can be told apart from them). */
+  figures: string[];
+  /** Units a measuring question expects ("how long" → kilometers or years); empty otherwise. */
+  units: string[];
+  /**
+   * The thing asked about, as folded words: what a "how many" counts, the X of "what is X", else
+   * empty (the engine then takes the rarest content word).
+   */
   focus: string[];
   /** The subject of a "what is X" question, folded. */
   subject?: string;
@@ -42,59 +52,64 @@ export function cleanQuestion(q: string): string {
   );
 }
 
-const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
-  ['number', /\b(how (many|much|large|big|long|far|often|high|low|fast)|what (percentage|percent|share|proportion|number|amount|fraction)|by how much|cu[aá]nt[oa]s?|qu[eé] porcentaje)\b/],
-  ['number', /\b(number of|amount of|percentage of|how much of)\b/],
-  ['number', /^(what|which) (is|was|are|were) (the |its |their |\w+'s )?(\w+ )?(rate|total|population|cost|price|value|size|budget|share)\b/],
-  ['date', /\b(when|what year|which year|what date|since when|cu[aá]ndo|en qu[eé] a[nñ]o)\b/],
-  ['reason', /\b(why|por qu[eé])\b/],
-  ['person', /\b(who|whom|whose|qui[eé]n(es)?)\b/],
-  ['place', /\b(where|what (region|department|city|town|country|province|area|place)|which (region|department|city|town|country|province|area|place|border)|d[oó]nde)\b/],
-  ['definition', /^(what|qu[eé]) (is|are|was|were|es|son) (an? |the |el |la |los |las )?[^ ]+( [^ ]+){0,4}\??$/],
-  ['definition', /\b(what does .+ (mean|stand for)|define|meaning of|stand for)\b/],
-  // "Which law …", "What plan …": a named thing.
-  ['name', /^(which|what) (?!is\b|are\b|was\b|were\b|does\b|do\b|did\b|has\b|have\b|had\b|can\b|could\b|would\b|will\b|should\b)\w+/],
-];
+const FIGURE = /\d[\d,.]*\d|\d/g;
 
-/** Words a question about the report's author consists of, and nothing else. */
-const AUTHOR_SCAFFOLD = new Set([
-  'who', 'whos', 's', 'wrote', 'written', 'write', 'writes', 'authored', 'author', 'authors', 'writer', 'penned', 'behind',
-  'is', 'are', 'was', 'the', 'this', 'it', 'that', 'of', 'by', 'report', 'article', 'paper', 'piece', 'study', 'what', 'name',
-  'quien', 'escribio', 'el', 'la', 'informe', 'autor', 'autora', 'articulo', 'esto', 'es', 'de', 'del',
-]);
-const AUTHOR_CUE = /\b(wrote|written|authored|author|authors|writer|penned|escribi[oó]|autora?)\b/;
+/** Folded question text for cue matching: no inverted marks, emoji or trailing punctuation runs. */
+function cueText(text: string): string {
+  return fold(text)
+    .replace(/[¿¡~]/g, '')
+    .replace(/[^\p{L}\p{N}\s'%$?.,-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
-const LENGTH = /\b(kilomet(er|re)s?|km|miles?|met(er|re)s?)\b/i;
-const SIZE = /\b(kilomet(er|re)s?|km|miles?|hectares?|square|acres?|percent|million|billion)\b/i;
-/** What "how long/far/big…" is measured in. "How long" is a length or a time. */
-const UNITS: Record<string, RegExp> = {
-  long: /\b(kilomet(er|re)s?|km|miles?|met(er|re)s?|years?|months?|weeks?|days?|hours?)\b/i,
-  far: LENGTH,
-  wide: LENGTH,
-  tall: LENGTH,
-  high: LENGTH,
-  big: SIZE,
-  large: SIZE,
-};
+function kindOf(folded: string, lang: Language): AnswerKind {
+  for (const l of lang === english ? [english] : [lang, english]) {
+    for (const [k, re] of l.kindCues) if (re.test(folded)) return k;
+  }
+  return 'other';
+}
+
+/** True when every word of the message is chit-chat or a function word (and it says something). */
+function isChitchat(folded: string, qWords: string[], lang: Language): boolean {
+  const phrase = folded.replace(/[?!.,]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // Chit-chat is recognized in every language with data: "gracias" is one word, too short to tell a language by.
+  const langs = languages;
+  void lang;
+  if (langs.some((l) => l.chitchatPhrases.has(phrase))) return true;
+  if (qWords.length === 0) return /[\p{So}\p{Sk}]/u.test(folded) || phrase.length > 0;
+  const chatty = qWords.filter((w) => langs.some((l) => l.chitchatWords.has(w)));
+  return chatty.length > 0 && qWords.every((w) => langs.some((l) => l.chitchatWords.has(w) || l.stopWords.has(w)));
+}
+
+/**
+ * The document fields a question asks for, when it is about a document itself: made only of field
+ * cues, words that point at the document, and scaffolding. "Who wrote the Constitution?" is not.
+ */
+function metaFields(qWords: string[]): MetaField[] {
+  const { fields, documentWords, scaffold } = englishData.meta;
+  const asked = (Object.keys(fields) as MetaField[]).filter((f) => qWords.some((w) => fields[f].includes(w)));
+  if (asked.length === 0) return [];
+  const allowed = new Set([...Object.values(fields).flat(), ...documentWords, ...scaffold]);
+  if (!qWords.every((w) => allowed.has(w.replace(/'/g, '')))) return [];
+  // "When" alone, "where" alone: only with a word that names the document or a field cue proper.
+  const pointsAtDocument = qWords.some((w) => documentWords.includes(w) || ['wrote', 'written', 'author', 'published', 'publisher', 'title', 'series', 'reports', 'documents'].includes(w));
+  if (!pointsAtDocument) return [];
+  const strong = asked.filter((f) => f !== 'date' || qWords.some((w) => w !== 'when' && fields.date.includes(w)));
+  const list = strong.filter((f) => f !== 'publisher' || qWords.some((w) => w !== 'where' && w !== 'publication' && fields.publisher.includes(w)));
+  if (list.includes('list') && list.length > 1) return list.filter((f) => f !== 'list');
+  return list;
+}
 
 /** Reads the question's intent. Pure and deterministic. */
 export function analyzeQuestion(raw: string): QuestionAnalysis {
   const text = cleanQuestion(raw);
-  const folded = fold(text).replace(/[¿¡]/g, '').trim();
+  const folded = cueText(text);
   const qWords = words(text);
-  let kind: AnswerKind = 'other';
-  for (const [k, re] of KIND_PATTERNS) {
-    if (re.test(folded)) {
-      kind = k;
-      break;
-    }
-  }
-  // "Who wrote this?" is about the report; "Who wrote the Constitution?" is not: only questions made of
-  // nothing but author words and report words count.
-  const meta: MetaTopic | undefined =
-    AUTHOR_CUE.test(folded) && qWords.length > 0 && qWords.every((w) => AUTHOR_SCAFFOLD.has(w.replace(/'/g, ''))) ? 'author' : undefined;
+  const language = questionLanguage(text, qWords);
+  let kind = kindOf(folded, language);
   // "coca hectares 2020": a unit of measure asks for a figure even without "how many".
-  if (kind === 'other' && /\b(hectares?|tons?|tonnes|percent|percentage|kilometers?|km|soles|dollars|usd|million|billion|rate)\b/.test(folded)) kind = 'number';
+  if (kind === 'other' && qWords.some((w) => englishData.measureWords.has(w))) kind = 'number';
   const capitalized: string[] = [];
   const tokens = [...text.matchAll(/[\p{L}][\p{L}\p{N}'\u2019-]*/gu)];
   tokens.forEach((m, i) => {
@@ -103,36 +118,40 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
     if (/^\p{Lu}/u.test(w) && (!sentenceStart || /^\p{Lu}{2,}/u.test(w))) capitalized.push(fold(w).replace(/'s$/, ''));
   });
   const acronyms = tokens.filter((m) => /^\p{Lu}{2,}$/u.test(m[0])).map((m) => fold(m[0]));
-  const years = [...folded.matchAll(/\b(1[89]\d\d|20\d\d)\b/g)].map((m) => m[1]!);
+  const years = [...folded.matchAll(/\b(1[6-9]\d\d|20\d\d)\b/g)].map((m) => m[1]!);
+  const figures = [...text.matchAll(FIGURE)].map((m) => m[0].replace(/,/g, ''));
   let subject: string | undefined;
-  const def = /^(?:what|who|qu[eé]) (?:is|are|was|were|es|son) (?:an? |the |el |la |los |las )?(.+?)\??$/.exec(folded);
-  if (def && kind !== 'number') subject = def[1];
-  const mean = /^what does (?:the )?(.+?) (?:mean|stand for)\??$/.exec(folded);
-  if (mean) subject = mean[1];
-  // "What did Operation Mercury do?", "tell me about PIAS": the thing itself is the subject.
-  const about =
-    /^what (?:did|does|do) (?:the )?(.+?) do\??$/.exec(folded) ?? /^(?:tell me about|what about|explain|info on|describe) (?:the )?(.+?)\??$/.exec(folded);
-  if (about && kind !== 'number') {
-    subject = about[1];
-    kind = 'definition';
+  for (const l of language === english ? [english] : [language, english]) {
+    for (const re of l.subjectPatterns) {
+      const m = re.exec(folded);
+      if (m?.[1]) {
+        subject = m[1];
+        break;
+      }
+    }
+    if (subject) break;
   }
-  if (kind === 'person' && subject) kind = 'definition';
-  // What a "how many" question counts: its first content word, and an "of X" after it
-  // ("tons of gold", "battalions", "Peruvian [police]").
+  if (subject && kind === 'number') subject = undefined;
+  if (subject && (kind === 'other' || kind === 'person')) kind = 'definition';
   const focus: string[] = [];
-  const counted = /\b(?:how (?:many|much)|cu[aá]nt[oa]s?)\s+(.+)$/u.exec(folded);
-  if (counted) {
+  for (const l of language === english ? [english] : [language, english]) {
+    const counted = l.countPattern?.exec(folded);
+    if (!counted) continue;
     const after = words(counted[1]!);
     const first = after[0];
-    if (first && !/^(do|does|did|are|is|was|were|have|has|had|will|would|can|could|should|there|of|the)$/.test(first)) {
+    if (first && !l.countSkip.has(first)) {
       focus.push(first);
-      if (after[1] === 'of') {
-        const next = after[2] === 'the' ? after[3] : after[2];
+      if (after[1] === 'of' || after[1] === 'de') {
+        const next = after[2] === 'the' || after[2] === 'la' || after[2] === 'el' ? after[3] : after[2];
         if (next) focus.push(next);
       }
     }
+    break;
   }
-  const measure = /\bhow (long|far|big|large|wide|tall|high)\b/.exec(folded)?.[1];
-  const units = measure ? UNITS[measure] : undefined;
-  return { text, words: qWords, kind, meta, capitalized, acronyms, years, subject, focus, ...(units ? { units } : {}) };
+  if (subject && focus.length === 0) focus.push(...words(subject));
+  const measure = englishData.measurePattern.exec(folded)?.[1];
+  const units = measure ? (englishData.units[measure] ?? []) : [];
+  const meta = metaFields(qWords);
+  const chitchat = meta.length === 0 && isChitchat(folded, qWords, language);
+  return { text, words: qWords, language, kind, meta, chitchat, capitalized, acronyms, years, figures, units, focus, subject };
 }

@@ -14,11 +14,13 @@ export interface Citation {
   author: string;
   /** ISO date, or '' when unknown. */
   date: string;
-  section: string;
-  sectionId: string;
-  /** 1-based paragraph number within the section. */
-  paragraph: number;
-  passageId: string;
+  /** Section title; null when the excerpt is the document's metadata (its title, byline, date). */
+  section: string | null;
+  sectionId: string | null;
+  /** 1-based paragraph number within the section; null for metadata. */
+  paragraph: number | null;
+  /** Null for metadata. */
+  passageId: string | null;
   /** Short label such as `Ellis 2022 · Cocaine ¶4`. */
   label: string;
 }
@@ -26,7 +28,8 @@ export interface Citation {
 /** A verbatim slice of a document: `document.source.slice(start, end) === text`. */
 export interface Excerpt {
   text: string;
-  passageId: string;
+  /** The passage it comes from; null when it is the document's metadata. */
+  passageId: string | null;
   documentId: string;
   start: number;
   end: number;
@@ -48,7 +51,24 @@ export interface RankedPassage {
 }
 
 /** Why an answer was withheld. */
-export type AbstainReason = 'empty' | 'no-match' | 'not-covered' | 'missing-entity' | 'wrong-kind';
+export type AbstainReason =
+  /** Nothing to look up ("?", an emoji). */
+  | 'empty'
+  /** Thanks, greetings, "who are you": the bot says what it answers instead. */
+  | 'chitchat'
+  /** No passage comes close. */
+  | 'not-covered'
+  /** Close passages, but none answers with confidence: they are listed. */
+  | 'unclear';
+
+/** A document the bot knows, as listed for "what reports do you have?". */
+export interface DocumentSummary {
+  documentId: string;
+  title: string;
+  author: string;
+  date: string;
+  label: string;
+}
 
 export interface Answer {
   question: string;
@@ -59,6 +79,8 @@ export interface Answer {
   /** Up to 3 best passages, best first — also when not answered (the closest passages). */
   passages: RankedPassage[];
   reason?: AbstainReason;
+  /** For questions about the documents themselves ("what reports do you have?"): each document. */
+  documents?: DocumentSummary[];
 }
 
 /** One search result, with a short snippet around the best match. */

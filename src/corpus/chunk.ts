@@ -31,7 +31,7 @@ export function slugify(s: string): string {
 }
 
 /** What a loader knows of a document before chunking it. */
-export type DocumentMeta = Omit<Document, 'source' | 'sections' | 'label'>;
+export type DocumentMeta = Omit<Document, 'source' | 'sections' | 'label' | 'metaSpans'>;
 
 /** Builds the citation label stem, e.g. `Ellis 2022`. */
 export function labelFor(meta: Pick<DocumentMeta, 'author' | 'date' | 'title'>): string {
@@ -39,6 +39,27 @@ export function labelFor(meta: Pick<DocumentMeta, 'author' | 'date' | 'title'>):
   const year = /^\d{4}/.exec(meta.date)?.[0] ?? '';
   const stem = [surname, year].filter(Boolean).join(' ');
   return stem || meta.title.slice(0, 30);
+}
+
+/** A short line naming the author (and often the date): "Evan Ellis | July 25, 2022", "By Jane Doe". */
+function isByline(text: string, meta: DocumentMeta): boolean {
+  if (text.length > 120 || text.includes('\n') || /[.!?]$/.test(text.trim())) return false;
+  if (meta.author && text.includes(meta.author)) return true;
+  return /^by\s+\p{Lu}/iu.test(text) && text.split(/\s+/).length <= 8;
+}
+
+/** Offsets of the front matter's values (title, author, date, publisher, series) in the source. */
+function frontMatterSpans(source: string, bodyStart: number, meta: DocumentMeta): Document['metaSpans'] {
+  const spans: Document['metaSpans'] = {};
+  if (bodyStart === 0) return spans;
+  const head = source.slice(0, bodyStart);
+  for (const field of ['title', 'author', 'date', 'publisher', 'series'] as const) {
+    const m = new RegExp(`^${field}:[ \t]*["']?(.*?)["']?[ \t]*$`, 'm').exec(head);
+    if (!m || !m[1] || !meta[field]) continue;
+    const start = m.index + m[0].indexOf(m[1]);
+    spans[field] = { start, end: start + m[1].length };
+  }
+  return spans;
 }
 
 interface Block {
@@ -119,7 +140,7 @@ function splitParagraph(source: string, start: number, end: number, opts: ChunkO
  * opening part becomes the section "Introduction".
  */
 export function chunkDocument(source: string, bodyStart: number, meta: DocumentMeta, firstOrder = 0, opts: ChunkOptions = defaultChunkOptions): Document {
-  const doc: Document = { ...meta, source, sections: [], label: labelFor(meta) };
+  const doc: Document = { ...meta, source, sections: [], label: labelFor(meta), metaSpans: frontMatterSpans(source, bodyStart, meta) };
   const usedSlugs = new Map<string, number>();
   let order = firstOrder;
   let section: Section | null = null;
@@ -133,7 +154,20 @@ export function chunkDocument(source: string, bodyStart: number, meta: DocumentM
     return section;
   };
   let previousCut = false;
+  let seen = 0;
   for (const b of blocks(source, bodyStart)) {
+    // The first lines of a body may be the document's title and byline: metadata, not passages.
+    if (seen++ < 3 && b.kind === 'paragraph' && doc.sections.length === 0) {
+      const text = source.slice(b.start, b.end);
+      if (!doc.metaSpans.title && !text.includes('\n') && text.trim() === meta.title && !/[.!?]["'\u201d)]*$/.test(text)) {
+        doc.metaSpans.title = { start: b.start, end: b.end };
+        continue;
+      }
+      if (!doc.metaSpans.byline && isByline(text, meta)) {
+        doc.metaSpans.byline = { start: b.start, end: b.end };
+        continue;
+      }
+    }
     if (b.kind === 'heading') {
       previousCut = false;
       const title = source.slice(b.start, b.end).replace(/^#+\s*/, '').replace(/\s*#*$/, '').trim();

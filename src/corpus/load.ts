@@ -111,32 +111,44 @@ export function buildCorpus(documents: Document[], glossary = new Map<string, st
  * CorpusError when the folder is missing, holds no reports, or a file is empty or broken.
  */
 export async function loadCorpus(dir: string): Promise<Corpus> {
-  const abs = resolve(dir);
-  let names: string[];
-  try {
-    if (!(await stat(abs)).isDirectory()) throw new Error('not a folder');
-    names = await readdir(abs);
-  } catch {
-    throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} does not exist or cannot be read (set CORPUS_DIR).`);
-  }
-  const files = names.filter((n) => /\.(md|txt)$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
-  if (files.length === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no .md or .txt reports.`);
+  return loadCorpora([dir]);
+}
+
+/**
+ * Reads the reports of several folders into one corpus (in the order given), with the glossaries of
+ * all of them: how the evaluation asks questions of the report beside other documents.
+ */
+export async function loadCorpora(dirs: string[]): Promise<Corpus> {
   const documents: Document[] = [];
-  let order = 0;
-  for (const name of files) {
-    const path = join(abs, name);
-    let raw: string;
+  const glossary = new Map<string, string[]>();
+  for (const dir of dirs) {
+    const abs = resolve(dir);
+    let names: string[];
     try {
-      raw = await readFile(path, 'utf8');
-    } catch (err) {
-      throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
+      if (!(await stat(abs)).isDirectory()) throw new Error('not a folder');
+      names = await readdir(abs);
+    } catch {
+      throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} does not exist or cannot be read (set CORPUS_DIR).`);
     }
-    const doc = parseDocument(path, raw, order);
-    order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
-    documents.push(doc);
+    const files = names.filter((n) => /\.(md|txt)$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
+    if (files.length === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no .md or .txt reports.`);
+    let order = documents.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.passages.length, 0), 0);
+    for (const name of files) {
+      const path = join(abs, name);
+      let raw: string;
+      try {
+        raw = await readFile(path, 'utf8');
+      } catch (err) {
+        throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
+      }
+      const doc = parseDocument(path, raw, order);
+      order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
+      documents.push(doc);
+    }
+    const glossaryName = names.find((n) => /^glossary\.ya?ml$/i.test(n));
+    if (glossaryName) {
+      for (const [k, v] of parseGlossary(await readFile(join(abs, glossaryName), 'utf8'), glossaryName)) glossary.set(k, [...new Set([...(glossary.get(k) ?? []), ...v])]);
+    }
   }
-  let glossary = new Map<string, string[]>();
-  const glossaryName = names.find((n) => /^glossary\.ya?ml$/i.test(n));
-  if (glossaryName) glossary = parseGlossary(await readFile(join(abs, glossaryName), 'utf8'), glossaryName);
   return buildCorpus(documents, glossary);
 }

@@ -21,7 +21,15 @@ export interface Document {
   sections: Section[];
   /** Short citation label stem such as `Ellis 2022`. */
   label: string;
+  /**
+   * Where the document's metadata is written in `source` (front matter values, a title line, a byline
+   * such as "Evan Ellis | July 25, 2022"): what questions about the document itself quote.
+   */
+  metaSpans: Partial<Record<MetaSpanField, { start: number; end: number }>>;
 }
+
+/** Metadata a document's source can spell out. */
+export type MetaSpanField = 'title' | 'author' | 'date' | 'publisher' | 'series' | 'byline';
 
 /** A `##` section of a document (the untitled opening part is "Introduction"). */
 export interface Section {

@@ -6,6 +6,7 @@
 import { stemmer } from 'stemmer';
 import { eng } from 'stopword';
 import { fold } from './fold.ts';
+import { ALL_STOP_WORDS } from '../language/index.ts';
 
 /** A term of analyzed text and where its surface form sits in the original string. */
 export interface Token {
@@ -17,23 +18,11 @@ export interface Token {
   end: number;
 }
 
-/** Words that carry no content in a question or a passage. */
-export const STOP_WORDS: ReadonlySet<string> = new Set([
-  ...eng,
-  // Question and auxiliary words stopword's list leaves in.
-  'why', 'how', 'what', 'which', 'who', 'where', 'when', 'does', 'do', 'did', 'done', 'doing', 'can', 'could', 'would', 'should', 'will', 'shall', 'may', 'might', 'must',
-  'also', 'according', 'tell', 'me', 'please', 'know', 'say', 'says', 'said', 'report', 'article', 'paper',
-  'whom', 'whose', 'much', 'many', 'mean', 'means', 'meant', 'kind', 'type', 'sort', 'get', 'got', 'us', 'etc', 'thing', 'things',
-  'there', 'here', 'yes', 'no', 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'thank', 'bot', 'show', 'give', 'find', 'list',
-  'whats', "what's", "who's", "where's", "how's", 'happened', 'happen', 'current', 'currently', 'today', 'now',
-  // Definition scaffolding: "what does X stand for / refer to", "X meaning".
-  'stand', 'stands', 'refer', 'refers', 'acronym', 'abbreviation', 'meaning', 'definition', 'define',
-  // Spanish function words, for the few questions asked in Spanish.
-  'de', 'del', 'la', 'el', 'los', 'las', 'en', 'y', 'que', 'qué', 'un', 'una', 'por', 'para', 'con', 'se', 'es', 'son',
-  'cuantos', 'cuantas', 'cuanto', 'cuanta', 'cuando', 'donde', 'quien', 'quienes', 'cual', 'cuales', 'como', 'al', 'lo',
-  'su', 'sus', 'ademas', 'tambien', 'muy', 'mas', 'pero', 'sobre', 'entre', 'esta', 'estan', 'hay', 'tiene', 'tienen',
-  'fue', 'fueron', 'ser', 'segun', 'porque', 'sino', 'les', 'le', 'nos', 'este', 'estos', 'estas', 'ese', 'esos',
-]);
+/**
+ * Words that carry no content in a question or a passage: stopword's English list plus the question,
+ * chat and Spanish function words of the language data (`src/language/`).
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set([...eng, ...ALL_STOP_WORDS]);
 
 const TOKEN = /[\p{L}\p{N}]+(?:['\u2019.,\-\u2010-\u2013][\p{L}\p{N}]+)*/gu;
 
@@ -41,7 +30,7 @@ const TOKEN = /[\p{L}\p{N}]+(?:['\u2019.,\-\u2010-\u2013][\p{L}\p{N}]+)*/gu;
  * A small memo for per-word work (normalizing, stemming): questions reuse the same few thousand
  * words, and this runs for every word of every question. Cleared when full, so it stays bounded.
  */
-function memo<T>(fn: (word: string) => T, limit = 20_000): (word: string) => T {
+function memo<T>(fn: (word: string) => T, limit = 200_000): (word: string) => T {
   const cache = new Map<string, T>();
   return (word) => {
     let v = cache.get(word);

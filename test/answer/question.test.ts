@@ -24,7 +24,7 @@ describe('analyzeQuestion', () => {
     ['Where does the route enter Brazil?', 'place'],
     ['What is the VRAEM?', 'definition'],
     ['What does PIAS stand for?', 'definition'],
-    ['Which law extended the defense committees?', 'name'],
+    ['Which law extended the defense committees?', 'list'],
     ['Why is the Air Force behind on maintenance?', 'reason'],
     ['coca hectares 2020', 'number'],
     ['illegal timber in Ucayali', 'other'],
@@ -49,16 +49,33 @@ describe('analyzeQuestion', () => {
     expect(analyzeQuestion('What does PIAS stand for?').subject).toBe('pias');
   });
 
-  it('recognizes questions about who wrote the report itself', () => {
-    expect(analyzeQuestion('who wrote this').meta).toBe('author');
-    expect(analyzeQuestion('Who is the author of the report?').meta).toBe('author');
-    expect(analyzeQuestion('¿Quién escribió el informe?').meta).toBe('author');
-    expect(analyzeQuestion('How many police died?').meta).toBeUndefined();
+  it('recognizes questions about the documents themselves and which fields they ask for', () => {
+    expect(analyzeQuestion('who wrote this?').meta).toEqual(['author']);
+    expect(analyzeQuestion('When was the report published?').meta).toEqual(['date']);
+    expect(analyzeQuestion('Who wrote this article, and on what date was it published?').meta).toEqual(['author', 'date']);
+    expect(analyzeQuestion('what reports do you have?').meta).toEqual(['list']);
+  });
+
+  it('recognizes chit-chat in English and Spanish, and not a real question', () => {
+    for (const q of ['thanks!', 'lol', 'good bot', 'tell me a joke', 'who made you', 'gracias', 'hola']) expect(analyzeQuestion(q).chitchat, q).toBe(true);
+    for (const q of ['how many police died?', 'tell me about the navy', 'good prices for gold?']) expect(analyzeQuestion(q).chitchat, q).toBe(false);
+  });
+
+  it('tells a Spanish question from an English one', () => {
+    expect(analyzeQuestion('¿Cuántas hectáreas de coca había en 2020?').language.code).toBe('es');
+    expect(analyzeQuestion('cuantos policias murieron por la pandemia').language.code).toBe('es');
+    expect(analyzeQuestion('how many police died in Lima?').language.code).toBe('en');
+  });
+
+  it('recognizes questions about who wrote the report itself, in a few wordings', () => {
+    expect(analyzeQuestion('who wrote this').meta).toEqual(['author']);
+    expect(analyzeQuestion('Who is the author of the report?').meta).toEqual(['author']);
+    expect(analyzeQuestion('How many police died?').meta).toEqual([]);
   });
 
   it('does not take "who wrote X" about something else for a question about the report', () => {
-    expect(analyzeQuestion('Who wrote the Peruvian Constitution?').meta).toBeUndefined();
-    expect(analyzeQuestion('Who is the author of the Shining Path manifesto?').meta).toBeUndefined();
+    expect(analyzeQuestion('Who wrote the Peruvian Constitution?').meta).toEqual([]);
+    expect(analyzeQuestion('Who is the author of the Shining Path manifesto?').meta).toEqual([]);
   });
 
   it('takes "what did X do" and "tell me about X" as questions about X', () => {
@@ -67,8 +84,8 @@ describe('analyzeQuestion', () => {
   });
 
   it('knows what "how long" and "how big" are measured in', () => {
-    expect(analyzeQuestion('how long is the border').units?.test('1,626 kilometer')).toBe(true);
-    expect(analyzeQuestion('how big is the concession').units?.test('42,000 hectares')).toBe(true);
-    expect(analyzeQuestion('how many police died').units).toBeUndefined();
+    expect(analyzeQuestion('how long is the border').units).toContain('kilometers');
+    expect(analyzeQuestion('how big is the concession').units).toContain('hectares');
+    expect(analyzeQuestion('how many police died').units).toEqual([]);
   });
 });

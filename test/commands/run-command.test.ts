@@ -197,7 +197,7 @@ describe('handleAction', () => {
     const reply = await runCommand(registry, 'ask', { question: QUESTION }, ctx());
     const outcome = await handleAction(registry, reply.actions[0]!, ctx());
     expect(outcome.placement).toBe('follow');
-    expect(outcome.reply.quote!.text).toBe(engine.corpus.byId.get(reply.quote!.passageId)!.text);
+    expect(outcome.reply.quote!.text).toBe(engine.corpus.byId.get(reply.quote!.passageId!)!.text);
   });
 
   it('pages More results three at a time without repeating the answered passage', async () => {

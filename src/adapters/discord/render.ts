@@ -198,7 +198,7 @@ function quoteField(quote: Quote): APIEmbedField {
   const c = quote.citation;
   // No leading "1." numbering: in a field name it would be list syntax, and the order already ranks.
   const name = `${c.section || c.document}${c.paragraph ? ` ¶${c.paragraph}` : ''}`;
-  const suffix = `\n— ${escapeText(c.label || c.document)} · \`${quote.passageId.replace(/`/g, '')}\``;
+  const suffix = `\n— ${escapeText(c.label || c.document)}${quote.passageId ? ` · \`${quote.passageId.replace(/`/g, '')}\`` : ''}`;
   const room = Math.min(ITEM_EXCERPT_CHARS, LIMITS.fieldValue - suffix.length);
   return {
     name: truncate(escapeText(stripInvisible(name)), LIMITS.fieldName),
@@ -226,7 +226,7 @@ function mainEmbed(reply: Reply): APIEmbed {
   if (reply.quote) {
     const c = reply.quote.citation;
     if (c.section) fields.push({ name: 'Section', value: truncate(escapeText(c.section), LIMITS.fieldValue), inline: true });
-    fields.push({ name: 'Passage', value: `\`${reply.quote.passageId.replace(/`/g, '')}\``, inline: true });
+    if (reply.quote.passageId) fields.push({ name: 'Passage', value: `\`${reply.quote.passageId.replace(/`/g, '')}\``, inline: true });
   }
   for (const item of reply.items) fields.push(quoteField(item));
   if (fields.length) embed.fields = fields.slice(0, LIMITS.embedFields);

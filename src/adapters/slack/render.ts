@@ -146,7 +146,7 @@ export function citationLine(q: Quote): string {
   const c = q.citation;
   const parts = [`*${escapeMrkdwn(c.label)}*`, escapeMrkdwn(c.document)];
   if (c.section) parts.push(`${escapeMrkdwn(c.section)} ¶${c.paragraph}`);
-  parts.push(`id \`${escapeMrkdwn(q.passageId)}\``);
+  if (q.passageId) parts.push(`id \`${escapeMrkdwn(q.passageId)}\``);
   return parts.join(' · ');
 }
 

@@ -1,0 +1,75 @@
+/**
+ * The decision, the last stage: answer with the best candidate, or abstain. The confidence is the
+ * fitted model's calibrated probability; besides it there is one general check — what the question
+ * asks about (its focus) must be matched, exactly or softly, by the excerpt or its section. Two kinds
+ * of abstention: nothing close ("not-covered"), or close passages but no confident answer ("unclear").
+ */
+import { CONFIDENCE_FEATURE_NAMES, type ConfidenceFeature } from './model.ts';
+import { CANDIDATE_FEATURE_NAMES, type Candidate } from './features.ts';
+import type { QueryTerm } from './query.ts';
+import type { QuestionAnalysis } from './question.ts';
+import type { AbstainReason } from './types.ts';
+
+const C = Object.fromEntries(CANDIDATE_FEATURE_NAMES.map((n, i) => [n, i])) as Record<(typeof CANDIDATE_FEATURE_NAMES)[number], number>;
+
+/** Decision settings. */
+export interface DecisionOptions {
+  /** Below this confidence an abstention says the report does not cover the question at all. */
+  closeConfidence: number;
+}
+
+/** True when two candidates share a sentence. */
+export function overlaps(a: Candidate, b: Candidate): boolean {
+  return a.passage === b.passage && a.first <= b.last && b.first <= a.last;
+}
+
+/** The confidence features of the best candidate (`order` = candidate indices, best first). */
+export function confidenceFeatures(q: QuestionAnalysis, qts: QueryTerm[], cands: Candidate[], scores: ArrayLike<number>, order: number[]): Float64Array {
+  const f = new Float64Array(CONFIDENCE_FEATURE_NAMES.length);
+  const set = (name: ConfidenceFeature, v: number) => (f[CONFIDENCE_FEATURE_NAMES.indexOf(name)] = v);
+  set('bias', 1);
+  const total = qts.reduce((n, t) => n + t.weight, 0) || 1;
+  set('unknown', qts.reduce((n, t) => n + (t.known ? 0 : t.weight), 0) / total);
+  set('single', qts.length ? 1 / qts.length : 1);
+  set('corrected', qts.reduce((n, t) => n + (t.corrected ? t.weight : 0), 0) / total);
+  set('foreign', q.language.code === 'en' ? 0 : 1);
+  const best = order[0];
+  if (best === undefined) return f;
+  const c = cands[best]!;
+  const runnerUp = order.slice(1).find((i) => !overlaps(cands[i]!, c));
+  set('score', scores[best]!);
+  set('margin', runnerUp === undefined ? 1 : scores[best]! - scores[runnerUp]!);
+  const x = c.features;
+  set('coverage', x[C.exact]! + x[C.alias]! + x[C.family]! + x[C.synonym]! + x[C.derived]! + x[C.broader]! + x[C.context]!);
+  set('exact', x[C.exact]!);
+  set('focus', x[C.focus]!);
+  set('entityMissing', x[C.entityMissing]!);
+  set('typeMiss', x[C.typeMiss]!);
+  set('yearMissing', x[C.yearMissing]!);
+  set('documentShare', x[C.document]!);
+  // The rarest word the window leaves unmatched: a detail the report may simply not give.
+  let rarest = 0;
+  const maxWeight = Math.max(...qts.map((t) => t.weight), 1e-9);
+  const row = sentenceMatchesOf(c, qts);
+  qts.forEach((t, i) => {
+    if (!row[i]) rarest = Math.max(rarest, t.weight);
+  });
+  set('rarestMissing', rarest / maxWeight);
+  return f;
+}
+
+/**
+ * Answer, or why not. A name the question writes with a capital that the corpus never uses at all
+ * (nor anything standing in for it) means the documents do not cover the question.
+ */
+export function decide(best: Candidate, confidence: number, threshold: number, options: DecisionOptions, unknownName = false): { answered: true } | { answered: false; reason: AbstainReason } {
+  if (unknownName) return { answered: false, reason: 'not-covered' };
+  const focusMatched = best.features[C.focus]! > 0;
+  if (focusMatched && confidence >= threshold) return { answered: true };
+  return { answered: false, reason: !focusMatched || confidence < options.closeConfidence ? 'not-covered' : 'unclear' };
+}
+
+/** Which query terms a candidate matches in any way (its sentences, its context). */
+function sentenceMatchesOf(c: Candidate, qts: QueryTerm[]): boolean[] {
+  return qts.map((_, i) => c.matched[i] ?? false);
+}

@@ -1,0 +1,65 @@
+/**
+ * Excerpts, the sixth stage: a candidate window as an exact slice of its document's source, cut to
+ * the clause window around its matches when one sentence alone is over the limit, with the matched
+ * words marked for bold rendering.
+ */
+import type { Corpus, Passage } from '../corpus/types.ts';
+import { citationFor } from './citation.ts';
+import type { IndexedSentence } from './sentence-index.ts';
+import type { QueryTerm } from './query.ts';
+import type { Excerpt, Span } from './types.ts';
+
+/** True when one word's term matches a query term (for highlighting). */
+function matchesAny(qts: QueryTerm[], term: string): boolean {
+  return qts.some((t) => t.term === term || t.credits.has(term) || t.phrases.some((ph) => ph.includes(term)));
+}
+
+/** Offsets (relative to `start`) of the words in [start, end) of a passage that match the query. */
+export function highlightsIn(sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[]): Span[] {
+  const spans: Span[] = [];
+  for (const s of sentences) {
+    if (s.sentence.end <= start || s.sentence.start >= end) continue;
+    for (const tok of s.tokens) {
+      const absStart = s.sentence.start + tok.start;
+      const absEnd = s.sentence.start + tok.end;
+      if (absStart < start || absEnd > end || !matchesAny(qts, tok.term)) continue;
+      const last = spans[spans.length - 1];
+      const rel = { start: absStart - start, end: absEnd - start };
+      if (!last || last.end < rel.start) spans.push(rel);
+      else if (last.end < rel.end) last.end = rel.end;
+    }
+  }
+  return spans;
+}
+
+/** Cuts a range longer than `max` to the window around its matches, snapped to word boundaries. */
+export function clip(source: string, sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[], max: number): [number, number] {
+  if (end - start <= max) return [start, end];
+  const text = source.slice(start, end);
+  const hits = highlightsIn(sentences, start, end, qts);
+  const center = hits.length ? (hits[0]!.start + hits[hits.length - 1]!.end) / 2 : 0;
+  let a = Math.max(0, Math.round(center - max / 2));
+  let b = Math.min(text.length, a + max);
+  a = Math.max(0, b - max);
+  // Snap inward to word boundaries so no word is cut — unless the window holds no space at all
+  // (one enormous token), where a hard cut is the only verbatim slice there is.
+  const a2 = a > 0 ? text.indexOf(' ', a) + 1 : 0;
+  const b2 = b < text.length ? text.lastIndexOf(' ', b) : b;
+  if (a2 > 0 && a2 < b) a = a2;
+  if (b2 > a) b = b2;
+  return [start + a, start + Math.max(a + 1, b)];
+}
+
+/** The excerpt of [start, end) of a passage. */
+export function excerptOf(corpus: Corpus, p: Passage, sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[]): Excerpt {
+  const doc = corpus.documentsById.get(p.documentId)!;
+  return {
+    text: doc.source.slice(start, end),
+    passageId: p.id,
+    documentId: p.documentId,
+    start,
+    end,
+    highlights: highlightsIn(sentences, start, end, qts),
+    citation: citationFor(corpus, p),
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * Candidate features, the fourth stage: every window of one to three consecutive sentences of the
+ * retrieved passages becomes a candidate answer, described by named features in [0, 1] (mostly).
+ * Nothing here weighs one feature against another: the fitted model does (see `model.ts`).
+ */
+import type { Passage } from '../corpus/types.ts';
+import { MATCH_TYPES, type MatchType } from '../search/vocabulary.ts';
+import type { IndexedSentence } from './sentence-index.ts';
+import type { QueryTerm } from './query.ts';
+import type { QuestionAnalysis } from './question.ts';
+
+/** Every candidate feature, in the order of a feature vector, with what it measures. */
+export const CANDIDATE_FEATURES = {
+  exact: 'share of the question (by rarity weight) the window matches word for word',
+  alias: 'share matched through an alias or an acronym the corpus defines',
+  family: 'share matched by a word of the same family or a demonym',
+  synonym: 'share matched by a WordNet synonym',
+  derived: 'share matched by a WordNet derived form',
+  broader: 'share matched one WordNet hypernym or hyponym away',
+  context: 'share matched only by the section title or the document title',
+  rare: 'share matched word for word, weighted by squared rarity (the rarest words count most)',
+  leadIn: 'share the sentence just before the window matches that the window does not',
+  document: "share of the question the candidate's document contains word for word",
+  passage: 'share the whole passage matches, any way',
+  concentration: 'share the best single sentence of the window matches',
+  extraGain: 'share the other sentences of the window add to the best one',
+  retrieval: "the passage's retrieval score over the best passage's",
+  topPassage: '1 when the passage is the best retrieved',
+  proximity: 'matched words of the best sentence over the span they cover',
+  bigram: 'share of neighbouring question words found next to each other',
+  focus: 'share of what the question asks about (its focus, else any of its words) that the window matches',
+  entityMissing: 'share of the names the question hinges on that the window and its lead-in lack',
+  yearMissing: '1 when a year the question names is not in the window',
+  typeFit: 'the window holds the kind of answer asked for (a new figure, a date, a name, a reason, a definition)',
+  typeMiss: 'the question asks for a kind of answer the window does not hold',
+  unit: 'the window has a unit a "how long/far/big" question expects',
+  novelty: "share of the window's terms the question does not use",
+  refersBack: 'the window opens with a word that refers back',
+  caption: 'the window includes a picture or table caption',
+  incomplete: 'the window includes a sentence the source cut off',
+  short: 'the window is shorter than 60 characters',
+  twoSentences: 'the window has two sentences',
+  threeSentences: 'the window has three sentences',
+  firstMention: "the window holds the document's first mention of the question's subject",
+  acronymDefinition: 'the window defines an acronym the question asks about',
+} as const;
+
+export type CandidateFeature = keyof typeof CANDIDATE_FEATURES;
+export const CANDIDATE_FEATURE_NAMES = Object.keys(CANDIDATE_FEATURES) as CandidateFeature[];
+const F = Object.fromEntries(CANDIDATE_FEATURE_NAMES.map((n, i) => [n, i])) as Record<CandidateFeature, number>;
+
+/** One candidate answer: sentences `first..last` of a passage. */
+export interface Candidate {
+  passage: Passage;
+  first: number;
+  last: number;
+  features: Float64Array;
+  /** Per query term: matched by the window or its context in some way. */
+  matched: boolean[];
+}
+
+/** A retrieved passage with its sentences and retrieval score. */
+export interface PassageInput {
+  passage: Passage;
+  sentences: IndexedSentence[];
+  score: number;
+  rank: number;
+  /** Terms of the section title and the document title. */
+  contextTerms: Set<string>;
+  /** Every term of the passage's document. */
+  documentTerms: Set<string>;
+}
+
+/** What feature extraction needs beyond the passages. */
+export interface FeatureContext {
+  q: QuestionAnalysis;
+  qts: QueryTerm[];
+  maxChars: number;
+  maxSentences: number;
+  /** Sentence that first mentions all the subject's terms in a document, if any. */
+  firstMention: (documentId: string, terms: string[]) => IndexedSentence | null;
+  /** Terms of the question's subject (definition questions), else []. */
+  subjectTerms: string[];
+  /** Offsets of definitions of an acronym the question names, per document source. */
+  acronymSpans: Array<{ documentId: string; start: number; end: number }>;
+  /** Names that occur in under this many passages are ones an answer must mention. */
+  rareEntity: number;
+}
+
+const NONE = 255;
+const STRENGTH = new Map<MatchType, number>(MATCH_TYPES.map((m, i) => [m, i]));
+
+/** Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE). */
+export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[]): { types: Uint8Array; tokenTerm: Int16Array } {
+  const types = new Uint8Array(qts.length).fill(NONE);
+  const tokenTerm = new Int16Array(s.tokens.length).fill(-1);
+  s.tokens.forEach((tok, j) => {
+    for (let i = 0; i < qts.length; i++) {
+      const t = qts[i]!;
+      let type: number = NONE;
+      if (tok.term === t.term) type = 0;
+      else {
+        const c = t.credits.get(tok.term);
+        if (c !== undefined) type = STRENGTH.get(c)!;
+      }
+      if (type !== NONE) {
+        if (type < types[i]!) types[i] = type;
+        if (tokenTerm[j] === -1) tokenTerm[j] = i;
+      }
+    }
+  });
+  qts.forEach((t, i) => {
+    if (types[i]! > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.has(x)))) types[i] = 1;
+  });
+  return { types, tokenTerm };
+}
+
+function bestTypes(rows: Uint8Array[], n: number): Uint8Array {
+  const out = new Uint8Array(n).fill(NONE);
+  for (const r of rows) for (let i = 0; i < n; i++) if (r[i]! < out[i]!) out[i] = r[i]!;
+  return out;
+}
+
+/** Every candidate window of the passages, with its features. */
+export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candidate[] {
+  const { q, qts } = ctx;
+  const total = qts.reduce((n, t) => n + t.weight, 0) || 1;
+  const total2 = qts.reduce((n, t) => n + t.weight * t.weight, 0) || 1;
+  // What the question asks about: its explicit focus ("how many X", "what is X"), else any of its
+  // words (the names it hinges on are a feature of their own: they may sit in the lead-in).
+  const focusTerms = qts.some((t) => t.focus && t.known) ? qts.map((t) => t.focus) : qts.map(() => true);
+  const focusTotal = qts.reduce((n, t, i) => n + (focusTerms[i] ? t.weight : 0), 0) || 1;
+  const entities = qts.map((t) => t.entity && t.known);
+  const entityTotal = qts.reduce((n, t, i) => n + (entities[i] ? t.weight : 0), 0);
+  const askedFigures = new Set(q.figures);
+  const questionTerms = new Set(qts.flatMap((t) => [t.term, ...t.credits.keys()]));
+  const top = inputs[0]?.score || 1;
+  const out: Candidate[] = [];
+  for (const input of inputs) {
+    const { passage, sentences } = input;
+    const matches = sentences.map((s) => sentenceMatches(s, qts));
+    const passageTypes = bestTypes(matches.map((m) => m.types), qts.length);
+    const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || [...t.credits.keys()].some((x) => input.contextTerms.has(x)));
+    const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i]! !== NONE ? t.weight : 0), 0) / total;
+    const passageShare = qts.reduce((n, t, i) => n + (passageTypes[i]! !== NONE || contextMatched[i] ? t.weight : 0), 0) / total;
+    const sentenceShare = matches.map((m) => share(m.types));
+    const documentShare = qts.reduce((n, t) => n + (input.documentTerms.has(t.term) ? t.weight : 0), 0) / total;
+    const firstMention = ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null;
+    for (let a = 0; a < sentences.length; a++) {
+      for (let b = a; b < sentences.length && b - a < ctx.maxSentences; b++) {
+        const start = sentences[a]!.sentence.start;
+        const end = sentences[b]!.sentence.end;
+        if (b > a && end - start > ctx.maxChars) break;
+        const win = sentences.slice(a, b + 1);
+        const types = bestTypes(matches.slice(a, b + 1).map((m) => m.types), qts.length);
+        const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
+        let matchedShare = 0;
+        qts.forEach((t, i) => {
+          const ty = types[i]!;
+          const k = ty !== NONE ? F[MATCH_TYPES[ty]! as CandidateFeature] : contextMatched[i] ? F.context : -1;
+          if (k >= 0) f[k] = f[k]! + t.weight / total;
+          if (ty !== NONE) matchedShare += t.weight / total;
+        });
+        f[F.passage] = passageShare;
+        f[F.document] = documentShare;
+        let rare = 0;
+        let lead = 0;
+        const before = a > 0 ? matches[a - 1]!.types : null;
+        qts.forEach((t, i) => {
+          if (types[i] === 0) rare += t.weight * t.weight;
+          if (before && types[i]! === NONE && before[i]! !== NONE) lead += t.weight;
+        });
+        f[F.rare] = rare / total2;
+        f[F.leadIn] = lead / total;
+        let bestShare = 0;
+        let bestIdx = a;
+        for (let k = a; k <= b; k++) {
+          if (sentenceShare[k]! > bestShare) {
+            bestShare = sentenceShare[k]!;
+            bestIdx = k;
+          }
+        }
+        f[F.concentration] = bestShare;
+        f[F.extraGain] = Math.max(0, matchedShare - bestShare);
+        f[F.retrieval] = input.score / top;
+        f[F.topPassage] = input.rank === 0 ? 1 : 0;
+        // Proximity in the best sentence: distinct matched terms over the token span that holds them.
+        const tt = matches[bestIdx]!.tokenTerm;
+        let firstPos = -1;
+        let lastPos = -1;
+        const distinct = new Set<number>();
+        tt.forEach((ti, j) => {
+          if (ti < 0) return;
+          distinct.add(ti);
+          if (firstPos < 0) firstPos = j;
+          lastPos = j;
+        });
+        f[F.proximity] = distinct.size >= 2 ? distinct.size / (lastPos - firstPos + 1) : 0;
+        // Neighbouring question terms found within two words of each other, in any sentence of the window.
+        if (qts.length >= 2) {
+          let pairs = 0;
+          for (let i = 0; i + 1 < qts.length; i++) {
+            let found = false;
+            for (let k = a; k <= b && !found; k++) {
+              const m = matches[k]!.tokenTerm;
+              const pos = (x: number) => [...m].flatMap((v, j) => (v === x ? [j] : []));
+              const p1 = pos(i);
+              if (p1.length === 0) continue;
+              const p2 = pos(i + 1);
+              found = p1.some((x) => p2.some((y) => Math.abs(x - y) <= 2));
+            }
+            if (found) pairs++;
+          }
+          f[F.bigram] = pairs / (qts.length - 1);
+        }
+        const prev = a > 0 ? matches[a - 1]!.types : null;
+        f[F.focus] = qts.reduce((n, t, i) => n + (focusTerms[i] && (types[i]! !== NONE || contextMatched[i]) ? t.weight : 0), 0) / focusTotal;
+        if (entityTotal > 0) {
+          let missing = 0;
+          qts.forEach((t, i) => {
+            if (!entities[i] || types[i]! !== NONE || (prev && prev[i]! !== NONE) || contextMatched[i]) return;
+            missing += t.weight;
+          });
+          f[F.entityMissing] = missing / entityTotal;
+        }
+        const winTerms = new Set(win.flatMap((s) => [...s.terms]));
+        f[F.yearMissing] = q.years.some((y) => !winTerms.has(y)) ? 1 : 0;
+        const definesAcronym = ctx.acronymSpans.some((s) => s.documentId === passage.documentId && s.start >= start && s.end <= end);
+        const fit = typeFit(q, win, askedFigures, firstMention, definesAcronym);
+        if (fit !== null) {
+          f[F.typeFit] = fit ? 1 : 0;
+          f[F.typeMiss] = fit ? 0 : 1;
+        }
+        if (q.units.length) f[F.unit] = win.some((s) => s.hasQuantity && q.units.some((u) => s.lowerWords.has(u))) ? 1 : 0;
+        let novel = 0;
+        for (const x of winTerms) if (!questionTerms.has(x)) novel++;
+        f[F.novelty] = winTerms.size ? novel / winTerms.size : 0;
+        f[F.refersBack] = win[0]!.refersBack ? 1 : 0;
+        f[F.caption] = win.some((s) => s.caption) ? 1 : 0;
+        f[F.incomplete] = win.some((s) => !s.sentence.complete) ? 1 : 0;
+        f[F.short] = end - start < 60 ? 1 : 0;
+        f[F.twoSentences] = b - a === 1 ? 1 : 0;
+        f[F.threeSentences] = b - a === 2 ? 1 : 0;
+        f[F.firstMention] = firstMention && win.includes(firstMention) ? 1 : 0;
+        f[F.acronymDefinition] = definesAcronym ? 1 : 0;
+        out.push({ passage, first: a, last: b, features: f, matched: qts.map((_, i) => types[i]! !== NONE || contextMatched[i]!) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether a window holds the kind of answer asked for; null when the question asks for no kind. */
+function typeFit(q: QuestionAnalysis, win: IndexedSentence[], askedFigures: Set<string>, firstMention: IndexedSentence | null, definesAcronym: boolean): boolean | null {
+  switch (q.kind) {
+    case 'number':
+      return win.some((s) => s.hasQuantity && (s.figures.length === 0 || s.figures.some((x) => !askedFigures.has(x))));
+    case 'date':
+      return win.some((s) => s.hasDate && s.figures.some((x) => !askedFigures.has(x)));
+    case 'person':
+    case 'place':
+    case 'name':
+    case 'list':
+      return win.some((s) => s.names.some((n) => !q.words.includes(n)));
+    case 'reason':
+      return win.some((s) => s.causal);
+    case 'definition':
+      return (firstMention !== null && win.includes(firstMention)) || definesAcronym;
+    default:
+      return null;
+  }
+}

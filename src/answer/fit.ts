@@ -1,0 +1,139 @@
+/**
+ * Fitting the model: pure, deterministic numerics used by `npm run fit` and `npm run eval`.
+ * - the candidate weights by a listwise softmax objective (per question, the probability mass on
+ *   candidates that contain the answer), which trains exactly what is used: the best candidate;
+ * - the confidence by logistic regression on whether the best candidate is right;
+ * - the threshold that makes the most right decisions (right answers plus right abstentions).
+ * Full-batch gradient descent from zero weights with L2: the same data give the same weights.
+ */
+
+/** One training question for the ranker: its candidates' features and which contain the answer. */
+export interface RankingExample {
+  features: Float64Array[];
+  positive: boolean[];
+}
+
+export interface FitOptions {
+  iterations: number;
+  learningRate: number;
+  /** L2 penalty on the weights. */
+  l2: number;
+}
+
+export const defaultRankerFit: FitOptions = { iterations: 400, learningRate: 0.5, l2: 0.002 };
+export const defaultLogisticFit: FitOptions = { iterations: 800, learningRate: 0.5, l2: 0.001 };
+
+/** Listwise softmax ranking: maximizes Σ log Σ_{positive} softmax(w·x). Questions without a positive are skipped. */
+export function fitRanker(examples: RankingExample[], dims: number, opts: FitOptions = defaultRankerFit): Float64Array {
+  const usable = examples.filter((e) => e.positive.some(Boolean) && e.positive.some((p) => !p));
+  const w = new Float64Array(dims);
+  const grad = new Float64Array(dims);
+  // Adam: robust to features of different scales, deterministic.
+  const m = new Float64Array(dims);
+  const v = new Float64Array(dims);
+  const b1 = 0.9;
+  const b2 = 0.999;
+  for (let it = 1; it <= opts.iterations; it++) {
+    grad.fill(0);
+    for (const e of usable) {
+      const s = e.features.map((x) => dotp(w, x));
+      const max = Math.max(...s);
+      const exp = s.map((x) => Math.exp(x - max));
+      const z = exp.reduce((a, b) => a + b, 0);
+      const zPos = exp.reduce((a, b, i) => a + (e.positive[i] ? b : 0), 0);
+      // d/dw [log zPos - log z] = Σ_pos (exp/zPos) x - Σ (exp/z) x
+      e.features.forEach((x, i) => {
+        const coef = (e.positive[i] ? exp[i]! / zPos : 0) - exp[i]! / z;
+        if (coef !== 0) for (let d = 0; d < dims; d++) grad[d] = grad[d]! + coef * x[d]!;
+      });
+    }
+    const n = usable.length || 1;
+    for (let d = 0; d < dims; d++) {
+      const g = -grad[d]! / n + opts.l2 * w[d]!;
+      m[d] = b1 * m[d]! + (1 - b1) * g;
+      v[d] = b2 * v[d]! + (1 - b2) * g * g;
+      const mh = m[d]! / (1 - b1 ** it);
+      const vh = v[d]! / (1 - b2 ** it);
+      w[d] = w[d]! - (opts.learningRate * 0.1 * mh) / (Math.sqrt(vh) + 1e-8);
+    }
+  }
+  return w;
+}
+
+/** Logistic regression; returns weights (the first feature is expected to be a constant bias). */
+export function fitLogistic(X: Float64Array[], y: boolean[], opts: FitOptions = defaultLogisticFit): Float64Array {
+  const dims = X[0]?.length ?? 0;
+  const w = new Float64Array(dims);
+  const m = new Float64Array(dims);
+  const v = new Float64Array(dims);
+  const grad = new Float64Array(dims);
+  for (let it = 1; it <= opts.iterations; it++) {
+    grad.fill(0);
+    X.forEach((x, i) => {
+      const p = sigmoid(dotp(w, x));
+      const err = p - (y[i] ? 1 : 0);
+      for (let d = 0; d < dims; d++) grad[d] = grad[d]! + err * x[d]!;
+    });
+    const n = X.length || 1;
+    for (let d = 0; d < dims; d++) {
+      const g = grad[d]! / n + (d === 0 ? 0 : opts.l2 * w[d]!);
+      m[d] = 0.9 * m[d]! + 0.1 * g;
+      v[d] = 0.999 * v[d]! + 0.001 * g * g;
+      w[d] = w[d]! - (opts.learningRate * 0.1 * (m[d]! / (1 - 0.9 ** it))) / (Math.sqrt(v[d]! / (1 - 0.999 ** it)) + 1e-8);
+    }
+  }
+  return w;
+}
+
+/**
+ * The threshold that makes the most right decisions: answering a question whose best candidate is
+ * right, abstaining otherwise. Ties go to the lower threshold (answer more). Candidates are the
+ * midpoints between sorted probabilities.
+ */
+export function chooseThreshold(probabilities: number[], right: boolean[]): number {
+  const order = probabilities.map((p, i) => [p, right[i]!] as const).sort((a, b) => a[0] - b[0]);
+  // Start with "answer everything" and raise the threshold past one question at a time.
+  let correct = order.filter(([, r]) => r).length;
+  let best = correct;
+  let threshold = order.length ? Math.max(0, order[0]![0] - 1e-6) : 0.5;
+  for (let i = 0; i < order.length; i++) {
+    correct += order[i]![1] ? -1 : 1;
+    if (i + 1 < order.length && order[i + 1]![0] === order[i]![0]) continue;
+    if (correct > best) {
+      best = correct;
+      threshold = i + 1 < order.length ? (order[i]![0] + order[i + 1]![0]) / 2 : order[i]![0] + 1e-6;
+    }
+  }
+  return threshold;
+}
+
+/** Deterministic fold assignment: item i → fold, shuffled by a seeded generator. */
+export function folds(n: number, k: number, seed: number): number[] {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  let s = seed >>> 0;
+  const rand = () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  const out = new Array<number>(n);
+  idx.forEach((item, pos) => (out[item] = pos % k));
+  return out;
+}
+
+function dotp(w: Float64Array, x: Float64Array): number {
+  let s = 0;
+  for (let d = 0; d < x.length; d++) s += w[d]! * x[d]!;
+  return s;
+}
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}

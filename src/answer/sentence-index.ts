@@ -1,0 +1,61 @@
+/**
+ * What the engine precomputes about every sentence once, at build time: its terms and the offsets of
+ * their words, and the signals the features read (figures, dates, names, reason cues, captions, words
+ * that refer back). Each sentence is tokenized once; the vocabulary is built from the same tokens.
+ */
+import type { Passage, Sentence } from '../corpus/types.ts';
+import { englishData, english, phraseRegExp } from '../language/index.ts';
+import { STOP_WORDS, type Token } from '../search/analyze.ts';
+import { fold } from '../search/fold.ts';
+
+export interface IndexedSentence {
+  sentence: Sentence;
+  passage: Passage;
+  tokens: Token[];
+  terms: Set<string>;
+  /** Figures written in the sentence (thousands separators removed), years included. */
+  figures: string[];
+  /** A figure that is not a year, or a number word. */
+  hasQuantity: boolean;
+  /** A year, a month or a word of time. */
+  hasDate: boolean;
+  /** Folded names: capitalized words after the first, and acronyms. */
+  names: string[];
+  /** A reason cue ("because", "led to"). */
+  causal: boolean;
+  /** A picture or table caption. */
+  caption: boolean;
+  /** Opens with a word that refers back ("This", "They", "However"). */
+  refersBack: boolean;
+  /** Words of the sentence, folded, for unit look-ups. */
+  lowerWords: Set<string>;
+}
+
+const MONTHS = new Set([...english.months, ...englishData.monthAbbreviations]);
+const YEAR = /^(1[6-9]|20)\d\d$/;
+const CAUSAL = phraseRegExp(englishData.causalCues);
+const OPENER = new RegExp(`^["'\u201c\u2018(]*(?:${englishData.pronounOpeners.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i');
+const CAPTION = new RegExp(`^(?:${englishData.captionStarts.join('|')})\\.?\\s*\\d*\\s*[:.]`, 'i');
+
+/** Indexes one sentence from its tokens. */
+export function indexSentence(sentence: Sentence, passage: Passage, tokens: Token[]): IndexedSentence {
+  const text = sentence.text;
+  const figures = [...text.matchAll(/\d[\d,.]*\d|\d/g)].map((m) => m[0].replace(/,/g, ''));
+  const lowerWords = new Set([...text.matchAll(/[\p{L}%$]+/gu)].map((m) => fold(m[0])));
+  if (text.includes('%')) lowerWords.add('%');
+  const hasNumberWord = [...lowerWords].some((w) => englishData.numberWords.has(w));
+  return {
+    sentence,
+    passage,
+    tokens,
+    terms: new Set(tokens.map((t) => t.term)),
+    figures,
+    hasQuantity: figures.some((f) => !YEAR.test(f)) || hasNumberWord,
+    hasDate: figures.some((f) => YEAR.test(f)) || [...lowerWords].some((w) => MONTHS.has(w) || englishData.dateWords.has(w)),
+    names: [...text.matchAll(/(?<=[^.!?]\s)(\p{Lu}[\p{L}'\u2019-]*)/gu)].map((m) => fold(m[0]).replace(/'s$/, '')).filter((w) => !STOP_WORDS.has(w)),
+    causal: CAUSAL.test(text),
+    caption: CAPTION.test(text),
+    refersBack: OPENER.test(text),
+    lowerWords,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Language data for the answer engine, one JSON file per language beside this module: stop words,
+ * question cues, months, number words, pronoun openers, chit-chat, and for Spanish the cognate endings
+ * and a small lexicon. Code reads these lists; it never spells the words out itself.
+ */
+import en from './en.json' with { type: 'json' };
+import es from './es.json' with { type: 'json' };
+import { z } from 'zod';
+import { fold } from '../search/fold.ts';
+
+const KINDS = ['number', 'date', 'person', 'place', 'name', 'definition', 'reason', 'list', 'other'] as const;
+
+/** The answer kinds a question can ask for. */
+export type AnswerKind = (typeof KINDS)[number];
+
+/** Metadata fields a question about a document itself can ask for. */
+export type MetaField = 'author' | 'date' | 'title' | 'publisher' | 'series' | 'list';
+
+/** Everything the engine knows of one language, compiled for use. */
+export interface Language {
+  code: string;
+  stopWords: ReadonlySet<string>;
+  /** Words frequent enough in the language to tell which language a question is in. */
+  functionWords: ReadonlySet<string>;
+  months: readonly string[];
+  /** Answer-kind cues, first match wins, tested against the folded question. */
+  kindCues: ReadonlyArray<readonly [AnswerKind, RegExp]>;
+  /** Patterns whose first group is the thing a "what is X" question is about. */
+  subjectPatterns: readonly RegExp[];
+  /** "How many X": the group is what is counted. */
+  countPattern: RegExp | null;
+  countSkip: ReadonlySet<string>;
+  chitchatPhrases: ReadonlySet<string>;
+  chitchatWords: ReadonlySet<string>;
+  /** Spanish→English cognate endings; the last `stemOnlyRules` give stems only. */
+  cognateSuffixes: ReadonlyArray<readonly [RegExp, readonly string[]]>;
+  stemOnlyRules: number;
+  /** Folded word → English words. */
+  lexicon: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The shape of a language file, checked when it loads so a broken file names itself. */
+const rawLanguage = z.object({
+  code: z.string(),
+  stopWords: z.array(z.string()),
+  functionWords: z.array(z.string()),
+  months: z.array(z.string()),
+  kindCues: z.array(z.tuple([z.enum(KINDS), z.string()])),
+  subjectPatterns: z.array(z.string()),
+  countPattern: z.string().optional(),
+  countSkip: z.array(z.string()).optional(),
+  chitchat: z.object({ phrases: z.array(z.string()), words: z.array(z.string()) }),
+  cognateSuffixes: z.array(z.tuple([z.string(), z.array(z.string())])).optional(),
+  stemOnlyRules: z.number().int().min(0).optional(),
+  lexicon: z.record(z.string(), z.array(z.string())).optional(),
+});
+type RawLanguage = z.infer<typeof rawLanguage>;
+
+function parseLanguage(data: unknown, name: string): RawLanguage {
+  const r = rawLanguage.safeParse(data);
+  if (!r.success) throw new Error(`src/language/${name}.json is malformed: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+function compile(raw: RawLanguage): Language {
+  const folded = (xs: string[]) => new Set(xs.map((x) => fold(x)));
+  return {
+    code: raw.code,
+    stopWords: folded(raw.stopWords),
+    functionWords: folded(raw.functionWords),
+    months: raw.months,
+    kindCues: raw.kindCues.map(([k, re]) => [k, new RegExp(re, 'u')] as const),
+    subjectPatterns: raw.subjectPatterns.map((re) => new RegExp(re, 'u')),
+    countPattern: raw.countPattern ? new RegExp(raw.countPattern, 'u') : null,
+    countSkip: new Set(raw.countSkip ?? []),
+    chitchatPhrases: folded(raw.chitchat.phrases),
+    chitchatWords: folded(raw.chitchat.words),
+    cognateSuffixes: (raw.cognateSuffixes ?? []).map(([re, to]) => [new RegExp(re), to] as const),
+    stemOnlyRules: raw.stemOnlyRules ?? 0,
+    lexicon: new Map(Object.entries(raw.lexicon ?? {}).map(([k, v]) => [fold(k), v])),
+  };
+}
+
+/** English: the language of the reports and of most questions. */
+export const english: Language = compile(parseLanguage(en, 'en'));
+/** Spanish: questions only (the reports are English). */
+export const spanish: Language = compile(parseLanguage(es, 'es'));
+/** Every language with data, English first. */
+export const languages: readonly Language[] = [english, spanish];
+
+/** English-only lists the engine reads beside the common ones. */
+export const englishData = {
+  numberWords: new Set(en.numberWords),
+  pronounOpeners: en.pronounOpeners,
+  causalCues: en.causalCues,
+  captionStarts: en.captionStarts,
+  genericCounters: new Set(en.genericCounters),
+  dateWords: new Set(en.dateWords),
+  measureWords: new Set(en.measureWords),
+  monthAbbreviations: en.monthAbbreviations,
+  units: en.units as Record<string, string[]>,
+  measurePattern: new RegExp(en.measurePattern, 'u'),
+  meta: en.meta as { documentWords: string[]; fields: Record<MetaField, string[]>; scaffold: string[] },
+};
+
+/** Words that are stop words in any language with data. */
+export const ALL_STOP_WORDS: ReadonlySet<string> = new Set(languages.flatMap((l) => [...l.stopWords]));
+
+/**
+ * The language a question is written in: a language other than English when the question has an
+ * inverted mark of it (¿ ¡ for Spanish) or at least two of its function words and more of them than
+ * English ones. Per question, so a team may mix.
+ */
+export function questionLanguage(rawText: string, foldedWords: readonly string[]): Language {
+  if (/[¿¡]/.test(rawText)) return spanish;
+  const count = (l: Language) => new Set(foldedWords.filter((w) => l.functionWords.has(w) && !english.functionWords.has(w))).size;
+  const esCount = count(spanish);
+  const enCount = foldedWords.filter((w) => english.functionWords.has(w) && !spanish.functionWords.has(w)).length;
+  return esCount >= 2 && esCount > enCount ? spanish : english;
+}
+
+/** A regular expression that matches any of the phrases as whole words, case-insensitively. */
+export function phraseRegExp(phrases: readonly string[]): RegExp {
+  const escaped = [...phrases].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+}
