@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { chooseThreshold, fitLogistic, fitRanker, folds } from '../../src/answer/fit.ts';
+import { CANDIDATE_FEATURE_NAMES, candidates, sentenceMatches } from '../../src/answer/features.ts';
+import { decide } from '../../src/answer/decide.ts';
+import { analyzeQuestion } from '../../src/answer/question.ts';
+import { queryTerms } from '../../src/answer/query.ts';
+import { indexSentence } from '../../src/answer/sentence-index.ts';
+import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
+import { AliasTable } from '../../src/search/aliases.ts';
+import { tokenize } from '../../src/search/analyze.ts';
+import { Vocabulary, demonymOf, editDistance, sameFamily } from '../../src/search/vocabulary.ts';
+
+const TEXT = `---
+title: River Towns
+author: Lea Moss
+date: 2021-05-02
+---
+
+## Boats
+
+The ferry carries 300 passengers a day across the river. Its captain is Marta Solis.
+
+Smugglers moved timber downstream because the border posts were unmanned.
+`;
+
+function fixture() {
+  const corpus = buildCorpus([parseDocument('/f/river.md', TEXT)]);
+  const tokens = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
+  const vocab = new Vocabulary(corpus, tokens);
+  const aliases = new AliasTable([], corpus.glossary);
+  const inputs = corpus.passages.map((p, rank) => ({
+    passage: p,
+    sentences: p.sentences.map((s, i) => indexSentence(s, p, tokens[corpus.passages.indexOf(p)]![i]!)),
+    score: 10 - rank,
+    rank,
+    contextTerms: new Set<string>(),
+    documentTerms: new Set(tokens.flat(2).map((t) => t.term)),
+  }));
+  return { corpus, vocab, aliases, inputs };
+}
+
+describe('Vocabulary', () => {
+  const { vocab } = fixture();
+
+  it('corrects a misspelled corpus word, but never an English word', () => {
+    expect(vocab.correct('pasengers')).toBe('passeng');
+    expect(vocab.isEnglishWord('joke')).toBe(true);
+    expect(vocab.isEnglishWord('pasengers')).toBe(false);
+  });
+
+  it('relates a question word to corpus words through WordNet', () => {
+    const related = new Map(vocab.related('lumber'));
+    expect(related.get('timber')).toBeDefined();
+  });
+
+  it('knows word families and demonyms', () => {
+    expect(sameFamily('produc', 'product')).toBe(true);
+    expect(sameFamily('chang', 'exchang')).toBe(false);
+    expect(demonymOf('mexico', 'mexican')).toBe(true);
+    expect(editDistance('froce', 'force', 1)).toBe(1);
+  });
+});
+
+describe('query terms', () => {
+  const { vocab, aliases } = fixture();
+
+  it('weighs words by rarity and marks stand-ins by how they stand in', () => {
+    const qts = queryTerms(analyzeQuestion('who moved lumber?'), vocab, aliases, { unknownWeight: 0.8 });
+    const lumber = qts.find((t) => t.surface === 'lumber')!;
+    expect(lumber.known).toBe(true);
+    expect(lumber.credits.get('timber')).toMatch(/synonym|derived|broader/);
+  });
+
+  it('leaves an English word it does not know unknown instead of correcting it', () => {
+    const qts = queryTerms(analyzeQuestion('tell me about the jokes'), vocab, aliases, { unknownWeight: 0.8 });
+    expect(qts.find((t) => t.surface === 'jokes')).toMatchObject({ known: false, corrected: false });
+  });
+});
+
+describe('candidate features', () => {
+  const { vocab, aliases, inputs } = fixture();
+  const q = analyzeQuestion('how many passengers does the ferry carry?');
+  const qts = queryTerms(q, vocab, aliases, { unknownWeight: 0.8 });
+  const cands = candidates(inputs, { q, qts, maxChars: 500, maxSentences: 3, firstMention: () => null, subjectTerms: [], acronymSpans: [], rareEntity: 1 });
+  const F = (name: string) => CANDIDATE_FEATURE_NAMES.indexOf(name as never);
+
+  it('makes every window of one to three sentences of a passage a candidate', () => {
+    expect(cands.map((c) => [c.first, c.last])).toEqual([[0, 0], [0, 1], [1, 1], [0, 0]]);
+  });
+
+  it('gives the sentence with the figure and the question words the full word-for-word share and a type fit', () => {
+    const first = cands[0]!;
+    expect(first.features[F('exact')]).toBeCloseTo(1, 5);
+    expect(first.features[F('typeFit')]).toBe(1);
+    expect(cands[2]!.features[F('exact')]).toBe(0);
+  });
+
+  it('records, per sentence, how each query term is matched', () => {
+    const { types } = sentenceMatches(inputs[0]!.sentences[0]!, qts);
+    expect([...types].every((t) => t === 0)).toBe(true);
+  });
+});
+
+describe('fitting', () => {
+  it('learns to rank the candidate that has the answer first', () => {
+    const examples = Array.from({ length: 20 }, () => ({
+      features: [Float64Array.of(1, 0), Float64Array.of(0, 1), Float64Array.of(0.5, 0.5)],
+      positive: [true, false, false],
+    }));
+    const w = fitRanker(examples, 2, { iterations: 200, learningRate: 0.5, l2: 0 });
+    expect(w[0]).toBeGreaterThan(w[1]!);
+  });
+
+  it('fits a logistic model whose probabilities follow the label', () => {
+    const X = [0, 0.2, 0.4, 0.6, 0.8, 1].map((v) => Float64Array.of(1, v));
+    const w = fitLogistic(X, [false, false, false, true, true, true]);
+    expect(w[1]).toBeGreaterThan(0);
+  });
+
+  it('chooses the threshold that makes the most right decisions', () => {
+    expect(chooseThreshold([0.1, 0.2, 0.8, 0.9], [false, false, true, true])).toBeCloseTo(0.5, 5);
+    expect(chooseThreshold([0.1, 0.2], [true, true])).toBeLessThan(0.1);
+  });
+
+  it('deals items over folds deterministically and evenly', () => {
+    const f = folds(10, 5, 7);
+    expect(folds(10, 5, 7)).toEqual(f);
+    expect([0, 1, 2, 3, 4].map((k) => f.filter((x) => x === k).length)).toEqual([2, 2, 2, 2, 2]);
+  });
+});
+
+describe('decision', () => {
+  const { vocab, aliases, inputs } = fixture();
+  const q = analyzeQuestion('how many passengers does the ferry carry?');
+  const qts = queryTerms(q, vocab, aliases, { unknownWeight: 0.8 });
+  const [best] = candidates(inputs, { q, qts, maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [], rareEntity: 1 });
+
+  it('answers at or above the threshold and abstains below it, in two wordings', () => {
+    expect(decide(best!, 0.9, 0.5, { closeConfidence: 0.15 })).toEqual({ answered: true });
+    expect(decide(best!, 0.3, 0.5, { closeConfidence: 0.15 })).toEqual({ answered: false, reason: 'unclear' });
+    expect(decide(best!, 0.1, 0.5, { closeConfidence: 0.15 })).toEqual({ answered: false, reason: 'not-covered' });
+  });
+
+  it('says "not covered" when the question names something the corpus never mentions', () => {
+    expect(decide(best!, 0.99, 0.5, { closeConfidence: 0.15 }, true)).toEqual({ answered: false, reason: 'not-covered' });
+  });
+});
