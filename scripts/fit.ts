@@ -25,4 +25,7 @@ const weights = toWeights(model, {
 writeFileSync(join(ROOT, 'src', 'answer', 'weights.json'), `${JSON.stringify(weights, null, 2)}\n`);
 console.log(`fitted on ${all.length} questions; cross-validated (${K} folds by question):\n${HEADER}`);
 for (const s of perSet) console.log(row(s.set, s));
+const total = figures(all, cv);
+console.log(row('all', total));
+console.log(`right decisions (answered right, or abstained on an unanswerable): ${(((total.hit1 + total.abstained) / total.questions) * 100).toFixed(1)}%`);
 console.log(`\nthreshold ${weights.threshold}; weights written to src/answer/weights.json`);

@@ -83,15 +83,19 @@ export interface FeatureContext {
   subjectTerms: string[];
   /** Offsets of definitions of an acronym the question names, per document source. */
   acronymSpans: Array<{ documentId: string; start: number; end: number }>;
-  /** Names that occur in under this many passages are ones an answer must mention. */
-  rareEntity: number;
+  /** The ways of matching a question word that the features count (retrieval uses them all). */
+  matchTypes?: ReadonlySet<MatchType>;
 }
 
 const NONE = 255;
+const ALL_TYPES: ReadonlySet<MatchType> = new Set(MATCH_TYPES);
 const STRENGTH = new Map<MatchType, number>(MATCH_TYPES.map((m, i) => [m, i]));
 
-/** Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE). */
-export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[]): { types: Uint8Array; tokenTerm: Int16Array } {
+/**
+ * Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE),
+ * counting only the match types in `counted`.
+ */
+export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: ReadonlySet<MatchType> = ALL_TYPES): { types: Uint8Array; tokenTerm: Int16Array } {
   const types = new Uint8Array(qts.length).fill(NONE);
   const tokenTerm = new Int16Array(s.tokens.length).fill(-1);
   s.tokens.forEach((tok, j) => {
@@ -101,7 +105,7 @@ export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[]): { types: 
       if (tok.term === t.term) type = 0;
       else {
         const c = t.credits.get(tok.term);
-        if (c !== undefined) type = STRENGTH.get(c)!;
+        if (c !== undefined && counted.has(c)) type = STRENGTH.get(c)!;
       }
       if (type !== NONE) {
         if (type < types[i]!) types[i] = type;
@@ -138,7 +142,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const out: Candidate[] = [];
   for (const input of inputs) {
     const { passage, sentences } = input;
-    const matches = sentences.map((s) => sentenceMatches(s, qts));
+    const matches = sentences.map((s) => sentenceMatches(s, qts, ctx.matchTypes));
     const passageTypes = bestTypes(matches.map((m) => m.types), qts.length);
     const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || [...t.credits.keys()].some((x) => input.contextTerms.has(x)));
     const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i]! !== NONE ? t.weight : 0), 0) / total;

@@ -111,7 +111,7 @@ export function queryTerms(q: QuestionAnalysis, vocab: Vocabulary, aliases: Alia
   }
   for (const t of out) {
     for (const [x, type] of vocab.family(t.term, t.entity)) credit(t, x, type);
-    for (const [x, relation] of vocab.related(t.term)) credit(t, x, relation);
+    for (const [x, relation] of vocab.related(t.surface)) credit(t, x, relation);
     if (!t.known && t.credits.size > 0) t.known = true;
     if (!vocab.has(t.term)) {
       // The best stand-in's rarity, else a rare word's weight.

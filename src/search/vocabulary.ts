@@ -8,7 +8,7 @@ import type { Corpus } from '../corpus/types.ts';
 import { english, spanish, type Language } from '../language/index.ts';
 import { stem, tokenize, type Token } from './analyze.ts';
 import { fold } from './fold.ts';
-import { WordNet, type Relation, type RelationTable } from './lexicon.ts';
+import { WordNet, type Relation } from './lexicon.ts';
 
 /** How a question term reached a corpus term, strongest first. */
 export type MatchType = 'exact' | 'alias' | 'family' | 'synonym' | 'derived' | 'broader';
@@ -109,7 +109,7 @@ export class Vocabulary {
   private readonly byPrefix = new Map<string, string[]>();
   private readonly undoubled = new Map<string, string>();
   private readonly families = new Map<string, ReadonlyArray<readonly [string, MatchType]>>();
-  private relationTable: RelationTable | null = null;
+  private readonly relatedCache = new Map<string, ReadonlyArray<readonly [string, Relation]>>();
   private wordnet: WordNet | null = null;
 
   /**
@@ -182,22 +182,26 @@ export class Vocabulary {
     return this.options.wordnet ? this.lexicon().isWord(surface) : false;
   }
 
-  /** Question stem → corpus terms WordNet relates it to. Built on first use, once per corpus. */
-  relations(): RelationTable {
-    if (!this.relationTable) {
-      this.relationTable = this.options.wordnet ? this.lexicon().relations(this.surfaces.keys()) : new Map();
+  /**
+   * Corpus terms WordNet relates to a question's word (synonyms, derived forms, one hypernym or
+   * hyponym step), memoized per word and bounded.
+   */
+  related(surface: string): ReadonlyArray<readonly [string, Relation]> {
+    if (!this.options.wordnet) return [];
+    let found = this.relatedCache.get(surface);
+    if (found) return found;
+    const list: Array<readonly [string, Relation]> = [];
+    const seen = new Set<string>([stem(surface)]);
+    for (const [w, relation] of this.lexicon().related(surface)) {
+      const term = stem(w);
+      if (seen.has(term) || !this.df.has(term)) continue;
+      seen.add(term);
+      list.push([term, relation]);
     }
-    return this.relationTable;
-  }
-
-  /** Uses a relation table computed earlier (a cache) instead of computing it. */
-  useRelations(table: RelationTable): void {
-    this.relationTable = table;
-  }
-
-  /** Corpus terms WordNet relates to a question term. */
-  related(term: string): ReadonlyArray<readonly [string, Relation]> {
-    return this.relations().get(term) ?? [];
+    found = list;
+    if (this.relatedCache.size > 50_000) this.relatedCache.clear();
+    this.relatedCache.set(surface, found);
+    return found;
   }
 
   /** Corpus terms of the same family (and demonyms, for names), memoized. */

@@ -81,7 +81,7 @@ describe('candidate features', () => {
   const { vocab, aliases, inputs } = fixture();
   const q = analyzeQuestion('how many passengers does the ferry carry?');
   const qts = queryTerms(q, vocab, aliases, { unknownWeight: 0.8 });
-  const cands = candidates(inputs, { q, qts, maxChars: 500, maxSentences: 3, firstMention: () => null, subjectTerms: [], acronymSpans: [], rareEntity: 1 });
+  const cands = candidates(inputs, { q, qts, maxChars: 500, maxSentences: 3, firstMention: () => null, subjectTerms: [], acronymSpans: [] });
   const F = (name: string) => CANDIDATE_FEATURE_NAMES.indexOf(name as never);
 
   it('makes every window of one to three sentences of a passage a candidate', () => {
@@ -133,7 +133,7 @@ describe('decision', () => {
   const { vocab, aliases, inputs } = fixture();
   const q = analyzeQuestion('how many passengers does the ferry carry?');
   const qts = queryTerms(q, vocab, aliases, { unknownWeight: 0.8 });
-  const [best] = candidates(inputs, { q, qts, maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [], rareEntity: 1 });
+  const [best] = candidates(inputs, { q, qts, maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [] });
 
   it('answers at or above the threshold and abstains below it, in two wordings', () => {
     expect(decide(best!, 0.9, 0.5, { closeConfidence: 0.15 })).toEqual({ answered: true });

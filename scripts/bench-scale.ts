@@ -1,0 +1,76 @@
+/**
+ * `npm run bench -- --scale`: the report plus the 500 documents of the Brown corpus in one corpus.
+ * Reports the build (first answer, no cache, in a fresh process), answer latency p50/p99 over the
+ * report's development questions beside plain MiniSearch in the same run, memory, and hit@1 on the
+ * report sets with the 500 distractors present against without them.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import MiniSearch from 'minisearch';
+import { Engine } from '../src/answer/engine.ts';
+import { evaluate, parseEvalFile } from '../src/answer/evaluate.ts';
+import { buildCorpus, loadCorpus } from '../src/corpus/load.ts';
+import { brownDocuments } from './brown.ts';
+import { ROOT, readSets } from './dataset.ts';
+
+const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+const DOCS = 500;
+
+async function scaleEngine(): Promise<Engine> {
+  const report = await loadCorpus(join(ROOT, 'corpus'));
+  const order = report.passages.length;
+  return Engine.fromCorpus(buildCorpus([...report.documents, ...brownDocuments(DOCS, order)], report.glossary));
+}
+
+if (process.argv.includes('--child')) {
+  const engine = await scaleEngine();
+  engine.answer('How many hectares of coca were under cultivation at the end of 2020?');
+  const firstAnswerMs = performance.now();
+  globalThis.gc?.();
+  console.log(JSON.stringify({ firstAnswerMs, rssMb: mb(process.memoryUsage().rss), heapMb: mb(process.memoryUsage().heapUsed), passages: engine.stats().passages, documents: engine.stats().documents }));
+  process.exit(0);
+}
+
+const childFigures = JSON.parse(
+  execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'], { encoding: 'utf8', cwd: ROOT }).trim().split('\n').pop()!,
+) as { firstAnswerMs: number; rssMb: number; heapMb: number; passages: number; documents: number };
+
+const sets = readSets().sets.filter((s) => s.corpus === 'report');
+const questions = sets.flatMap((s) => parseEvalFile(readFileSync(join(ROOT, 'eval', s.file), 'utf8'), s.file));
+const engine = await scaleEngine();
+const alone = await Engine.load(join(ROOT, 'corpus'));
+const plain = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+plain.addAll(engine.corpus.passages.map((p) => ({ id: p.id, text: p.text })));
+
+function percentiles(run: (q: string) => unknown): { p50: number; p99: number } {
+  const times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const item of questions) {
+      const t = performance.now();
+      run(item.q);
+      times.push(performance.now() - t);
+    }
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 1000) / 1000;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+for (const item of questions) engine.answer(item.q); // warm
+const bot = percentiles((q) => engine.answer(q));
+const mini = percentiles((q) => plain.search(q).slice(0, 3));
+const quality = sets.map((s) => {
+  const items = parseEvalFile(readFileSync(join(ROOT, 'eval', s.file), 'utf8'), s.file);
+  const withDistractors = evaluate(engine, items);
+  const without = evaluate(alone, items);
+  return { set: s.file, hit1: withDistractors.hit1 / withDistractors.answerable, hit1Alone: without.hit1 / without.answerable };
+});
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+console.log(`scale: the report + ${childFigures.documents - 1} Brown documents, ${childFigures.passages} passages`);
+console.log(`first answer without cache (fresh process, module loading included): ${(childFigures.firstAnswerMs / 1000).toFixed(2)} s; RSS ${childFigures.rssMb} MB; heap after GC ${childFigures.heapMb} MB`);
+console.log(`full answer: p50 ${bot.p50} ms, p99 ${bot.p99} ms; plain MiniSearch search: p50 ${mini.p50} ms, p99 ${mini.p99} ms (${questions.length} questions × 3)`);
+console.log('hit@1 on the report sets (committed weights), with the distractors | alone:');
+for (const q of quality) console.log(`  ${q.set}: ${pct(q.hit1)} | ${pct(q.hit1Alone)} (${((q.hit1 - q.hit1Alone) * 100).toFixed(1)} points)`);
