@@ -67,7 +67,7 @@ export const defaultEngineOptions: EngineOptions = {
   maxSnippetChars: 300,
   maxQuestionChars: 2000,
   query: { unknownWeight: 0.8 },
-  retrieval: { boosts: { alias: 0.7, family: 0.5, synonym: 0.4, derived: 0.4, broader: 0.2 }, maxStandIns: 16, commonShare: 0.4 },
+  retrieval: { boosts: { alias: 0.7, family: 0.5, synonym: 0.4, derived: 0.4, broader: 0.2 }, maxStandIns: 6, commonShare: 0.4 },
   vocabulary: defaultVocabularyOptions,
   featureMatchTypes: ['exact', 'alias', 'family'],
   decision: { closeConfidence: 0.15 },

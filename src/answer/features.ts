@@ -34,7 +34,7 @@ export const CANDIDATE_FEATURES = {
   typeFit: 'the window holds the kind of answer asked for (a new figure, a date, a name, a reason, a definition)',
   typeMiss: 'the question asks for a kind of answer the window does not hold',
   unit: 'the window has a unit a "how long/far/big" question expects',
-  novelty: "share of the window's terms the question does not use",
+  novelty: "share of the window's terms (counted per sentence) the question does not use",
   refersBack: 'the window opens with a word that refers back',
   caption: 'the window includes a picture or table caption',
   incomplete: 'the window includes a sentence the source cut off',
@@ -143,6 +143,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   for (const input of inputs) {
     const { passage, sentences } = input;
     const matches = sentences.map((s) => sentenceMatches(s, qts, ctx.matchTypes));
+    const scans = sentences.map((s, k) => scan(s, matches[k]!.tokenTerm, qts.length, questionTerms, q.years));
     const passageTypes = bestTypes(matches.map((m) => m.types), qts.length);
     const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || [...t.credits.keys()].some((x) => input.contextTerms.has(x)));
     const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i]! !== NONE ? t.weight : 0), 0) / total;
@@ -156,7 +157,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         const end = sentences[b]!.sentence.end;
         if (b > a && end - start > ctx.maxChars) break;
         const win = sentences.slice(a, b + 1);
-        const types = bestTypes(matches.slice(a, b + 1).map((m) => m.types), qts.length);
+        const types = b === a ? matches[a]!.types : bestTypes(matches.slice(a, b + 1).map((m) => m.types), qts.length);
         const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
         let matchedShare = 0;
         qts.forEach((t, i) => {
@@ -188,32 +189,16 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         f[F.extraGain] = Math.max(0, matchedShare - bestShare);
         f[F.retrieval] = input.score / top;
         f[F.topPassage] = input.rank === 0 ? 1 : 0;
-        // Proximity in the best sentence: distinct matched terms over the token span that holds them.
-        const tt = matches[bestIdx]!.tokenTerm;
-        let firstPos = -1;
-        let lastPos = -1;
-        const distinct = new Set<number>();
-        tt.forEach((ti, j) => {
-          if (ti < 0) return;
-          distinct.add(ti);
-          if (firstPos < 0) firstPos = j;
-          lastPos = j;
-        });
-        f[F.proximity] = distinct.size >= 2 ? distinct.size / (lastPos - firstPos + 1) : 0;
-        // Neighbouring question terms found within two words of each other, in any sentence of the window.
+        f[F.proximity] = scans[bestIdx]!.proximity;
         if (qts.length >= 2) {
           let pairs = 0;
           for (let i = 0; i + 1 < qts.length; i++) {
-            let found = false;
-            for (let k = a; k <= b && !found; k++) {
-              const m = matches[k]!.tokenTerm;
-              const pos = (x: number) => [...m].flatMap((v, j) => (v === x ? [j] : []));
-              const p1 = pos(i);
-              if (p1.length === 0) continue;
-              const p2 = pos(i + 1);
-              found = p1.some((x) => p2.some((y) => Math.abs(x - y) <= 2));
+            for (let k = a; k <= b; k++) {
+              if (scans[k]!.pairs[i]) {
+                pairs++;
+                break;
+              }
             }
-            if (found) pairs++;
           }
           f[F.bigram] = pairs / (qts.length - 1);
         }
@@ -227,8 +212,15 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
           });
           f[F.entityMissing] = missing / entityTotal;
         }
-        const winTerms = new Set(win.flatMap((s) => [...s.terms]));
-        f[F.yearMissing] = q.years.some((y) => !winTerms.has(y)) ? 1 : 0;
+        let years = 0;
+        let novel = 0;
+        let termCount = 0;
+        for (let k = a; k <= b; k++) {
+          years |= scans[k]!.years;
+          novel += scans[k]!.novel;
+          termCount += scans[k]!.terms;
+        }
+        f[F.yearMissing] = years !== (1 << q.years.length) - 1 ? 1 : 0;
         const definesAcronym = ctx.acronymSpans.some((s) => s.documentId === passage.documentId && s.start >= start && s.end <= end);
         const fit = typeFit(q, win, askedFigures, firstMention, definesAcronym);
         if (fit !== null) {
@@ -236,9 +228,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
           f[F.typeMiss] = fit ? 0 : 1;
         }
         if (q.units.length) f[F.unit] = win.some((s) => s.hasQuantity && q.units.some((u) => s.lowerWords.has(u))) ? 1 : 0;
-        let novel = 0;
-        for (const x of winTerms) if (!questionTerms.has(x)) novel++;
-        f[F.novelty] = winTerms.size ? novel / winTerms.size : 0;
+        f[F.novelty] = termCount ? novel / termCount : 0;
         f[F.refersBack] = win[0]!.refersBack ? 1 : 0;
         f[F.caption] = win.some((s) => s.caption) ? 1 : 0;
         f[F.incomplete] = win.some((s) => !s.sentence.complete) ? 1 : 0;
@@ -252,6 +242,46 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     }
   }
   return out;
+}
+
+/** What the window features read of one sentence, computed once per sentence and question. */
+interface Scan {
+  /** Distinct matched question terms over the token span that holds them (0 with fewer than two). */
+  proximity: number;
+  /** Per neighbouring pair of question terms: found within two words of each other. */
+  pairs: Uint8Array;
+  /** Bit i set: the question's i-th year is in the sentence. */
+  years: number;
+  /** Terms of the sentence the question does not use, and all its terms. */
+  novel: number;
+  terms: number;
+}
+
+function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerms: Set<string>, years: string[]): Scan {
+  let firstPos = -1;
+  let lastPos = -1;
+  const distinct = new Set<number>();
+  const positions: number[][] = Array.from({ length: n }, () => []);
+  tokenTerm.forEach((ti, j) => {
+    if (ti < 0) return;
+    distinct.add(ti);
+    positions[ti]!.push(j);
+    if (firstPos < 0) firstPos = j;
+    lastPos = j;
+  });
+  const pairs = new Uint8Array(Math.max(0, n - 1));
+  for (let i = 0; i + 1 < n; i++) {
+    const p1 = positions[i]!;
+    const p2 = positions[i + 1]!;
+    if (p1.length && p2.length && p1.some((x) => p2.some((y) => Math.abs(x - y) <= 2))) pairs[i] = 1;
+  }
+  let yearBits = 0;
+  years.forEach((y, i) => {
+    if (s.terms.has(y)) yearBits |= 1 << i;
+  });
+  let novel = 0;
+  for (const x of s.terms) if (!questionTerms.has(x)) novel++;
+  return { proximity: distinct.size >= 2 ? distinct.size / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.size };
 }
 
 /** Whether a window holds the kind of answer asked for; null when the question asks for no kind. */

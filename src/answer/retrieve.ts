@@ -46,8 +46,10 @@ export function retrieve(index: MiniSearch<IndexedPassage>, corpus: Corpus, voca
   if (boosts.size === 0) return [];
   const results = index.search([...boosts.keys()].join(' '), {
     ...QUERY_OPTIONS,
-    // With one report every passage shares its title, which then only costs time.
-    ...(corpus.documents.length === 1 ? { fields: ['text', 'section'] } : {}),
+    // Section and document titles are features of their own (context, document): in retrieval they
+    // would only cost time, the more so the more documents share a title's words. One report's
+    // section titles still rank its passages.
+    ...(corpus.documents.length === 1 ? { fields: ['text', 'section'] } : { fields: ['text'] }),
     boostTerm: (term: string) => boosts.get(term) ?? 1,
   });
   // MiniSearch returns every match sorted by score: map only the first `limit` (and any ties with
