@@ -24,6 +24,7 @@ import {
 import { answerReply, replyConfidence } from '../commands/ask.ts';
 import { FIRST_PAGE, MORE_PAGE, resultsReply, searchPage } from '../commands/search.ts';
 import { passageReply } from '../commands/source.ts';
+import { logQuestion, recordFeedback } from './store/question-log.ts';
 
 /** What an adapter knows about one invocation: a {@link CommandContext} without the parsed options. */
 export type Invocation = Omit<CommandContext, 'options'>;
@@ -160,7 +161,7 @@ export async function runCommand(
     if (name === 'ask' && (reply.kind === 'answer' || reply.kind === 'abstention')) {
       try {
         const question = String(parsed.data.question ?? reply.question ?? '');
-        const logId = ctx.store.logQuestion({
+        const logId = logQuestion(ctx.store, {
           platform: ctx.platform,
           userId: ctx.user.id,
           channelId: ctx.channel.id,
@@ -169,7 +170,7 @@ export async function runCommand(
           confidence: replyConfidence.get(reply) ?? (reply.kind === 'answer' ? 1 : 0),
           passageId: reply.quote?.passageId ?? null,
           at: ctx.now(),
-        });
+        }, ctx.logger);
         reply = bindLogId(reply, logId);
       } catch (err) {
         // The user still gets the answer; only the log (and replaying its buttons) is lost.
@@ -304,14 +305,14 @@ export async function handleAction(
         const passage = decoded && resolvePassageRef(ctx.engine.corpus, decoded.ref);
         if (!decoded || !passage) return expired();
         const vote = action.kind === 'feedback_up' ? 1 : -1;
-        ctx.store.recordFeedback({
+        recordFeedback(ctx.store, {
           platform: ctx.platform,
           userId: ctx.user.id,
           questionLogId: decoded.logId,
           passageId: passage.id,
           vote,
           at: ctx.now(),
-        });
+        }, ctx.logger);
         ctx.logger.info({ ...what, vote }, 'feedback recorded');
         return {
           reply: notice(
