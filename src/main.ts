@@ -15,6 +15,7 @@ import { Store } from './store/store.ts';
 import { Engine } from './answer/engine.ts';
 import { loadRegistry, type Registry } from '../commands/index.ts';
 import { startSlack, type SlackHandle } from './adapters/slack/index.ts';
+import { installLastResort } from './last-resort.ts';
 
 /** What `main` started; `stop` is what the signal handlers call. */
 export interface Running {
@@ -188,6 +189,8 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
 
   startupDone();
+  // From here on no single request may end the process (issue 8, item 3).
+  installLastResort(logger);
 
   if (started.length === 0) {
     logger.info('no Slack or Discord settings: terminal mode');
