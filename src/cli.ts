@@ -20,10 +20,11 @@ import type { Answer, SearchHit } from './answer/types.ts';
 import { renderText } from './adapters/console/render.ts';
 import { answerReply } from '../commands/ask.ts';
 import { passageReply } from '../commands/source.ts';
-import { loadConfig, loadDotEnv, type Config } from './config.ts';
+import { configSchema, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { resolve } from 'node:path';
 import { isUserFacing, UsageError } from './errors.ts';
 import { cleanQuestion } from './answer/question.ts';
-import { Store } from './store/store.ts';
+import { Store, storeError } from './store/store.ts';
 import { slackManifest } from './adapters/slack/manifest.ts';
 import { deployCommands } from './adapters/discord/deploy.ts';
 import { inviteUrl } from './adapters/discord/index.ts';
@@ -181,7 +182,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case 'gaps': {
         const limit = Number(flags.get('limit') ?? 20);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a whole number from 1 to 1000');
-        const store = new Store(config.DATABASE_PATH);
+        // Read-only, without the migration write lock: `gaps` works next to a busy bot.
+        const store = new Store(config.DATABASE_PATH, undefined, { mode: 'read' });
         try {
           const gaps = store.gaps(limit);
           if (json) out(JSON.stringify(gaps));
@@ -228,7 +230,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`${err.message}\n`);
       return 2;
     }
-    const message = isUserFacing(err) ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
+    const sqlite = /^SQLITE_/.test(String((err as { code?: unknown } | null)?.code ?? ''));
+    const message = isUserFacing(err)
+      ? err.message
+      : sqlite
+        ? storeError(resolve(io.env.DATABASE_PATH || configSchema.shape.DATABASE_PATH.parse(undefined)), err, 'use the database').message
+        : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
     io.stderr.write(`${message}\n`);
     return 1;
   }

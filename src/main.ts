@@ -16,6 +16,7 @@ import { Engine } from './answer/engine.ts';
 import { loadRegistry, type Registry } from '../commands/index.ts';
 import { startSlack, type SlackHandle } from './adapters/slack/index.ts';
 import { installLastResort } from './last-resort.ts';
+import { warmUp } from './startup.ts';
 
 /** What `main` started; `stop` is what the signal handlers call. */
 export interface Running {
@@ -150,6 +151,9 @@ export async function main(env: Record<string, string | undefined> = process.env
 
   const stats = engine.stats();
   logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
+
+  // Everything slow happens before an adapter listens, so the first requests find a ready bot.
+  warmUp(engine, logger, { digests: slackEnabled(config) || discordEnabled(config) });
 
   try {
     let slackClient: SlackHandle['client'] | undefined;

@@ -11,6 +11,8 @@ import { Engine } from '../../../src/answer/engine.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createLogger } from '../../../src/log.ts';
 import { Store } from '../../../src/store/store.ts';
+import { writeQueueFor } from '../../../src/store/write-queue.ts';
+import Database from 'better-sqlite3';
 import { loadRegistry } from '../../../commands/index.ts';
 import { createSlackApp, type SlackHandle } from '../../../src/adapters/slack/index.ts';
 import { checkSlackBody } from '../../../src/adapters/slack/validate.ts';
@@ -165,6 +167,29 @@ describe('Slack adapter under hostile requests', () => {
     expect(await post(bot.url, body, form, { timestamp: ts })).toBe(200);
     await barrier(bot);
     expect(standIn.calls.filter((c) => c.method === 'respond' && c.url === responseUrl)).toHaveLength(1);
+  });
+
+  it('acknowledges and answers every question while another connection holds the database lock', async () => {
+    const locked = await startBot('locked.sqlite');
+    const other = new Database(join(dir, 'locked.sqlite'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const urls = Array.from({ length: 20 }, () => standIn.responseUrl());
+      const statuses = await Promise.all(
+        urls.map((responseUrl, i) => post(locked.url, slashBody({ command: '/ask', text: `What is the VRAEM? ${i}`, responseUrl }), form)),
+      );
+      expect(statuses).toEqual(urls.map(() => 200));
+      const health = await fetch(locked.url.replace('/slack/events', '/healthz'));
+      expect(health.status).toBe(200);
+      await Promise.all(urls.map((u) => standIn.next((c) => c.method === 'respond' && c.url === u)));
+      expect(locked.logs.some((l) => l.msg === 'database write deferred')).toBe(true);
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+    const store = stores.at(-1)!;
+    writeQueueFor(store).flush();
+    expect(store.db.prepare("SELECT COUNT(*) AS n FROM question_log WHERE question LIKE 'What is the VRAEM?%'").get()).toEqual({ n: 20 });
   });
 
   it('two bots on one database file answer one event once between them', async () => {
