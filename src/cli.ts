@@ -114,16 +114,33 @@ function checkQuestion(raw: string, config: Config): string {
   return q;
 }
 
+/** The `ask --json` object for a line that cannot be asked: same fields, `answered: false`, and why. */
+function unusableLine(question: string, line: number, error: string): Record<string, unknown> {
+  return { question: question.slice(0, 80), answered: false, confidence: 0, answer: null, passages: [], line, error };
+}
+
+/**
+ * `ask --json` over stdin: exactly one output line per input line, in order, so answers line up with
+ * questions — an unusable line (blank, only invisible characters or mentions, too long, or one the
+ * engine fails on) gets an object with `error` instead of being skipped.
+ */
 async function askMany(engine: Engine, config: Config, io: CliIO): Promise<void> {
   const rl = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+  let n = 0;
   for await (const line of rl) {
+    n++;
     const q = cleanQuestion(line);
-    if (!q) continue;
-    if (q.length > config.MAX_QUESTION_CHARS) {
-      io.stdout.write(`${JSON.stringify({ question: q.slice(0, 80), answered: false, confidence: 0, answer: null, passages: [], error: `question longer than ${config.MAX_QUESTION_CHARS} characters` })}\n`);
-      continue;
+    let result: Record<string, unknown>;
+    if (!q) result = unusableLine('', n, 'empty question: nothing left after removing blanks, invisible characters and mentions');
+    else if (q.length > config.MAX_QUESTION_CHARS) result = unusableLine(q, n, `question longer than ${config.MAX_QUESTION_CHARS} characters`);
+    else {
+      try {
+        result = answerJson(engine.answer(q));
+      } catch (err) {
+        result = unusableLine(q, n, `could not answer: ${(err as Error)?.message ?? String(err)}`);
+      }
     }
-    io.stdout.write(`${JSON.stringify(answerJson(engine.answer(q)))}\n`);
+    io.stdout.write(`${JSON.stringify(result)}\n`);
   }
 }
 
