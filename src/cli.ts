@@ -29,6 +29,7 @@ import { slackManifest } from './adapters/slack/manifest.ts';
 import { deployCommands } from './adapters/discord/deploy.ts';
 import { inviteUrl } from './adapters/discord/index.ts';
 import { createLogger } from './log.ts';
+import { configureReportReading } from './corpus/read-file.ts';
 import { digestCommand, factsCommand } from './digest/cli.ts';
 
 export interface CliIO {
@@ -159,6 +160,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const config = loadConfig(io.env);
     const registry = loadRegistry();
     const needsEngine = ['ask', 'search', 'source', 'stats', 'facts', 'digest'].includes(command);
+    configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
     const engine = needsEngine ? await Engine.load(config.CORPUS_DIR) : undefined;
     switch (command) {
       case 'ask': {

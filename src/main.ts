@@ -17,6 +17,7 @@ import { loadRegistry, type Registry } from '../commands/index.ts';
 import { startSlack, type SlackHandle } from './adapters/slack/index.ts';
 import { installLastResort } from './last-resort.ts';
 import { warmUp } from './startup.ts';
+import { configureReportReading } from './corpus/read-file.ts';
 
 /** What `main` started; `stop` is what the signal handlers call. */
 export interface Running {
@@ -95,6 +96,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     fail(err instanceof ReportBotError ? err.message : `Cannot open the database at ${config.DATABASE_PATH}.`, logger, err);
   }
 
+  configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger });
   let engine: Engine;
   try {
     engine = await Engine.load(config.CORPUS_DIR);
