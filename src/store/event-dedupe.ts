@@ -6,14 +6,12 @@
  * signatures older than five.
  *
  * The check never blocks on the database: it is tried without waiting for a lock; when the file is
- * locked, this process's own memory decides (a retry to the same process is still caught) and the key
- * is written later through the {@link WriteQueue}.
+ * locked, this process's own memory decides (a retry to the same process is still caught).
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { isBusy, storeError, type Store } from './store.ts';
-import { writeQueueFor } from './write-queue.ts';
 
 /** How long a processed key is remembered: longer than Slack's last retry (about 5 minutes after). */
 export const RETRY_WINDOW_MS = 60 * 60_000;
@@ -59,9 +57,10 @@ export class EventDedupe {
       }
       return false;
     } catch (err) {
-      // Locked or failing: decide from this process's memory, and record the key once the file is free.
+      // Locked or failing: decide from this process's memory. The key is not queued for later: the
+      // queue is kept for the question log and feedback, and by the time the file is free Slack's
+      // retries (seconds to minutes) have mostly come and gone.
       this.logger.warn({ err: storeError(this.store.path, err, 'record a processed event'), busy: isBusy(err) }, 'event dedupe falls back to this process');
-      writeQueueFor(this.store, this.logger).write({ what: 'record a processed event', run: (s) => void insert(s) });
       return true;
     }
   }

@@ -20,7 +20,8 @@ export interface WriteQueueOptions {
 }
 
 export const defaultWriteQueueOptions: WriteQueueOptions = {
-  maxPending: 1_000,
+  // About 15 s of questions at 300 a second, a few megabytes at most.
+  maxPending: 5_000,
   baseDelayMs: 50,
   maxDelayMs: 5_000,
   maxAttempts: 20,
