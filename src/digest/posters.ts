@@ -4,10 +4,13 @@
  * throws a {@link MessageRejectedError} (the platform refused this message's body: retrying the same
  * body cannot help), or throws anything else (a transient failure: retried with backoff).
  */
-import { DiscordAPIError, RESTJSONErrorCodes, type Client } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, Routes, type Client } from 'discord.js';
 import type { Reply } from '../../commands/types.ts';
 import { isChannelUnavailable, sendToChannel } from '../adapters/discord/index.ts';
 import { renderReply as renderSlack } from '../adapters/slack/render.ts';
+import { renderReply as renderDiscordReply } from '../adapters/discord/render.ts';
+
+const renderDiscordDigest = (reply: Reply) => renderDiscordReply(reply, { visibility: 'public' });
 import type { Subscription } from './store.ts';
 
 /** Which day's digest a post is: stamped on the message so an interrupted post can be found again. */
@@ -205,12 +208,35 @@ export function slackPoster(web: SlackChatClient, render: (reply: Reply) => Slac
  * message body is not retried.
  */
 export function discordPoster(client: Client): Poster {
-  return async (sub, reply) => {
+  const poster: Poster = async (sub, reply, key) => {
     try {
-      return { ref: await sendToChannel(client, sub.channelId, reply) };
+      return { ref: await sendToChannel(client, sub.channelId, reply, key ? discordNonce(key) : undefined) };
     } catch (err) {
       if (isChannelUnavailable(err)) throw new ChannelGoneError(DISCORD_GONE[err.discordCode] ?? err.message, { cause: err });
       throw discordGone(err) ?? discordRejected(err) ?? err;
     }
   };
+  poster.find = async (sub, reply, key) => {
+    const nonce = discordNonce(key);
+    const after = snowflakeAt(new Date(Math.min(key.claimedAt.getTime(), Date.now()) - 60_000));
+    const messages = (await client.rest.get(Routes.channelMessages(sub.channelId), {
+      query: new URLSearchParams({ after, limit: '100' }),
+    })) as Array<{ id: string; nonce?: string | number; author?: { id?: string }; embeds?: Array<{ description?: string }> }>;
+    // The nonce when Discord returns it; otherwise the bot's own message with this digest's text.
+    const description = renderDiscordDigest(reply).embeds[0]?.description;
+    const me = client.user?.id ?? client.application?.id;
+    const hit = messages.find(
+      (m) => String(m.nonce ?? '') === nonce || (me !== undefined && m.author?.id === me && description !== undefined && m.embeds?.[0]?.description === description),
+    );
+    return hit ? { ref: hit.id } : null;
+  };
+  return poster;
+}
+
+/** A Discord message nonce (at most 25 characters) naming one delivery. */
+export const discordNonce = (key: DeliveryKey): string => `rbd${key.id}s${key.subscriptionId}`.slice(0, 25);
+
+/** The smallest Discord snowflake at an instant (for `after=` queries). */
+function snowflakeAt(at: Date): string {
+  return String((BigInt(Math.max(0, at.getTime() - 1_420_070_400_000)) << 22n));
 }

@@ -166,10 +166,12 @@ function restBody(m: DiscordMessage) {
  * 50013 Missing Permissions, so the caller can pause the subscription; other errors are rethrown as-is
  * (they are usually passing: retry later). Returns the new message id.
  */
-export async function sendToChannel(client: Client, channelId: string, reply: Reply): Promise<string> {
+export async function sendToChannel(client: Client, channelId: string, reply: Reply, nonce?: string): Promise<string> {
   const rendered = renderReply(reply, { visibility: 'public' });
   try {
-    const message = (await client.rest.post(Routes.channelMessages(channelId), { body: restBody(rendered) })) as { id: string };
+    // With a nonce, Discord returns the message it already has for it instead of posting again.
+    const body = nonce ? { ...restBody(rendered), nonce, enforce_nonce: true } : restBody(rendered);
+    const message = (await client.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
     return message.id;
   } catch (err) {
     if (err instanceof DiscordAPIError && typeof err.code === 'number' && CHANNEL_UNAVAILABLE_CODES.has(err.code)) {
