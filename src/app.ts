@@ -25,6 +25,7 @@ import { answerReply, replyConfidence } from '../commands/ask.ts';
 import { FIRST_PAGE, MORE_PAGE, resultsReply, searchPage } from '../commands/search.ts';
 import { passageReply } from '../commands/source.ts';
 import { logQuestion, recordFeedback } from './store/question-log.ts';
+import { storeError } from './store/store.ts';
 
 /** What an adapter knows about one invocation: a {@link CommandContext} without the parsed options. */
 export type Invocation = Omit<CommandContext, 'options'>;
@@ -63,7 +64,9 @@ function failureReply(err: unknown, ctx: Invocation, services: AppServices, what
     return notice(err.message);
   }
   const errorId = (services.newErrorId ?? newErrorIdDefault)();
-  ctx.logger.error({ err, errorId, platform: ctx.platform, ...what }, 'request failed');
+  // A SQLite error is logged as one that names DATABASE_PATH, the file and what to do.
+  const logged = /^SQLITE_/.test(String((err as { code?: unknown } | null)?.code ?? '')) ? storeError(ctx.store.path, err, 'answer the request') : err;
+  ctx.logger.error({ err: logged, errorId, platform: ctx.platform, ...what }, 'request failed');
   return {
     kind: 'error',
     heading: 'Sorry — something went wrong on my side.',

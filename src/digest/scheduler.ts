@@ -202,8 +202,9 @@ export class DigestScheduler {
         // One broken subscription (a corrupt row, a store error) must not keep the others from their
         // digests. A day it had already claimed stays claimed and is given up after the lease, never
         // posted twice.
-        const error = err instanceof Error ? err.message : String(err);
-        this.log.error({ err, subscriptionId: sub.id, platform: sub.platform }, 'digest subscription failed');
+        const named = /^SQLITE_/.test(String((err as { code?: unknown } | null)?.code ?? '')) ? storeError(store.store.path, err, 'run a digest') : err;
+        const error = named instanceof Error ? named.message : String(named);
+        this.log.error({ err: named, subscriptionId: sub.id, platform: sub.platform }, 'digest subscription failed');
         report.errors.push({ subscriptionId: sub.id, error });
       }
     }

@@ -76,6 +76,9 @@ export interface StoreOptions {
 /** The default {@link StoreOptions.busyTimeoutMs}: long enough for another process's short transaction. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 250;
 
+/** How long opening the file (the write probe, migrations) may wait for another process's lock. */
+const STARTUP_BUSY_TIMEOUT_MS = 5_000;
+
 /** SQLite's "another connection holds the lock" errors: worth retrying later, never a reason to give up. */
 export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -154,11 +157,14 @@ export class Store {
       throw storeError(this.path, err, 'open the database');
     }
     try {
-      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      // Start-up may wait for another process's lock (it is on no request's path); afterwards the
+      // connection waits at most busyTimeoutMs, because a synchronous wait blocks the event loop.
+      this.db.pragma(`busy_timeout = ${Math.max(this.busyTimeoutMs, STARTUP_BUSY_TIMEOUT_MS)}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = ON');
       this.probeWritable();
       this.migrate(migrations);
+      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
     } catch (err) {
       this.db.close();
       throw storeError(this.path, err, 'use the database');
