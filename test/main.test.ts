@@ -122,6 +122,21 @@ describe('main', () => {
     check.close();
   }, 30_000);
 
+  it('keeps running after signed requests whose body is null (issue 8, item 3)', async () => {
+    const p = start(slackEnv(join(dir, 'null-body.sqlite')));
+    const started = await logLine(p, (l) => l.msg === 'slack adapter started');
+    const url = `http://127.0.0.1:${started.port}`;
+    expect((await postSigned(`${url}/slack/events`, 'payload=null', 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
+    expect((await postSigned(`${url}/slack/events`, 'null', 'application/json', { secret: SECRET })).status).toBe(200);
+    const responseUrl = standIn.responseUrl();
+    const body = slashBody({ command: '/ask', text: 'What is the VRAEM?', responseUrl });
+    expect((await postSigned(`${url}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
+    await standIn.next((c) => c.method === 'respond' && c.url === responseUrl);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+  }, 30_000);
+
   it('runs terminal mode without platform settings and stops cleanly on SIGTERM', async () => {
     const db = join(dir, 'terminal.sqlite');
     const p = start({ DATABASE_PATH: db, CORPUS_DIR: join(ROOT, 'corpus'), LOG_LEVEL: 'info' });
