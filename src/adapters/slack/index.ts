@@ -146,6 +146,15 @@ export function createSlackApp(deps: SlackDeps) {
         // The Socket Mode client opens its connection (apps.connections.open) with its own Web API
         // client: give it the same SLACK_API_URL.
         installerOptions: { clientOptions },
+        // Socket Mode payloads reach Bolt unchecked (there is no HTTP guard), and Bolt reads fields
+        // such as `user.id` before any middleware runs. Whatever it throws is logged and the envelope
+        // acknowledged, so Slack does not redeliver a payload that will fail the same way.
+        processEventErrorHandler: async ({ error, event }) => {
+          const checked = checkSlackBody(event.body);
+          if (!checked.ok) log.warn({ reason: checked.reason }, 'slack payload ignored: unexpected shape');
+          else log.error({ err: error, errorId: newErrorId() }, 'slack request failed');
+          return true;
+        },
       })
     : new HTTPReceiver({
         signingSecret: config.SLACK_SIGNING_SECRET ?? '',
