@@ -24,6 +24,7 @@ export function fingerprint(text: string): string {
 export class EventDedupe {
   private readonly recent = new Map<string, number>();
   private lastPrune = 0;
+  private lastWarning = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -60,7 +61,11 @@ export class EventDedupe {
       // Locked or failing: decide from this process's memory. The key is not queued for later: the
       // queue is kept for the question log and feedback, and by the time the file is free Slack's
       // retries (seconds to minutes) have mostly come and gone.
-      this.logger.warn({ err: storeError(this.store.path, err, 'record a processed event'), busy: isBusy(err) }, 'event dedupe falls back to this process');
+      // Once per ten seconds at most: under a held lock every event lands here.
+      if (now - this.lastWarning >= 10_000) {
+        this.lastWarning = now;
+        this.logger.warn({ err: storeError(this.store.path, err, 'record a processed event'), busy: isBusy(err) }, 'event dedupe falls back to this process');
+      }
       return true;
     }
   }

@@ -185,8 +185,8 @@ export function createSlackApp(deps: SlackDeps) {
     receiver.requestListener = guardRequests(receiver.requestListener, {
       signingSecret: config.SLACK_SIGNING_SECRET ?? '',
       logger: log,
+      // Signatures are checked against the real clock (as Bolt does), not the commands' clock.
       newErrorId,
-      ...(deps.now ? { now: () => now().getTime() } : {}),
     });
   }
 
