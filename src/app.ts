@@ -24,6 +24,8 @@ import {
 import { answerReply, replyConfidence } from '../commands/ask.ts';
 import { FIRST_PAGE, MORE_PAGE, resultsReply, searchPage } from '../commands/search.ts';
 import { passageReply } from '../commands/source.ts';
+import { logQuestion, recordFeedback } from './store/question-log.ts';
+import { storeError } from './store/store.ts';
 
 /** What an adapter knows about one invocation: a {@link CommandContext} without the parsed options. */
 export type Invocation = Omit<CommandContext, 'options'>;
@@ -62,7 +64,9 @@ function failureReply(err: unknown, ctx: Invocation, services: AppServices, what
     return notice(err.message);
   }
   const errorId = (services.newErrorId ?? newErrorIdDefault)();
-  ctx.logger.error({ err, errorId, platform: ctx.platform, ...what }, 'request failed');
+  // A SQLite error is logged as one that names DATABASE_PATH, the file and what to do.
+  const logged = /^SQLITE_/.test(String((err as { code?: unknown } | null)?.code ?? '')) ? storeError(ctx.store.path, err, 'answer the request') : err;
+  ctx.logger.error({ err: logged, errorId, platform: ctx.platform, ...what }, 'request failed');
   return {
     kind: 'error',
     heading: 'Sorry — something went wrong on my side.',
@@ -160,7 +164,7 @@ export async function runCommand(
     if (name === 'ask' && (reply.kind === 'answer' || reply.kind === 'abstention')) {
       try {
         const question = String(parsed.data.question ?? reply.question ?? '');
-        const logId = ctx.store.logQuestion({
+        const logId = logQuestion(ctx.store, {
           platform: ctx.platform,
           userId: ctx.user.id,
           channelId: ctx.channel.id,
@@ -169,7 +173,7 @@ export async function runCommand(
           confidence: replyConfidence.get(reply) ?? (reply.kind === 'answer' ? 1 : 0),
           passageId: reply.quote?.passageId ?? null,
           at: ctx.now(),
-        });
+        }, ctx.logger);
         reply = bindLogId(reply, logId);
       } catch (err) {
         // The user still gets the answer; only the log (and replaying its buttons) is lost.
@@ -304,14 +308,14 @@ export async function handleAction(
         const passage = decoded && resolvePassageRef(ctx.engine.corpus, decoded.ref);
         if (!decoded || !passage) return expired();
         const vote = action.kind === 'feedback_up' ? 1 : -1;
-        ctx.store.recordFeedback({
+        recordFeedback(ctx.store, {
           platform: ctx.platform,
           userId: ctx.user.id,
           questionLogId: decoded.logId,
           passageId: passage.id,
           vote,
           at: ctx.now(),
-        });
+        }, ctx.logger);
         ctx.logger.info({ ...what, vote }, 'feedback recorded');
         return {
           reply: notice(

@@ -20,14 +20,16 @@ import type { Answer, SearchHit } from './answer/types.ts';
 import { renderText } from './adapters/console/render.ts';
 import { answerReply } from '../commands/ask.ts';
 import { passageReply } from '../commands/source.ts';
-import { loadConfig, loadDotEnv, type Config } from './config.ts';
+import { configSchema, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { resolve } from 'node:path';
 import { isUserFacing, UsageError } from './errors.ts';
 import { cleanQuestion } from './answer/question.ts';
-import { Store } from './store/store.ts';
+import { Store, storeError } from './store/store.ts';
 import { slackManifest } from './adapters/slack/manifest.ts';
 import { deployCommands } from './adapters/discord/deploy.ts';
 import { inviteUrl } from './adapters/discord/index.ts';
 import { createLogger } from './log.ts';
+import { configureReportReading } from './corpus/read-file.ts';
 import { digestCommand, factsCommand } from './digest/cli.ts';
 
 export interface CliIO {
@@ -113,16 +115,33 @@ function checkQuestion(raw: string, config: Config): string {
   return q;
 }
 
+/** The `ask --json` object for a line that cannot be asked: same fields, `answered: false`, and why. */
+function unusableLine(question: string, line: number, error: string): Record<string, unknown> {
+  return { question: question.slice(0, 80), answered: false, confidence: 0, answer: null, passages: [], line, error };
+}
+
+/**
+ * `ask --json` over stdin: exactly one output line per input line, in order, so answers line up with
+ * questions — an unusable line (blank, only invisible characters or mentions, too long, or one the
+ * engine fails on) gets an object with `error` instead of being skipped.
+ */
 async function askMany(engine: Engine, config: Config, io: CliIO): Promise<void> {
   const rl = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+  let n = 0;
   for await (const line of rl) {
+    n++;
     const q = cleanQuestion(line);
-    if (!q) continue;
-    if (q.length > config.MAX_QUESTION_CHARS) {
-      io.stdout.write(`${JSON.stringify({ question: q.slice(0, 80), answered: false, confidence: 0, answer: null, passages: [], error: `question longer than ${config.MAX_QUESTION_CHARS} characters` })}\n`);
-      continue;
+    let result: Record<string, unknown>;
+    if (!q) result = unusableLine('', n, 'empty question: nothing left after removing blanks, invisible characters and mentions');
+    else if (q.length > config.MAX_QUESTION_CHARS) result = unusableLine(q, n, `question longer than ${config.MAX_QUESTION_CHARS} characters`);
+    else {
+      try {
+        result = answerJson(engine.answer(q));
+      } catch (err) {
+        result = unusableLine(q, n, `could not answer: ${(err as Error)?.message ?? String(err)}`);
+      }
     }
-    io.stdout.write(`${JSON.stringify(answerJson(engine.answer(q)))}\n`);
+    io.stdout.write(`${JSON.stringify(result)}\n`);
   }
 }
 
@@ -141,6 +160,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const config = loadConfig(io.env);
     const registry = loadRegistry();
     const needsEngine = ['ask', 'search', 'source', 'stats', 'facts', 'digest'].includes(command);
+    configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
     const engine = needsEngine ? await Engine.load(config.CORPUS_DIR) : undefined;
     switch (command) {
       case 'ask': {
@@ -181,7 +201,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case 'gaps': {
         const limit = Number(flags.get('limit') ?? 20);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a whole number from 1 to 1000');
-        const store = new Store(config.DATABASE_PATH);
+        // Read-only, without the migration write lock: `gaps` works next to a busy bot.
+        const store = new Store(config.DATABASE_PATH, undefined, { mode: 'read' });
         try {
           const gaps = store.gaps(limit);
           if (json) out(JSON.stringify(gaps));
@@ -228,7 +249,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`${err.message}\n`);
       return 2;
     }
-    const message = isUserFacing(err) ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
+    const sqlite = /^SQLITE_/.test(String((err as { code?: unknown } | null)?.code ?? ''));
+    const message = isUserFacing(err)
+      ? err.message
+      : sqlite
+        ? storeError(resolve(io.env.DATABASE_PATH || configSchema.shape.DATABASE_PATH.parse(undefined)), err, 'use the database').message
+        : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
     io.stderr.write(`${message}\n`);
     return 1;
   }

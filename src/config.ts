@@ -28,6 +28,8 @@ export const configSchema = z
   .object({
     /** Folder with the reports (`.md` with front matter, or plain `.txt`) and `glossary.yaml`. */
     CORPUS_DIR: z.string().default('./corpus'),
+    /** Largest report file accepted, in bytes (a bigger one stops start-up with a message naming it). */
+    MAX_REPORT_BYTES: intInRange(1_024, 1_073_741_824, 64 * 1024 * 1024),
     /** SQLite file for feedback, the question log and digests; created on first start. */
     DATABASE_PATH: z.string().default('./data/report-bot.sqlite'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

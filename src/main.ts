@@ -15,6 +15,9 @@ import { Store } from './store/store.ts';
 import { Engine } from './answer/engine.ts';
 import { loadRegistry, type Registry } from '../commands/index.ts';
 import { startSlack, type SlackHandle } from './adapters/slack/index.ts';
+import { installLastResort } from './last-resort.ts';
+import { warmUp } from './startup.ts';
+import { configureReportReading } from './corpus/read-file.ts';
 
 /** What `main` started; `stop` is what the signal handlers call. */
 export interface Running {
@@ -93,6 +96,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     fail(err instanceof ReportBotError ? err.message : `Cannot open the database at ${config.DATABASE_PATH}.`, logger, err);
   }
 
+  configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger });
   let engine: Engine;
   try {
     engine = await Engine.load(config.CORPUS_DIR);
@@ -150,6 +154,9 @@ export async function main(env: Record<string, string | undefined> = process.env
   const stats = engine.stats();
   logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
 
+  // Everything slow happens before an adapter listens, so the first requests find a ready bot.
+  warmUp(engine, logger, { digests: slackEnabled(config) || discordEnabled(config) });
+
   try {
     let slackClient: SlackHandle['client'] | undefined;
     let discordClient: import('discord.js').Client | undefined;
@@ -188,6 +195,8 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
 
   startupDone();
+  // From here on no single request may end the process (issue 8, item 3).
+  installLastResort(logger);
 
   if (started.length === 0) {
     logger.info('no Slack or Discord settings: terminal mode');

@@ -70,9 +70,11 @@ describe('cli ask --json', () => {
     const r = await cli(['ask', '--json'], { input: 'What is the VRAEM?\n\nwho wrote this\nWhere is the best pizza in Lima?\n' });
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.question)).toEqual(['What is the VRAEM?', 'who wrote this', 'Where is the best pizza in Lima?']);
-    expect(lines.map((l) => l.answered)).toEqual([true, true, false]);
-    expect(lines[1].answer.text).toContain('Evan Ellis');
+    // One line per input line: the blank one gets an error object in its place (issue 8, item 7).
+    expect(lines.map((l) => l.question)).toEqual(['What is the VRAEM?', '', 'who wrote this', 'Where is the best pizza in Lima?']);
+    expect(lines.map((l) => l.answered)).toEqual([true, false, true, false]);
+    expect(lines[1]).toMatchObject({ line: 2, error: expect.stringMatching(/^empty question/) });
+    expect(lines[2].answer.text).toContain('Evan Ellis');
   });
 });
 

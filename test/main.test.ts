@@ -91,6 +91,10 @@ describe('main', () => {
     expect(running.adapters).toEqual(['digest', 'slack']);
     const started = await logLine(p, (l) => l.msg === 'slack adapter started');
     expect(started.port).toBeGreaterThan(0);
+    // Start-up work (digest facts, a warm engine) is done before Slack listens (issue 8, item 5).
+    const warm = await logLine(p, (l) => l.msg === 'start-up work done');
+    expect(warm.facts).toBeGreaterThan(0);
+    expect(p.stderr().indexOf('start-up work done')).toBeLessThan(p.stderr().indexOf('slack adapter started'));
     const url = `http://127.0.0.1:${started.port}`;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
@@ -116,6 +120,21 @@ describe('main', () => {
     expect(check.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'What is the VRAEM?' }]);
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
+  }, 30_000);
+
+  it('keeps running after signed requests whose body is null (issue 8, item 3)', async () => {
+    const p = start(slackEnv(join(dir, 'null-body.sqlite')));
+    const started = await logLine(p, (l) => l.msg === 'slack adapter started');
+    const url = `http://127.0.0.1:${started.port}`;
+    expect((await postSigned(`${url}/slack/events`, 'payload=null', 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
+    expect((await postSigned(`${url}/slack/events`, 'null', 'application/json', { secret: SECRET })).status).toBe(200);
+    const responseUrl = standIn.responseUrl();
+    const body = slashBody({ command: '/ask', text: 'What is the VRAEM?', responseUrl });
+    expect((await postSigned(`${url}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
+    await standIn.next((c) => c.method === 'respond' && c.url === responseUrl);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
   }, 30_000);
 
   it('runs terminal mode without platform settings and stops cleanly on SIGTERM', async () => {
@@ -158,6 +177,18 @@ describe('main', () => {
     expect(p.stderr()).toContain('SLACK_SIGNING_SECRET');
     expect(p.stderr()).not.toContain(TOKEN);
     expect(p.stderr()).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it('refuses a file that is not a database, naming DATABASE_PATH and the file', async () => {
+    const db = join(dir, 'not-a-database.sqlite');
+    writeFileSync(db, 'this is a text file, not SQLite '.repeat(40));
+    const p = start(slackEnv(db));
+    const { code } = await p.exited;
+    expect(code).toBe(1);
+    const line = p.stderr().split('\n').find((l) => l.startsWith('report-bot:'))!;
+    expect(line).toContain(`${db} (DATABASE_PATH)`);
+    expect(line).toMatch(/not a SQLite database or is damaged/);
+    expect(p.stderr()).not.toContain('    at ');
   }, 30_000);
 
   it('names the corpus path when the report cannot be loaded', async () => {

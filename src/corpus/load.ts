@@ -11,6 +11,7 @@ import { chunkDocument, slugify, type DocumentMeta } from './chunk.ts';
 import { cleanScrape } from './clean.ts';
 import type { Corpus, Document } from './types.ts';
 import { fold } from '../search/fold.ts';
+import { notRegular, readOptions, readReportFile } from './read-file.ts';
 
 const FRONT_MATTER = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/;
 
@@ -130,15 +131,23 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
     } catch {
       throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} does not exist or cannot be read (set CORPUS_DIR).`);
     }
-    const files = names.filter((n) => /\.(md|txt)$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
+    const candidates = names.filter((n) => /\.(md|txt)$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
+    // A FIFO named *.md would block start-up forever on open(); a folder would fail it. Skip, and say so.
+    const files: string[] = [];
+    for (const name of candidates) {
+      const why = await notRegular(join(abs, name));
+      if (why) readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name} in CORPUS_DIR: ${why}, not a regular file`);
+      else files.push(name);
+    }
     if (files.length === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no .md or .txt reports.`);
     let order = documents.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.passages.length, 0), 0);
     for (const name of files) {
       const path = join(abs, name);
       let raw: string;
       try {
-        raw = await readFile(path, 'utf8');
+        raw = await readReportFile(path);
       } catch (err) {
+        if (err instanceof CorpusError) throw err;
         throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
       }
       const doc = parseDocument(path, raw, order);
@@ -146,6 +155,8 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
       documents.push(doc);
     }
     const glossaryName = names.find((n) => /^glossary\.ya?ml$/i.test(n));
+    const glossaryProblem = glossaryName ? await notRegular(join(abs, glossaryName)) : undefined;
+    if (glossaryName && glossaryProblem) throw new CorpusError('CORPUS_INVALID', `${glossaryName} in CORPUS_DIR is ${glossaryProblem}, not a regular file.`);
     if (glossaryName) {
       for (const [k, v] of parseGlossary(await readFile(join(abs, glossaryName), 'utf8'), glossaryName)) glossary.set(k, [...new Set([...(glossary.get(k) ?? []), ...v])]);
     }

@@ -211,6 +211,11 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
     }
     for (const e of report.errors) a.out(`error    ${name(e.subscriptionId)}  ${e.error}`);
     for (const p of report.paused) a.out(`paused   ${name(p.subscriptionId)}  ${p.reason}`);
+    if (scheduler.unrecordedCount > 0) {
+      // Posted, but the database would not take the record: the next run (bot or CLI) finds the
+      // message in the channel after the claim's lease and records it, without posting again.
+      a.out(`unrecorded  ${scheduler.unrecordedCount} posted digest(s) could not be recorded in ${store.path} (DATABASE_PATH); the next run reconciles them from the channel, without posting again`);
+    }
 
     // Subscriptions whose platform has no token: show what would be posted, claim nothing.
     let wouldPost = 0;
@@ -229,7 +234,7 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
     }
     const total = report.posted.length + report.skipped.length + report.failed.length + report.paused.length + report.errors.length + wouldPost;
     if (total === 0) a.out(`Nothing due at ${now.toISOString()}.`);
-    return report.failed.length > 0 || report.errors.length > 0 ? 1 : 0;
+    return report.failed.length > 0 || report.errors.length > 0 || scheduler.unrecordedCount > 0 ? 1 : 0;
   } finally {
     await close();
     store.close();

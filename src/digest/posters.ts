@@ -4,14 +4,37 @@
  * throws a {@link MessageRejectedError} (the platform refused this message's body: retrying the same
  * body cannot help), or throws anything else (a transient failure: retried with backoff).
  */
-import { DiscordAPIError, RESTJSONErrorCodes, type Client } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, Routes, type Client } from 'discord.js';
 import type { Reply } from '../../commands/types.ts';
 import { isChannelUnavailable, sendToChannel } from '../adapters/discord/index.ts';
 import { renderReply as renderSlack } from '../adapters/slack/render.ts';
+import { renderReply as renderDiscordReply } from '../adapters/discord/render.ts';
+
+const renderDiscordDigest = (reply: Reply) => renderDiscordReply(reply, { visibility: 'public' });
 import type { Subscription } from './store.ts';
 
-/** Posts a reply to a subscription's channel; `ref` identifies the message (Slack `ts`, Discord id). */
-export type Poster = (subscription: Subscription, reply: Reply) => Promise<{ ref?: string } | void>;
+/** Which day's digest a post is: stamped on the message so an interrupted post can be found again. */
+export interface DeliveryKey {
+  /** The delivery row's id. */
+  id: number;
+  subscriptionId: number;
+  localDate: string;
+  /** When it was claimed: a message for it cannot be older. */
+  claimedAt: Date;
+}
+
+/**
+ * Posts a reply to a subscription's channel; `ref` identifies the message (Slack `ts`, Discord id).
+ * `find`, when the platform allows it, looks for the message of an earlier post of the same delivery
+ * (a process that died between posting and recording it), so the day can be recorded as sent rather
+ * than posted again or given up.
+ */
+export type Poster = ((subscription: Subscription, reply: Reply, key?: DeliveryKey) => Promise<{ ref?: string } | void>) & {
+  find?: (subscription: Subscription, reply: Reply, key: DeliveryKey) => Promise<{ ref: string } | null>;
+};
+
+/** Slack message metadata type that marks a digest (see {@link slackPoster}). */
+export const DIGEST_METADATA_TYPE = 'report_bot_digest';
 
 /** The channel cannot receive posts any more; `reason` is shown by `/digest status`. */
 export class ChannelGoneError extends Error {
@@ -79,7 +102,20 @@ export interface SlackMessage {
 /** The part of `@slack/web-api`'s WebClient a poster uses (a real WebClient fits). */
 export interface SlackChatClient {
   chat: {
-    postMessage(args: { channel: string; text: string; blocks?: unknown[]; unfurl_links?: boolean; unfurl_media?: boolean }): Promise<{ ts?: string }>;
+    postMessage(args: {
+      channel: string;
+      text: string;
+      blocks?: unknown[];
+      unfurl_links?: boolean;
+      unfurl_media?: boolean;
+      metadata?: { event_type: string; event_payload: Record<string, string | number> };
+    }): Promise<{ ts?: string }>;
+  };
+  /** Used to find an interrupted post again (scope `channels:history`); without it a day is given up. */
+  conversations?: {
+    history(args: { channel: string; oldest?: string; limit?: number; include_all_metadata?: boolean }): Promise<{
+      messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }>;
+    }>;
   };
 }
 
@@ -126,15 +162,43 @@ export function discordGone(err: unknown): ChannelGoneError | null {
  * errors are mapped; anything else (rate limits, network) is rethrown for a retry.
  */
 export function slackPoster(web: SlackChatClient, render: (reply: Reply) => SlackMessage = (r) => renderSlack(r, { shareable: false })): Poster {
-  return async (sub, reply) => {
+  const poster: Poster = async (sub, reply, key) => {
     const message = render(reply);
     try {
-      const res = await web.chat.postMessage({ channel: sub.channelId, ...message, unfurl_links: false, unfurl_media: false });
+      const res = await web.chat.postMessage({
+        channel: sub.channelId,
+        ...message,
+        unfurl_links: false,
+        unfurl_media: false,
+        // Message metadata (invisible to readers) names the delivery, so `find` can recognise it.
+        ...(key ? { metadata: { event_type: DIGEST_METADATA_TYPE, event_payload: { delivery: key.id, subscription: key.subscriptionId, local_date: key.localDate } } } : {}),
+      });
       return res.ts ? { ref: res.ts } : {};
     } catch (err) {
       throw slackGone(err) ?? slackRejected(err) ?? err;
     }
   };
+  const history = web.conversations?.history.bind(web.conversations);
+  if (history) {
+    poster.find = async (sub, _reply, key) => {
+      const res = await history({
+        channel: sub.channelId,
+        // No message for this delivery is older than its claim (nor than now: `run-due --now` may name a later instant).
+        oldest: String(Math.floor(Math.min(key.claimedAt.getTime(), Date.now()) / 1000) - 60),
+        limit: 200,
+        include_all_metadata: true,
+      });
+      const hit = (res.messages ?? []).find(
+        (m) =>
+          m.metadata?.event_type === DIGEST_METADATA_TYPE &&
+          Number(m.metadata.event_payload?.delivery) === key.id &&
+          Number(m.metadata.event_payload?.subscription) === key.subscriptionId &&
+          m.metadata.event_payload?.local_date === key.localDate,
+      );
+      return hit?.ts ? { ref: hit.ts } : null;
+    };
+  }
+  return poster;
 }
 
 /**
@@ -144,12 +208,35 @@ export function slackPoster(web: SlackChatClient, render: (reply: Reply) => Slac
  * message body is not retried.
  */
 export function discordPoster(client: Client): Poster {
-  return async (sub, reply) => {
+  const poster: Poster = async (sub, reply, key) => {
     try {
-      return { ref: await sendToChannel(client, sub.channelId, reply) };
+      return { ref: await sendToChannel(client, sub.channelId, reply, key ? discordNonce(key) : undefined) };
     } catch (err) {
       if (isChannelUnavailable(err)) throw new ChannelGoneError(DISCORD_GONE[err.discordCode] ?? err.message, { cause: err });
       throw discordGone(err) ?? discordRejected(err) ?? err;
     }
   };
+  poster.find = async (sub, reply, key) => {
+    const nonce = discordNonce(key);
+    const after = snowflakeAt(new Date(Math.min(key.claimedAt.getTime(), Date.now()) - 60_000));
+    const messages = (await client.rest.get(Routes.channelMessages(sub.channelId), {
+      query: new URLSearchParams({ after, limit: '100' }),
+    })) as Array<{ id: string; nonce?: string | number; author?: { id?: string }; embeds?: Array<{ description?: string }> }>;
+    // The nonce when Discord returns it; otherwise the bot's own message with this digest's text.
+    const description = renderDiscordDigest(reply).embeds[0]?.description;
+    const me = client.user?.id ?? client.application?.id;
+    const hit = messages.find(
+      (m) => String(m.nonce ?? '') === nonce || (me !== undefined && m.author?.id === me && description !== undefined && m.embeds?.[0]?.description === description),
+    );
+    return hit ? { ref: hit.id } : null;
+  };
+  return poster;
+}
+
+/** A Discord message nonce (at most 25 characters) naming one delivery. */
+export const discordNonce = (key: DeliveryKey): string => `rbd${key.id}s${key.subscriptionId}`.slice(0, 25);
+
+/** The smallest Discord snowflake at an instant (for `after=` queries). */
+function snowflakeAt(at: Date): string {
+  return String((BigInt(Math.max(0, at.getTime() - 1_420_070_400_000)) << 22n));
 }

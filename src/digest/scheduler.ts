@@ -26,7 +26,19 @@ import type { Fact } from './facts.ts';
 import { digestReply, defaultLabel, type CommandLabel } from './message.ts';
 import { DigestStore, type Delivery, type Subscription } from './store.ts';
 import { latestOccurrence, nextOccurrence } from './time.ts';
-import { ChannelGoneError, MessageRejectedError, type Poster } from './posters.ts';
+import { ChannelGoneError, MessageRejectedError, type DeliveryKey, type Poster } from './posters.ts';
+import { storeError } from '../store/store.ts';
+
+/** A post that reached the platform but could not be recorded yet (the database was locked or full). */
+interface Unrecorded {
+  sub: Subscription;
+  delivery: Delivery;
+  attempts: number;
+  ref: string | null;
+  at: Date;
+}
+
+const keyOf = (d: Delivery): DeliveryKey => ({ id: d.id, subscriptionId: d.subscriptionId, localDate: d.localDate, claimedAt: d.claimedAt ?? d.scheduledAt });
 
 /** Scheduler tuning, with documented defaults in {@link defaultSchedulerOptions}. */
 export interface SchedulerOptions {
@@ -44,6 +56,13 @@ export interface SchedulerOptions {
   maxSleepMs: number;
   /** How long {@link DigestScheduler.stop} waits for a post in flight when not told otherwise. */
   stopGraceMs: number;
+  /**
+   * Tries at recording a successful post (the database may be locked or full) before it is held in
+   * memory and recorded by a later run. The post itself is never repeated.
+   */
+  recordAttempts: number;
+  /** Wait before the second try at recording; doubles for each further one. */
+  recordRetryBaseMs: number;
 }
 
 export const defaultSchedulerOptions: SchedulerOptions = {
@@ -54,6 +73,8 @@ export const defaultSchedulerOptions: SchedulerOptions = {
   leaseMs: 15 * 60_000,
   maxSleepMs: 60_000,
   stopGraceMs: 2_000,
+  recordAttempts: 5,
+  recordRetryBaseMs: 500,
 };
 
 /** A timer the loop can use; `setTimeout` in production, a fake in tests. */
@@ -115,6 +136,8 @@ export class DigestScheduler {
   private loop: Promise<void> | null = null;
   /** Aborted by {@link stop}: ends backoff waits and keeps a run from starting more posts. */
   private abort = new AbortController();
+  /** Posted but not yet recorded, by delivery id: recorded first thing in every run, never re-posted. */
+  private readonly unrecorded = new Map<number, Unrecorded>();
 
   constructor(deps: SchedulerDeps) {
     this.deps = deps;
@@ -169,6 +192,7 @@ export class DigestScheduler {
       return report;
     }
     const store = this.deps.store;
+    this.recordPending();
     for (const sub of store.running()) {
       // Stopping: start nothing new (the database may close once stop() returns).
       if (signal.aborted) break;
@@ -178,8 +202,9 @@ export class DigestScheduler {
         // One broken subscription (a corrupt row, a store error) must not keep the others from their
         // digests. A day it had already claimed stays claimed and is given up after the lease, never
         // posted twice.
-        const error = err instanceof Error ? err.message : String(err);
-        this.log.error({ err, subscriptionId: sub.id, platform: sub.platform }, 'digest subscription failed');
+        const named = /^SQLITE_/.test(String((err as { code?: unknown } | null)?.code ?? '')) ? storeError(store.store.path, err, 'run a digest') : err;
+        const error = named instanceof Error ? named.message : String(named);
+        this.log.error({ err: named, subscriptionId: sub.id, platform: sub.platform }, 'digest subscription failed');
         report.errors.push({ subscriptionId: sub.id, error });
       }
     }
@@ -193,6 +218,7 @@ export class DigestScheduler {
     if (!poster) return;
     const { at, localDate } = latestOccurrence(sub, now);
     if (at.getTime() < sub.activeSince.getTime()) return;
+    for (const u of this.unrecorded.values()) if (u.sub.id === sub.id && u.delivery.localDate === localDate) return;
     this.recordMissedDays(sub, at, report);
     const outcome = store.claim({
       subscription: sub,
@@ -203,7 +229,12 @@ export class DigestScheduler {
       catchupMs: this.options.catchupHours * 3_600_000,
       leaseMs: this.options.leaseMs,
       owner: this.owner,
+      reconcile: Boolean(poster.find),
     });
+    if (outcome.kind === 'stale') {
+      await this.reconcile(sub, outcome.delivery, poster, report, clock, signal);
+      return;
+    }
     if (outcome.kind === 'skipped') {
       const reason = outcome.delivery.message ?? 'skipped';
       // Logged once: the row now exists, so later runs see 'taken'.
@@ -257,12 +288,9 @@ export class DigestScheduler {
         }
       }
       attempts++;
+      let result: { ref?: string } | void;
       try {
-        const result = await poster(sub, reply);
-        store.markSent(delivery, this.owner, clock(), attempts, result?.ref ?? null);
-        this.log.info({ subscriptionId: sub.id, platform: sub.platform, localDate: delivery.localDate, attempts }, 'digest posted');
-        report.posted.push({ subscriptionId: sub.id, localDate: delivery.localDate, attempts });
-        return;
+        result = await poster(sub, reply, keyOf(delivery));
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
         if (err instanceof MessageRejectedError) {
@@ -283,12 +311,103 @@ export class DigestScheduler {
           return;
         }
         this.log.warn({ subscriptionId: sub.id, platform: sub.platform, attempt: attempts, error: lastError }, 'digest post failed');
+        continue;
       }
+      // Posted. Whatever happens from here on, this delivery is never posted again: only the
+      // bookkeeping is retried.
+      await this.record(sub, delivery, attempts, result?.ref ?? null, report, clock, signal);
+      return;
     }
     const runsFailed = Math.max(1, Math.ceil(attempts / this.options.attemptsPerRun));
     const retryIn = Math.min(3_600_000, this.options.runRetryBaseMs * 2 ** (runsFailed - 1));
     store.markFailed(delivery, this.owner, attempts, lastError, new Date(clock().getTime() + retryIn));
     report.failed.push({ subscriptionId: sub.id, localDate: delivery.localDate, error: lastError });
+  }
+
+  /**
+   * Records a successful post, retrying the write (a locked or full database) with backoff; if it
+   * still fails, the post is held in memory and recorded by the next run. Counted as posted either way.
+   */
+  private async record(
+    sub: Subscription,
+    delivery: Delivery,
+    attempts: number,
+    ref: string | null,
+    report: RunReport,
+    clock: () => Date,
+    signal: AbortSignal,
+    how: 'posted' | 'found in the channel' = 'posted',
+  ): Promise<void> {
+    const what = { subscriptionId: sub.id, platform: sub.platform, localDate: delivery.localDate, attempts, ref };
+    report.posted.push({ subscriptionId: sub.id, localDate: delivery.localDate, attempts });
+    const at = clock();
+    for (let i = 0; i < this.options.recordAttempts; i++) {
+      if (i > 0) await this.sleep(this.options.recordRetryBaseMs * 2 ** (i - 1), signal);
+      try {
+        this.deps.store.markSent(delivery, this.owner, at, attempts, ref);
+        this.log.info(what, how === 'posted' ? 'digest posted' : 'digest found in the channel after an interrupted post; recorded as sent');
+        return;
+      } catch (err) {
+        this.log.warn({ ...what, err: storeError(this.deps.store.store.path, err, 'record a posted digest') }, 'digest posted; recording it failed, will retry the record (not the post)');
+      }
+    }
+    this.unrecorded.set(delivery.id, { sub, delivery, attempts, ref, at });
+    this.log.error(what, 'digest posted but not recorded yet; the next run records it, and it is not posted again');
+  }
+
+  /** Records posts an earlier run could not write down (see {@link record}). */
+  private recordPending(): void {
+    for (const [id, u] of this.unrecorded) {
+      try {
+        this.deps.store.markSent(u.delivery, this.owner, u.at, u.attempts, u.ref);
+        this.unrecorded.delete(id);
+        this.log.info({ subscriptionId: u.sub.id, localDate: u.delivery.localDate, ref: u.ref }, 'digest post recorded late');
+      } catch (err) {
+        this.log.warn({ subscriptionId: u.sub.id, err: storeError(this.deps.store.store.path, err, 'record a posted digest') }, 'digest post still not recorded');
+      }
+    }
+  }
+
+  /** Posts held in memory because the database would not take their record (tests, the CLI's report). */
+  get unrecordedCount(): number {
+    return this.unrecorded.size;
+  }
+
+  /**
+   * A claim whose process never reported back (it died between claiming and recording): look for the
+   * message in the channel. Found: record it as sent. Not found: the post never arrived, so it is
+   * posted now (within the catch-up window). The channel cannot be checked: give the day up, since
+   * posting could duplicate it (at most once).
+   */
+  private async reconcile(sub: Subscription, stale: Delivery, poster: Poster, report: RunReport, clock: () => Date, signal: AbortSignal): Promise<void> {
+    const store = this.deps.store;
+    const mine = store.takeOver(stale, this.owner, clock());
+    if (!mine) return;
+    const what = { subscriptionId: sub.id, platform: sub.platform, localDate: mine.localDate, claimedBy: stale.claimedBy };
+    const reply = this.replyFor(sub, mine);
+    let found: { ref: string } | null;
+    try {
+      found = await poster.find!(sub, reply, keyOf(stale));
+    } catch (err) {
+      const reason = `interrupted while posting, and the channel could not be checked (${err instanceof Error ? err.message : String(err)}); not posted again to avoid a duplicate`;
+      store.giveUp(mine, reason.slice(0, 500));
+      this.log.warn({ ...what, reason }, 'digest skipped');
+      report.skipped.push({ subscriptionId: sub.id, localDate: mine.localDate, reason });
+      return;
+    }
+    if (found) {
+      await this.record(sub, mine, Math.max(1, mine.attempts), found.ref, report, clock, signal, 'found in the channel');
+      return;
+    }
+    if (clock().getTime() - mine.scheduledAt.getTime() > this.options.catchupHours * 3_600_000) {
+      const reason = 'interrupted while posting and not in the channel; past the catch-up window';
+      store.giveUp(mine, reason);
+      this.log.warn({ ...what, reason }, 'digest skipped');
+      report.skipped.push({ subscriptionId: sub.id, localDate: mine.localDate, reason });
+      return;
+    }
+    this.log.info(what, 'digest interrupted before it reached the channel; posting it now');
+    await this.deliver(sub, mine, poster, report, clock, signal);
   }
 
   /** When the loop should next run: the earliest scheduled time (or pending retry) after `now`. */

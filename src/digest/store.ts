@@ -72,7 +72,12 @@ export type ClaimOutcome =
   /** Too late (outside the catch-up window), or interrupted earlier: recorded as skipped. */
   | { kind: 'skipped'; delivery: Delivery }
   /** A failed attempt that is not yet due for a retry. */
-  | { kind: 'waiting'; delivery: Delivery };
+  | { kind: 'waiting'; delivery: Delivery }
+  /**
+   * Claimed by a process that never reported back, past the lease, and the caller can look for the
+   * message ({@link ClaimRequest.reconcile}): nothing was changed; see {@link DigestStore.takeOver}.
+   */
+  | { kind: 'stale'; delivery: Delivery };
 
 export interface ClaimRequest {
   subscription: Subscription;
@@ -87,6 +92,8 @@ export interface ClaimRequest {
   leaseMs: number;
   /** Identifies this scheduler in `claimed_by`. */
   owner: string;
+  /** The poster can look for an interrupted post: return a stale claim instead of giving it up. */
+  reconcile?: boolean;
 }
 
 interface SubscriptionRow {
@@ -354,6 +361,7 @@ export class DigestStore {
         return { kind: 'taken', delivery: this.deliveryById(existing.id) };
       }
       if (existing.status === 'claimed' && existing.claimedAt && req.now.getTime() - existing.claimedAt.getTime() > req.leaseMs) {
+        if (req.reconcile) return { kind: 'stale', delivery: existing };
         // The claiming process stopped without reporting back. The post may or may not have reached the
         // platform; posting again could duplicate it, so this day is given up (at most once).
         this.db
@@ -364,6 +372,25 @@ export class DigestStore {
       return { kind: 'taken', delivery: existing };
     });
     return run.immediate();
+  }
+
+  /**
+   * Takes over a stale claim (see {@link ClaimOutcome} `stale`) for `owner`, so that exactly one
+   * process reconciles it. Returns the claim, or undefined when another process took it first.
+   */
+  takeOver(d: Delivery, owner: string, now: Date): Delivery | undefined {
+    const info = this.db
+      .prepare(
+        `UPDATE digest_delivery SET claimed_by = ?, claimed_at = ?
+         WHERE id = ? AND status = 'claimed' AND claimed_by IS ? AND claimed_at IS ?`,
+      )
+      .run(owner, now.toISOString(), d.id, d.claimedBy, d.claimedAt ? d.claimedAt.toISOString() : null);
+    return info.changes === 1 ? this.deliveryById(d.id) : undefined;
+  }
+
+  /** Gives up a stale claim whose post cannot be checked: at most once, never posted twice. */
+  giveUp(d: Delivery, reason: string): void {
+    this.db.prepare(`UPDATE digest_delivery SET status = 'skipped', message = ? WHERE id = ? AND status = 'claimed'`).run(reason, d.id);
   }
 
   /**

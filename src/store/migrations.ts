@@ -96,4 +96,19 @@ export const migrations: Migration[] = [
       CREATE INDEX digest_delivery_status ON digest_delivery (status, next_attempt_at);
     `,
   },
+  {
+    version: 3,
+    name: 'processed platform events',
+    // Slack retries an event (same event_id) and a request can be replayed (same body and signature):
+    // the first process to insert the key handles it, so two processes on one file agree. Rows older
+    // than the retry window are deleted as new ones arrive.
+    sql: `
+      CREATE TABLE processed_event (
+        key TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+      );
+      CREATE INDEX processed_event_seen ON processed_event (seen_at);
+    `,
+  },
 ];

@@ -321,6 +321,25 @@ describe('digests on Discord (real discord.js client, REST + gateway stand-in)',
     expect(answer.embeds[0].fields).toEqual(expect.arrayContaining([{ name: 'Passage', value: `\`${pair[1]!.passageId}\``, inline: true }]));
   });
 
+  it('stamps a nonce on a digest, so a repeated post returns the first message, and finds an interrupted one in the channel', async () => {
+    const digests = new DigestStore(store);
+    const { subscription } = digests.subscribe({ platform: 'discord', channelId: CHANNEL_ID, time: '09:00', timezone: 'UTC', count: 2, days: 'daily', userId: '1', now: new Date('2026-01-01T00:00:00Z') });
+    const due = new Date('2026-02-02T09:00:00Z');
+    // A process claims, posts and dies before recording the post.
+    const claim = digests.claim({ subscription, localDate: '2026-02-02', scheduledAt: due, now: due, factIds: facts.map((f) => f.id), catchupMs: 6 * 3_600_000, leaseMs: 15 * 60_000, owner: 'dead' });
+    if (claim.kind !== 'claimed') throw new Error('expected a claim');
+    const scheduler = new DigestScheduler({ store: onlySubscription(digests, subscription.id), corpus: engine.corpus, facts, posters: { discord: discordPoster(bot.client) }, sleep: async () => {} });
+    const key = { id: claim.delivery.id, subscriptionId: subscription.id, localDate: '2026-02-02', claimedAt: due };
+    const reply = scheduler.replyFor(subscription, claim.delivery);
+    const first = await discordPoster(bot.client)(subscription, reply, key);
+    const again = await discordPoster(bot.client)(subscription, reply, key);
+    expect(again).toEqual(first);
+    const from = standIn.calls.length;
+    await scheduler.runDue(new Date(due.getTime() + 16 * 60_000));
+    expect(standIn.calls.slice(from).filter((c) => c.method === 'POST' && c.path === `/channels/${CHANNEL_ID}/messages`)).toHaveLength(0);
+    expect(digests.delivery(subscription.id, '2026-02-02')).toMatchObject({ status: 'sent', platformRef: (first as { ref: string }).ref });
+  });
+
   it('does not retry a digest Discord refuses (400, 50035) and records why', async () => {
     const digests = new DigestStore(store);
     const { subscription } = digests.subscribe({ platform: 'discord', channelId: '100000000000000011', time: '09:00', timezone: 'UTC', count: 1, days: 'daily', userId: '1', now: new Date('2026-01-01T00:00:00Z') });

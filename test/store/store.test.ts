@@ -81,6 +81,6 @@ describe('Store', () => {
   it('names the path when the database cannot be opened', () => {
     const blocker = join(dir, 'not-a-folder');
     writeFileSync(blocker, 'x');
-    expect(() => new Store(join(blocker, 'bot.sqlite'))).toThrow(/Cannot open the database at .*not-a-folder\/bot\.sqlite/);
+    expect(() => new Store(join(blocker, 'bot.sqlite'))).toThrow(/Cannot open the database at .*not-a-folder\/bot\.sqlite \(DATABASE_PATH\)/);
   });
 });

@@ -29,6 +29,7 @@ import { ConfigError, ReportBotError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/store.ts';
 import { InFlight } from '../in-flight.ts';
+import { buttonSchema, commandSchema, messageSchema, problem } from './validate.ts';
 import { autocompleteFor, optionKeyResolver, readInteractionOptions, type InteractionOption } from './commands.ts';
 import {
   decodeCustomId,
@@ -165,10 +166,12 @@ function restBody(m: DiscordMessage) {
  * 50013 Missing Permissions, so the caller can pause the subscription; other errors are rethrown as-is
  * (they are usually passing: retry later). Returns the new message id.
  */
-export async function sendToChannel(client: Client, channelId: string, reply: Reply): Promise<string> {
+export async function sendToChannel(client: Client, channelId: string, reply: Reply, nonce?: string): Promise<string> {
   const rendered = renderReply(reply, { visibility: 'public' });
   try {
-    const message = (await client.rest.post(Routes.channelMessages(channelId), { body: restBody(rendered) })) as { id: string };
+    // With a nonce, Discord returns the message it already has for it instead of posting again.
+    const body = nonce ? { ...restBody(rendered), nonce, enforce_nonce: true } : restBody(rendered);
+    const message = (await client.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
     return message.id;
   } catch (err) {
     if (err instanceof DiscordAPIError && typeof err.code === 'number' && CHANNEL_UNAVAILABLE_CODES.has(err.code)) {
@@ -317,6 +320,13 @@ class DiscordHandlers {
 
   async onInteraction(i: Interaction): Promise<void> {
     try {
+      const bad = i.isButton() ? problem(buttonSchema, i) : i.isChatInputCommand() || i.isAutocomplete() ? problem(commandSchema, i) : undefined;
+      if (bad) {
+        this.log.warn({ reason: bad, type: i.type }, 'discord payload ignored: unexpected shape');
+        if (i.isAutocomplete()) await i.respond([]);
+        else if (i.isRepliable()) await i.reply({ ...payload(renderNotice("I couldn't read that request.")), flags: MessageFlags.Ephemeral });
+        return;
+      }
       if (i.isAutocomplete()) await this.onAutocomplete(i);
       else if (i.isChatInputCommand()) await this.onSlashCommand(i);
       else if (i.isButton()) await this.onButton(i);
@@ -421,6 +431,11 @@ class DiscordHandlers {
   async onMessage(message: Message): Promise<void> {
     try {
       const me = this.client.user;
+      const bad = problem(messageSchema, message);
+      if (bad) {
+        this.log.warn({ reason: bad }, 'discord payload ignored: unexpected shape');
+        return;
+      }
       if (!me || message.author.bot || message.author.id === me.id || message.webhookId || message.system) return;
       const inDm = message.channel.type === ChannelType.DM;
       const botRoleId = message.guild?.members.me?.roles.botRole?.id;

@@ -28,6 +28,10 @@ import { renderReply } from './render.ts';
 import { slackCommandName } from './manifest.ts';
 import { ReportBotError } from '../../errors.ts';
 import { InFlight } from '../in-flight.ts';
+import { randomBytes } from 'node:crypto';
+import { eventDedupeFor } from '../../store/event-dedupe.ts';
+import { guardRequests } from './guard.ts';
+import { checkSlackBody, dedupeKey } from './validate.ts';
 
 export interface SlackDeps {
   engine: Engine;
@@ -119,6 +123,14 @@ export function createSlackApp(deps: SlackDeps) {
   const threads = new AnsweredThreads();
   const inFlight = new InFlight();
   const commandLabel = (name: string) => slackCommandName(config, name);
+  const newErrorId = services.newErrorId ?? (() => randomBytes(4).toString('hex'));
+  const dedupe = eventDedupeFor(store, log);
+  /** False for a Slack retry or a replayed request this process or another already took. */
+  const firstTime = (kind: 'event' | 'command' | 'block_actions', body: unknown): boolean => {
+    const fresh = dedupe.first('slack', dedupeKey(kind, body as Record<string, unknown>));
+    if (!fresh) log.info({ kind }, 'slack retry or replay ignored');
+    return fresh;
+  };
 
   const clientOptions = {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
@@ -134,10 +146,29 @@ export function createSlackApp(deps: SlackDeps) {
         // The Socket Mode client opens its connection (apps.connections.open) with its own Web API
         // client: give it the same SLACK_API_URL.
         installerOptions: { clientOptions },
+        // Socket Mode payloads reach Bolt unchecked (there is no HTTP guard), and Bolt reads fields
+        // such as `user.id` before any middleware runs. Whatever it throws is logged and the envelope
+        // acknowledged, so Slack does not redeliver a payload that will fail the same way.
+        processEventErrorHandler: async ({ error, event }) => {
+          const checked = checkSlackBody(event.body);
+          if (!checked.ok) log.warn({ reason: checked.reason }, 'slack payload ignored: unexpected shape');
+          else log.error({ err: error, errorId: newErrorId() }, 'slack request failed');
+          return true;
+        },
       })
     : new HTTPReceiver({
         signingSecret: config.SLACK_SIGNING_SECRET ?? '',
         logger: boltLogger(log),
+        // Whatever a listener throws after its ack is logged with an error id; the request still gets a
+        // 200 (a 500 would make Slack retry a request that will fail the same way).
+        processEventErrorHandler: async ({ error, response }) => {
+          log.error({ err: error, errorId: newErrorId() }, 'slack request failed');
+          if (!response.headersSent) {
+            response.writeHead(200);
+            response.end();
+          }
+          return false;
+        },
         customRoutes: [
           {
             path: '/healthz',
@@ -150,12 +181,29 @@ export function createSlackApp(deps: SlackDeps) {
         ],
       });
 
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = guardRequests(receiver.requestListener, {
+      signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+      logger: log,
+      // Signatures are checked against the real clock (as Bolt does), not the commands' clock.
+      newErrorId,
+    });
+  }
+
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
     receiver,
     logger: boltLogger(log),
     deferInitialization: true,
     clientOptions,
+  });
+
+  // The same shape check for Socket Mode, whose payloads do not pass the HTTP guard.
+  app.use(async (args) => {
+    const checked = checkSlackBody(args.body);
+    if (checked.ok && checked.kind !== 'other') return args.next();
+    log.warn({ reason: checked.ok ? `type ${checked.type}` : checked.reason }, 'slack payload ignored: unexpected shape');
+    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
   });
 
   const invocation = (user: { id: string; name?: string }, channel: Invocation['channel']): Invocation => ({
@@ -180,6 +228,7 @@ export function createSlackApp(deps: SlackDeps) {
     const slash = commandLabel(command.name);
     app.command(slash, async ({ command: payload, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
       await ack();
+      if (!firstTime('command', payload)) return;
       await inFlight.run(async () => {
         const text = payload.text ?? '';
         const raw = command.parseText ? command.parseText(text) : defaultRawOptions(command.options.shape, text);
@@ -232,16 +281,18 @@ export function createSlackApp(deps: SlackDeps) {
   const fromOtherHuman = (m: MessageLike, botUserId?: string): boolean =>
     !m.subtype && !m.bot_id && Boolean(m.user) && m.user !== botUserId;
 
-  app.event('app_mention', async ({ event, context, client }) => {
+  app.event('app_mention', async ({ event, body, context, client }) => {
     const m = event as unknown as MessageLike;
     if (!fromOtherHuman(m, context.botUserId)) return;
+    if (!firstTime('event', body)) return;
     await answerMessage(client, m, stripBotMention(m.text ?? '', context.botUserId), 'thread');
   });
 
-  app.event('message', async ({ event, context, client }) => {
+  app.event('message', async ({ event, body, context, client }) => {
     const m = event as unknown as MessageLike;
     if (!fromOtherHuman(m, context.botUserId)) return;
     if (m.channel_type === 'im') {
+      if (!firstTime('event', body)) return;
       await answerMessage(client, m, stripBotMention(m.text ?? '', context.botUserId), 'dm');
       return;
     }
@@ -249,6 +300,7 @@ export function createSlackApp(deps: SlackDeps) {
     // app_mention too and is answered there, not twice.
     const mentionsBot = context.botUserId ? (m.text ?? '').includes(`<@${context.botUserId}`) : false;
     if (m.thread_ts && m.thread_ts !== m.ts && threads.has(m.channel, m.thread_ts) && !mentionsBot) {
+      if (!firstTime('event', body)) return;
       await answerMessage(client, m, (m.text ?? '').trim(), 'thread');
     }
   });
@@ -257,6 +309,7 @@ export function createSlackApp(deps: SlackDeps) {
   const actionPattern = new RegExp(`^rb_(${ACTION_KINDS.join('|')})(_\\d+)?$`);
   app.action(actionPattern, async (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
     await args.ack();
+    if (!firstTime('block_actions', args.body)) return;
     await inFlight.run(async () => {
       const body = args.body as BlockAction;
       const action = args.action as ButtonAction;

@@ -68,6 +68,8 @@ export class DiscordStandIn extends EventEmitter {
   private sessionId = '';
   private port = 0;
   private readonly delays: Array<{ route: RegExp; ms: number }> = [];
+  /** Messages posted to channels through REST, oldest first (GET /channels/:id/messages lists them). */
+  readonly posted: Array<ReturnType<typeof message> & { nonce?: string }> = [];
 
   private constructor(private readonly options: StandInOptions) {
     super();
@@ -289,7 +291,19 @@ export class DiscordStandIn extends EventEmitter {
       if (channelId === DELETED_CHANNEL_ID) send(404, { message: 'Unknown Channel', code: 10003 });
       else if (channelId === FORBIDDEN_CHANNEL_ID) send(403, { message: 'Missing Access', code: 50001 });
       else if (m[1] === 'GET' && !m[3]) send(200, textChannel(channelId));
-      else if (m[1] === 'POST' && m[3]) send(200, message({ ...call.body, channel_id: channelId }, true));
+      else if (m[1] === 'POST' && m[3]) {
+        // As Discord does with enforce_nonce: a repeated nonce returns the message already posted.
+        const nonce = (call.body as { nonce?: string; enforce_nonce?: boolean } | undefined)?.enforce_nonce ? call.body.nonce : undefined;
+        const earlier = nonce === undefined ? undefined : this.posted.find((p) => p.channel_id === channelId && p.nonce === nonce);
+        // Ids from the clock, as Discord's snowflakes are (GET …/messages?after= filters on them).
+        const id = String(((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) + BigInt(this.posted.length));
+        const posted = earlier ?? { ...message({ ...call.body, channel_id: channelId }, true), id };
+        if (!earlier) this.posted.push(posted as ReturnType<typeof message> & { nonce?: string });
+        send(200, posted);
+      } else if (m[1] === 'GET' && m[3]) {
+        const after = BigInt(call.query.get('after') ?? '0');
+        send(200, this.posted.filter((p) => p.channel_id === channelId && BigInt(p.id) > after).reverse());
+      }
       else send(405, { message: '405: Method Not Allowed', code: 0 });
     } else if ((m = route.match(/^PUT \/applications\/(\d+)(\/guilds\/(\d+))?\/commands$/))) {
       const body = Array.isArray(call.body) ? call.body : [];

@@ -121,4 +121,21 @@ describe('Slack adapter in Socket Mode', () => {
     expect(reply.body.response_type).toBe('ephemeral');
     expect(buttons(reply.body).rb_share).toBeDefined();
   });
+
+  it('acknowledges a malformed button press and a retried event without answering them twice', async () => {
+    const bad = await envelope('interactive', { type: 'block_actions', user: null, actions: {}, team: { id: 'T1' } }, 'env-3');
+    expect(bad.envelope_id).toBe('env-3');
+    const event = {
+      type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'EvS9', event_time: 1,
+      event: { type: 'message', channel_type: 'im', channel: 'D78', user: 'U2', text: QUESTION, ts: '1700000600.000100' },
+    };
+    await envelope('events_api', event, 'env-4');
+    await standIn.next((c) => c.method === 'chat.postMessage' && c.body.channel === 'D78');
+    // Slack redelivers the same event (a new envelope, the same event_id).
+    await envelope('events_api', event, 'env-5');
+    // A later, different DM is answered: everything before it has been dealt with.
+    await envelope('events_api', { ...event, event_id: 'EvS10', event: { ...event.event, channel: 'D79', ts: '1700000601.000100' } }, 'env-6');
+    await standIn.next((c) => c.method === 'chat.postMessage' && c.body.channel === 'D79');
+    expect(standIn.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'D78')).toHaveLength(1);
+  });
 });

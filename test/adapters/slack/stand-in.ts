@@ -16,6 +16,8 @@ export interface Call {
   authorization?: string;
   /** The URL called (for response_url posts: which one). */
   url: string;
+  /** What the stand-in answered (Web API methods). */
+  response?: Record<string, any>;
 }
 
 export interface SlackStandIn {
@@ -43,7 +45,7 @@ function decode(raw: string, contentType: string | undefined): Record<string, an
   if (contentType?.includes('application/json')) return raw ? JSON.parse(raw) : {};
   const out: Record<string, any> = {};
   for (const [k, v] of new URLSearchParams(raw)) {
-    out[k] = (k === 'blocks' || k === 'attachments') && v.startsWith('[') ? JSON.parse(v) : v;
+    out[k] = (k === 'blocks' || k === 'attachments') && v.startsWith('[') ? JSON.parse(v) : k === 'metadata' && v.startsWith('{') ? JSON.parse(v) : v;
   }
   return out;
 }
@@ -54,7 +56,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   const waiters: Array<{ pred: (c: Call) => boolean; resolve: (c: Call) => void }> = [];
   const delays = new Map<string, number>();
   const fixed = new Map<string, object>();
-  let ts = 1_700_000_000;
+  // Message timestamps from the real clock, as Slack's are (conversations.history filters on them).
+  let ts = Math.floor(Date.now() / 1000);
   let responseUrls = 0;
 
   const record = (call: Call) => {
@@ -92,12 +95,23 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       'auth.test': revoked ? { ok: false, error: 'invalid_auth' } : { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'reportbot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' },
       'chat.postMessage': { ok: true, channel: body.channel, ts: `${++ts}.000100`, message: { text: body.text } },
       'chat.postEphemeral': { ok: true, message_ts: `${++ts}.000200` },
+      // The channel's messages as posted through this stand-in (newest first, as Slack lists them).
+      'conversations.history': {
+        ok: true,
+        messages: calls
+          .filter((c) => c.method === 'chat.postMessage' && c.body.channel === body.channel && c.response)
+          .map((c) => ({ type: 'message', ts: c.response!.ts, text: c.body.text, ...(c.body.metadata ? { metadata: c.body.metadata } : {}) }))
+          .filter((m) => !body.oldest || Number(m.ts) >= Number(body.oldest))
+          .reverse(),
+      },
       'reactions.add': { ok: true },
       'reactions.remove': { ok: true },
     };
     // Slack refuses blocks whose interactive elements share an action_id, as the real Web API does.
     const refused = duplicateActionIds(body.blocks).length > 0 ? { ok: false, error: 'invalid_blocks' } : undefined;
     const answer = refused ?? fixed.get(method) ?? answers[method] ?? { ok: false, error: 'unknown_method' };
+    const call = calls.find((c) => c.body === body);
+    if (call) call.response = answer as Record<string, any>;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
