@@ -21,6 +21,7 @@ import { confidenceFeatures, decide, type DecisionOptions } from './decide.ts';
 import { clip, excerptOf, highlightsIn } from './excerpt.ts';
 import { candidates as candidateWindows, type Candidate, type PassageInput } from './features.ts';
 import { metaAnswer } from './meta.ts';
+import { readFollowUp, type Turn } from './follow-up.ts';
 import { Model, fittedWeights, type ModelWeights } from './model.ts';
 import { analyzeQuestion, cleanQuestion, type QuestionAnalysis } from './question.ts';
 import { queryTerms, type QueryOptions, type QueryTerm } from './query.ts';
@@ -103,10 +104,10 @@ export class Engine {
     this.options = { ...defaultEngineOptions, ...options };
     this.model = new Model(this.options.weights);
     this.matchTypes = new Set(this.options.featureMatchTypes);
-    this.index = buildIndex(corpus);
+    const tokens: Token[][][] = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
+    this.index = buildIndex(corpus, tokens.map((sentences) => sentences.flatMap((ts) => ts.map((t) => t.term))));
     this.acronyms = learnAcronyms(corpus);
     this.aliases = new AliasTable(this.acronyms, corpus.glossary);
-    const tokens: Token[][][] = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
     this.vocabulary = new Vocabulary(corpus, tokens, this.options.vocabulary);
     const several = corpus.documents.length > 1;
     const titleTerms = new Map(corpus.documents.map((d) => [d.id, several ? toTermSet(d.title) : new Set<string>()]));
@@ -241,8 +242,15 @@ export class Engine {
     return { scores, order };
   }
 
-  /** Answers a question with a verbatim, cited excerpt — or abstains with the closest passages. */
-  answer(question: string): Answer {
+  /**
+   * Answers a question with a verbatim, cited excerpt — or abstains with the closest passages. With
+   * the previous turn of a conversation, an elliptical question ("and Bolivia?", "why?", "tell me
+   * more") is read against it first, and the answer says what it understood.
+   */
+  answer(question: string, previous?: Turn): Answer {
+    const follow = readFollowUp(String(question ?? ''), previous, (w) => this.vocabulary.properNouns.has(w));
+    if (follow?.kind === 'more' && previous) return this.more(question, previous);
+    if (follow?.kind === 'rewrite') return { ...this.answer(follow.question), question: cleanQuestion(String(question)), understood: follow.question };
     const a = this.analyze(question);
     const { q, qts, candidates: cands } = a;
     const abstain = (reason: Answer['reason'], passages: RankedPassage[] = [], confidence = 0): Answer => ({
@@ -269,6 +277,35 @@ export class Engine {
     const [start, end] = this.span(best, qts);
     const excerpt = excerptOf(this.corpus, best.passage, this.sentences.get(best.passage.id)!, start, end, qts);
     return { question: q.text, answered: true, confidence: Math.round(confidence * 100) / 100, answer: excerpt, passages: closest };
+  }
+
+  /** "Tell me more": the passage after the previous answer's, or the next of the closest passages. */
+  private more(question: string, previous: Turn): Answer {
+    const asked = cleanQuestion(String(question));
+    const shown = previous.answer.answer?.passageId ?? null;
+    let next: Passage | undefined;
+    if (shown) {
+      const p = this.corpus.byId.get(shown);
+      const after = p ? this.corpus.passages[this.corpus.passages.indexOf(p) + 1] : undefined;
+      if (after && p && after.documentId === p.documentId) next = after;
+    } else {
+      const id = previous.answer.passages[1]?.passageId;
+      next = id ? this.corpus.byId.get(id) : undefined;
+    }
+    if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood: 'more after the previous answer' };
+    const list = this.sentences.get(next.id) ?? [];
+    let last = 0;
+    while (last + 1 < list.length && last + 1 < this.options.maxExcerptSentences && list[last + 1]!.sentence.end - list[0]!.sentence.start <= this.options.maxExcerptChars) last++;
+    const doc = this.corpus.documentsById.get(next.documentId)!;
+    const [start, end] = clip(doc.source, list, list[0]!.sentence.start, list[last]!.sentence.end, [], this.options.maxExcerptChars);
+    return {
+      question: asked,
+      answered: true,
+      confidence: previous.answer.confidence,
+      answer: excerptOf(this.corpus, next, list, start, end, []),
+      passages: [this.ranked(next, 0, [])],
+      understood: `the passage after ${shown ?? previous.answer.passages[0]?.passageId ?? 'the previous answer'}`,
+    };
   }
 
   /** The best candidates with the parts of their scores, for `ask --explain`. */

@@ -81,6 +81,11 @@ export interface Answer {
   reason?: AbstainReason;
   /** For questions about the documents themselves ("what reports do you have?"): each document. */
   documents?: DocumentSummary[];
+  /**
+   * Set when the question was read as a follow-up of the previous turn: what it was taken to mean
+   * ("how many hectares coca bolivia", "the passage after ellis-peru-2/cocaine/3").
+   */
+  understood?: string;
 }
 
 /** One search result, with a short snippet around the best match. */

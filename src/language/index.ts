@@ -37,6 +37,8 @@ export interface Language {
   stemOnlyRules: number;
   /** Folded word → English words. */
   lexicon: ReadonlyMap<string, readonly string[]>;
+  /** Follow-up cues: "tell me more", openers such as "and what about", bare question words ("why?"). */
+  followUp: { more: ReadonlySet<string>; openers: readonly string[]; bare: ReadonlySet<string> };
 }
 
 /** The shape of a language file, checked when it loads so a broken file names itself. */
@@ -53,6 +55,7 @@ const rawLanguage = z.object({
   cognateSuffixes: z.array(z.tuple([z.string(), z.array(z.string())])).optional(),
   stemOnlyRules: z.number().int().min(0).optional(),
   lexicon: z.record(z.string(), z.array(z.string())).optional(),
+  followUp: z.object({ more: z.array(z.string()), openers: z.array(z.string()), bare: z.array(z.string()) }).optional(),
 });
 type RawLanguage = z.infer<typeof rawLanguage>;
 
@@ -78,6 +81,12 @@ function compile(raw: RawLanguage): Language {
     cognateSuffixes: (raw.cognateSuffixes ?? []).map(([re, to]) => [new RegExp(re), to] as const),
     stemOnlyRules: raw.stemOnlyRules ?? 0,
     lexicon: new Map(Object.entries(raw.lexicon ?? {}).map(([k, v]) => [fold(k), v])),
+    followUp: {
+      more: folded(raw.followUp?.more ?? []),
+      // Longest first, so "and what about" wins over "and".
+      openers: (raw.followUp?.openers ?? []).map((o) => fold(o)).sort((a, b) => b.length - a.length),
+      bare: folded(raw.followUp?.bare ?? []),
+    },
   };
 }
 

@@ -93,14 +93,3 @@ export function words(text: string): string[] {
   for (const m of text.matchAll(TOKEN)) out.push(...normalizeToken(m[0]));
   return out;
 }
-
-/** Splits raw text for MiniSearch (`tokenize` option). */
-export function indexTokenize(text: string): string[] {
-  return [...text.matchAll(TOKEN)].map((m) => m[0]);
-}
-
-/** MiniSearch `processTerm`: one raw token → its terms, or null for a stop word. */
-export function indexProcessTerm(raw: string): string[] | null {
-  const terms = toTerms(raw);
-  return terms.length ? terms : null;
-}

@@ -4,9 +4,12 @@
  */
 import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import type { Corpus, Passage } from '../corpus/types.ts';
-import { indexProcessTerm, indexTokenize } from './analyze.ts';
+import { tokenize } from './analyze.ts';
 
-/** What MiniSearch stores per passage. */
+/**
+ * What MiniSearch indexes per passage: each field already analyzed into terms joined by spaces (the
+ * engine tokenizes every sentence once and hands MiniSearch the same terms it scores with).
+ */
 export interface IndexedPassage {
   id: string;
   text: string;
@@ -14,12 +17,12 @@ export interface IndexedPassage {
   title: string;
 }
 
-/** Index options: our analyzer for every field. */
+/** Index options: fields arrive as analyzed terms, so MiniSearch only splits them. */
 export const INDEX_OPTIONS: Options<IndexedPassage> = {
   idField: 'id',
   fields: ['text', 'section', 'title'],
-  tokenize: indexTokenize,
-  processTerm: indexProcessTerm,
+  tokenize: (terms: string) => terms.split(' '),
+  processTerm: (term: string) => term || null,
 };
 
 /**
@@ -39,14 +42,31 @@ export const QUERY_OPTIONS: SearchOptions = {
   prefix: false,
 };
 
-/** Builds the passage index for a corpus. */
-export function buildIndex(corpus: Corpus): MiniSearch<IndexedPassage> {
+/** Terms of a text joined for {@link INDEX_OPTIONS}. */
+export function analyzedField(text: string): string {
+  return tokenize(text).map((t) => t.term).join(' ');
+}
+
+/**
+ * Builds the passage index for a corpus. `passageTerms` are each passage's terms when the caller has
+ * them already (the engine does); otherwise they are computed here.
+ */
+export function buildIndex(corpus: Corpus, passageTerms?: ReadonlyArray<readonly string[]>): MiniSearch<IndexedPassage> {
   const index = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
-  index.addAll(corpus.passages.map((p: Passage) => ({
-    id: p.id,
-    text: p.text,
-    section: p.sectionTitle,
-    title: corpus.documentsById.get(p.documentId)?.title ?? '',
-  })));
+  const sections = new Map<string, string>();
+  const titles = new Map<string, string>();
+  const cached = (map: Map<string, string>, key: string, text: string) => {
+    let v = map.get(key);
+    if (v === undefined) map.set(key, (v = analyzedField(text)));
+    return v;
+  };
+  index.addAll(
+    corpus.passages.map((p: Passage, i) => ({
+      id: p.id,
+      text: passageTerms ? passageTerms[i]!.join(' ') : analyzedField(p.text),
+      section: cached(sections, `${p.documentId}/${p.sectionId}`, p.sectionTitle),
+      title: cached(titles, p.documentId, corpus.documentsById.get(p.documentId)?.title ?? ''),
+    })),
+  );
   return index;
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { buildCorpus, loadCorpus } from '../../src/corpus/load.ts';
-import { indexProcessTerm, normalizeToken, STOP_WORDS, tokenize, toTerms, words } from '../../src/search/analyze.ts';
+import { normalizeToken, STOP_WORDS, tokenize, toTerms, words } from '../../src/search/analyze.ts';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
 
@@ -71,12 +71,7 @@ describe('words', () => {
   });
 });
 
-describe('indexProcessTerm', () => {
-  it('returns null for a stop word and the terms otherwise', () => {
-    expect(indexProcessTerm('the')).toBeNull();
-    expect(indexProcessTerm('Cultivated')).toEqual(['cultiv']);
-  });
-});
+
 
 describe('STOP_WORDS', () => {
   it('holds question words but not content words of the report', () => {
