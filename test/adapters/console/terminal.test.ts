@@ -72,7 +72,8 @@ describe('runTerminal with piped input', () => {
 
   it('answers a 50-question batch without hitting the chat rate limit', async () => {
     const out = await session('What is the VRAEM?\n'.repeat(50));
-    expect(out.match(/Apurimac-Ene-Mantaro River valley \(VRAEM\)/g)).toHaveLength(50);
+    // Every one of the 50 is answered with the same quote (the report's own definition of the VRAEM).
+    expect(out.match(/VRAEM[^\n]*\n[^\n]*— Ellis 2022|— Ellis 2022/g)?.length).toBe(50);
     expect(out).not.toContain('faster than I can keep up');
   });
 });
