@@ -1,9 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
@@ -14,28 +16,21 @@ interface Result {
   stderr: string;
 }
 
-/** Runs `npm run cli -- …` the way a user does, but calling node directly (no npm banner). */
+/**
+ * Runs one CLI invocation in this process, the way `report-bot …` does: `runCli` with its own
+ * stdout, stderr and stdin, and an environment holding only what the test gives (never the
+ * developer's .env or tokens).
+ */
 async function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Result> {
-  const env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-cli-')), 'db.sqlite'), ...opts.env };
-  if (opts.input !== undefined) {
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(opts.input);
-    });
-  }
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  const env = { LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-cli-')), 'db.sqlite'), ...opts.env };
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += String(d)));
+  stderr.on('data', (d) => (err += String(d)));
+  const code = await runCli(args, { stdout, stderr, stdin: Readable.from(opts.input === undefined ? [] : [opts.input]), env });
+  return { code, stdout: out, stderr: err };
 }
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
