@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -222,11 +223,123 @@ describe('cli discord invite and closed pipes', () => {
     expect(r.stderr).toContain('DISCORD_APPLICATION_ID');
   });
 
-  it('exits quietly when the reader closes the pipe early (facts | head)', async () => {
-    const env = { ...process.env, LOG_LEVEL: 'silent' };
-    const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; node --import tsx src/cli.ts facts | head -c 50; echo " rc=$?"`], { cwd: root, env });
+  it('exits quietly when the reader closes the pipe early (report-bot facts | head)', async () => {
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' };
+    const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; node bin/report-bot.js facts | head -c 50; echo " rc=$?"`], { cwd: root, env });
     expect(stdout).toMatch(/ rc=0\n$/);
     expect(stderr).not.toContain('EPIPE');
+  });
+});
+
+describe('the report-bot command (bin)', () => {
+  it('prints clean JSON on stdout for ask --json, from another working directory', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'rb-bin-'));
+    const env = { PATH: process.env.PATH ?? '', DATABASE_PATH: join(elsewhere, 'db.sqlite') };
+    const { stdout } = await run(process.execPath, [join(root, 'bin/report-bot.js'), 'ask', '--json', 'What is PIAS?'], { cwd: elsewhere, env });
+    expect(JSON.parse(stdout)).toMatchObject({ answered: true, answer: { passageId: expect.stringMatching(/policy-response/) } });
+  });
+
+  it('is the package.json bin entry', () => {
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin).toEqual({ 'report-bot': 'bin/report-bot.js' });
+  });
+});
+
+describe('cli arguments', () => {
+  it('refuses an unknown flag with the usage text and exit code 2, instead of ignoring it', async () => {
+    const r = await cli(['ask', '--jsn', 'What is PIAS?']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Unknown option --jsn for ask\.\n\nUsage: report-bot <command>/);
+  });
+
+  it('refuses a flag another command takes', async () => {
+    const r = await cli(['stats', '--limit', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Unknown option --limit for stats\./);
+  });
+
+  it('says when a flag needs a value, or takes none', async () => {
+    expect((await cli(['search', 'coca', '--limit'])).stderr).toBe('--limit needs a value.\n');
+    expect((await cli(['stats', '--json=yes'])).stderr).toBe('--json takes no value.\n');
+  });
+
+  it('lists every flag of every command in the usage text', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--json', '--limit', '--days', '--seed', '--count', '--now', '--socket-mode', '--http', '--url', '--help']) {
+      expect(r.stdout).toContain(flag);
+    }
+    for (const command of ['ask', 'search', 'source', 'stats', 'gaps', 'feedback', 'backup', 'facts', 'digest', 'slack manifest', 'discord deploy', 'discord invite']) {
+      expect(r.stdout).toContain(`  ${command}`);
+    }
+  });
+
+  it('shows the usage on stderr with exit code 2 when no command is given', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: report-bot <command>');
+  });
+
+  it('takes --flag=value and flags after the words', async () => {
+    const r = await cli(['search', 'illegal mining', '--limit=2', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results).toHaveLength(2);
+  });
+});
+
+describe('cli backup', () => {
+  it('writes a consistent copy of the database with the online backup API', async () => {
+    const { Store } = await import('../src/store/store.ts');
+    const folder = mkdtempSync(join(tmpdir(), 'rb-backup-'));
+    const db = join(folder, 'bot.sqlite');
+    const store = new Store(db);
+    store.logQuestion({ platform: 'slack', userId: 'U1', question: 'What is the VRAEM?', answered: true, confidence: 1 });
+    // The bot keeps its connection open while the copy is taken.
+    const r = await cli(['backup', join(folder, 'copies', 'copy.sqlite')], { env: { DATABASE_PATH: db } });
+    store.close();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('copy.sqlite');
+    const copy = new Database(join(folder, 'copies', 'copy.sqlite'), { readonly: true });
+    expect(copy.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'What is the VRAEM?' }]);
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    copy.close();
+  });
+
+  it('asks for the file to write', async () => {
+    const r = await cli(['backup']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Give the file to write');
+  });
+});
+
+describe('cli feedback', () => {
+  it('shows 👍/👎 totals per passage and the questions voted down', async () => {
+    const { Store } = await import('../src/store/store.ts');
+    const db = join(mkdtempSync(join(tmpdir(), 'rb-feedback-')), 'bot.sqlite');
+    const store = new Store(db);
+    const q1 = store.logQuestion({ platform: 'slack', userId: 'U1', question: 'Who leads the Shining Path?', answered: true, confidence: 0.9, passageId: 'ellis-peru-2/shining-path/2' });
+    const q2 = store.logQuestion({ platform: 'discord', userId: 'D1', question: 'What is the VRAEM?', answered: true, confidence: 1, passageId: 'ellis-peru-2/introduction/14' });
+    store.recordFeedback({ platform: 'slack', userId: 'U1', questionLogId: q1, passageId: 'ellis-peru-2/shining-path/2', vote: -1 });
+    store.recordFeedback({ platform: 'slack', userId: 'U2', questionLogId: q1, passageId: 'ellis-peru-2/shining-path/2', vote: -1 });
+    store.recordFeedback({ platform: 'discord', userId: 'D1', questionLogId: q2, passageId: 'ellis-peru-2/introduction/14', vote: 1 });
+    store.close();
+
+    const j = await cli(['feedback', '--json'], { env: { DATABASE_PATH: db } });
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout)).toEqual({
+      passages: [
+        { passageId: 'ellis-peru-2/shining-path/2', up: 0, down: 2 },
+        { passageId: 'ellis-peru-2/introduction/14', up: 1, down: 0 },
+      ],
+      downVoted: [{ question: 'Who leads the Shining Path?', passageId: 'ellis-peru-2/shining-path/2', down: 2, lastVoted: expect.any(String) }],
+    });
+    const text = await cli(['feedback'], { env: { DATABASE_PATH: db } });
+    expect(text.stdout).toMatch(/ {3}0 {5}2 {3}ellis-peru-2\/shining-path\/2/);
+    expect(text.stdout).toContain('Who leads the Shining Path?   (ellis-peru-2/shining-path/2)');
+  });
+
+  it('says so when there is no feedback yet', async () => {
+    expect((await cli(['feedback'])).stdout.trim()).toBe('No 👍/👎 feedback recorded yet.');
   });
 });
 

@@ -94,7 +94,7 @@ export async function digestCommand(a: DigestCommandArgs): Promise<number> {
   const [sub] = a.args;
   if (sub === 'preview') return preview(a);
   if (sub === 'run-due') return runDue(a);
-  throw new UsageError('Usage: npm run cli -- digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]');
+  throw new UsageError('Usage: report-bot digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]');
 }
 
 /**
