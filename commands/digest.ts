@@ -5,7 +5,7 @@
  */
 import { notice } from './notice.ts';
 import { z } from 'zod';
-import { commandLabel, type Command, type CommandContext, type Reply } from './types.ts';
+import { commandLabel, surfaceOf, type Command, type CommandContext, type Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
 import { factsFor } from '../src/digest/facts.ts';
 import { digestReply, reportTitle } from '../src/digest/message.ts';
@@ -164,14 +164,23 @@ function who(ctx: CommandContext<Options>): string {
   return name ? `@${name}` : 'Someone';
 }
 
+/**
+ * Where there is no channel to post to (the terminal), subscribe, unsubscribe and status all say the
+ * same thing — and what can be done instead.
+ */
+function noChannel(ctx: CommandContext<Options>): Reply {
+  return notice(
+    'Daily digests are posted to Slack or Discord channels; there is no channel here to subscribe.',
+    `To see what they look like: ${label(ctx)('digest')} preview, or a week of them with report-bot digest preview --days 7.`,
+  );
+}
+
 async function subscribe(ctx: CommandContext<Options>): Promise<Reply> {
+  if (!surfaceOf(ctx).channel) return noChannel(ctx);
   const o = ctx.options;
   if (o.extra) throw new InputError(`I didn't understand “${o.extra}”. Use ${usage(ctx)}.`);
   if (o.invalidCount !== undefined) {
     throw new InputError(`“${o.invalidCount}” is not a count. Use a whole number from 1 to 5 (facts per digest).`);
-  }
-  if (ctx.platform === 'console') {
-    throw new InputError('Digests post to Slack or Discord channels. In a terminal, try: npm run cli -- digest preview');
   }
   requireManager(ctx, 'subscribe it to daily facts');
   const schedule = {
@@ -209,6 +218,7 @@ async function subscribe(ctx: CommandContext<Options>): Promise<Reply> {
 }
 
 async function unsubscribe(ctx: CommandContext<Options>): Promise<Reply> {
+  if (!surfaceOf(ctx).channel) return noChannel(ctx);
   requireManager(ctx, 'stop its daily facts');
   const stopped = new DigestStore(ctx.store).unsubscribe(ctx.platform, ctx.channel.id, ctx.now());
   if (!stopped) return notice('This channel is not subscribed to daily facts.', `Subscribe with ${usage(ctx)}.`);
@@ -223,6 +233,7 @@ async function unsubscribe(ctx: CommandContext<Options>): Promise<Reply> {
 }
 
 async function status(ctx: CommandContext<Options>): Promise<Reply> {
+  if (!surfaceOf(ctx).channel) return noChannel(ctx);
   const digests = new DigestStore(ctx.store);
   const sub = digests.find(ctx.platform, ctx.channel.id);
   if (!sub || !sub.active) {
@@ -267,7 +278,9 @@ async function preview(ctx: CommandContext<Options>): Promise<Reply> {
     heading: `Preview — ${reply.heading}`,
     body: active
       ? `This is what the next digest here will look like (${schedulePhrase(active)}).`
-      : `A sample digest. Subscribe this channel with ${usage(ctx)}.`,
+      : surfaceOf(ctx).channel
+        ? `A sample digest. Subscribe this channel with ${usage(ctx)}.`
+        : 'A sample digest: in a Slack or Discord channel, /digest subscribe posts one like it every day.',
     visibility: 'private',
   };
 }

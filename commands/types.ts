@@ -85,7 +85,23 @@ export interface CommandContext<O = unknown> {
   commands?: ReadonlyArray<Pick<Command, 'name' | 'description'>>;
   /** How a user types a command on this platform (`ask` → `/rb-ask` on Slack with a prefix). Default `/${name}`. */
   commandLabel?: (name: string) => string;
+  /** What the place the command came from offers; default {@link CHAT_SURFACE}. */
+  surface?: Surface;
 }
+
+/** What a place where commands are typed offers, so a reply names only what is there. */
+export interface Surface {
+  /** Buttons under a reply (Full passage, More results, Share, 👍/👎). */
+  buttons: boolean;
+  /** A channel that digests can be posted to. */
+  channel: boolean;
+}
+
+/** Slack and Discord: buttons and channels. */
+export const CHAT_SURFACE: Surface = { buttons: true, channel: true };
+
+/** What `ctx` offers (a chat surface unless the adapter says otherwise). */
+export const surfaceOf = (ctx: Pick<CommandContext, 'surface'>): Surface => ctx.surface ?? CHAT_SURFACE;
 
 /** How a user types command `name` where `ctx` came from: the platform's `commandLabel`, else `/${name}`. */
 export function commandLabel(ctx: Pick<CommandContext, 'commandLabel'>, name: string): string {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import type { ActionKind, CommandContext, Reply } from '../commands/types.ts';
+import { commandLabel, type ActionKind, type CommandContext, type Reply } from '../commands/types.ts';
 import type { Registry } from '../commands/index.ts';
 import type { Config } from './config.ts';
 import { isUserFacing } from './errors.ts';
@@ -124,7 +124,9 @@ export async function runCommand(
   const what = { command: name, platform: ctx.platform };
   try {
     const command = registry.get(name);
-    if (!command) return notice(`I don't know the command "${sanitizeText(name).slice(0, 40)}".`, 'Try help to see what I can do.');
+    if (!command) {
+      return notice(`I don't know the command "${sanitizeText(name).slice(0, 40)}".`, `Try ${commandLabel(ctx, 'help')} to see what I can do.`);
+    }
 
     const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(rawOptions)) {
