@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Command } from './types.ts';
+import type { View } from '../src/actions.ts';
 import ask from './ask.ts';
 import search from './search.ts';
 import source from './source.ts';
@@ -49,19 +50,34 @@ export function validateCommand(candidate: unknown, where = 'command'): asserts 
       if (typeof fn !== 'function') fail(`autocomplete for "${key}" must be a function`);
     }
   }
+  if (c!.rateLimited !== undefined && typeof c!.rateLimited !== 'boolean') fail('rateLimited must be true or false');
+  if (c!.logAsQuestion !== undefined && typeof c!.logAsQuestion !== 'function') fail('logAsQuestion must be a function');
+  for (const [kind, render] of Object.entries(c!.views ?? {})) {
+    if (!VIEW_KINDS.includes(kind)) fail(`views names an unknown view "${kind}" (known: ${VIEW_KINDS.join(', ')})`);
+    if (typeof render !== 'function') fail(`the view "${kind}" must be a function`);
+  }
   for (const sub of c!.subcommands ?? []) {
     if (typeof sub.name !== 'string' || !COMMAND_NAME.test(sub.name)) fail('every subcommand needs a valid name');
     if (!(sub.options instanceof z.ZodObject)) fail(`subcommand "${sub.name}" options must be a zod object schema`);
   }
 }
 
+/** Every kind of button view (src/actions.ts `View`); one command renders each. */
+const VIEW_KINDS: readonly string[] = ['ask', 'ask-more', 'search', 'source'] satisfies ReadonlyArray<View['kind']>;
+
 /** Builds a registry; throws on an invalid module or a duplicate name (naming it). */
 export function createRegistry(commands: readonly unknown[]): Registry {
   const byName = new Map<string, Command>();
+  const viewOwner = new Map<string, string>();
   commands.forEach((candidate, i) => {
     validateCommand(candidate, `command #${i + 1}`);
     if (byName.has(candidate.name)) throw new Error(`Duplicate command name "${candidate.name}": each command needs its own name.`);
     byName.set(candidate.name, candidate);
+    for (const kind of Object.keys(candidate.views ?? {})) {
+      const owner = viewOwner.get(kind);
+      if (owner) throw new Error(`Commands "${owner}" and "${candidate.name}" both render the view "${kind}": one command owns each view.`);
+      viewOwner.set(kind, candidate.name);
+    }
   });
   const list = Object.freeze([...byName.values()]);
   return {

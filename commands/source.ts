@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { commandLabel, surfaceOf, type Command, type CommandContext, type Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
-import { encodeView, passageRef } from '../src/actions.ts';
+import { encodeView, passageRef, resolvePassageRef } from '../src/actions.ts';
 
 /** The reply for a whole passage, or a notice explaining how to find ids when `id` is unknown. */
 export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel' | 'surface'>, id: string): Reply {
@@ -41,13 +41,18 @@ export default {
   options,
   autocomplete: {
     id: (ctx, partial) => {
-      // Match ids and section titles alike: "mining" finds every Illegal Mining paragraph.
+      // Match ids and section titles alike: "mining" finds every Illegal Mining paragraph. Every match,
+      // best first: the platform's renderer keeps what its limits allow (Discord: 25, ids ≤ 100 chars).
       const p = partial.toLowerCase().trim();
       return ctx.engine.corpus.passages
-        // A choice value over 100 characters would be cut, and a cut id resolves to nothing.
-        .filter((x) => x.id.length <= 100 && (x.id.includes(p) || x.sectionTitle.toLowerCase().includes(p)))
-        .slice(0, 25)
+        .filter((x) => x.id.includes(p) || x.sectionTitle.toLowerCase().includes(p))
         .map((x) => ({ name: x.id, value: x.id }));
+    },
+  },
+  views: {
+    source: (view, ctx) => {
+      const passage = resolvePassageRef(ctx.engine.corpus, view.ref);
+      return passage ? passageReply(ctx, passage.id) : undefined;
     },
   },
   async execute(ctx) {

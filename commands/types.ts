@@ -4,6 +4,7 @@
  * {@link CommandContext} and render the {@link Reply} they get back.
  */
 import type { z } from 'zod';
+import type { View } from '../src/actions.ts';
 import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/log.ts';
 import type { Engine } from '../src/answer/engine.ts';
@@ -135,5 +136,33 @@ export interface Command<S extends z.ZodObject = z.ZodObject> {
   parseText?: (text: string) => Record<string, unknown>;
   /** Suggestions for an option while the user types (Discord autocomplete). */
   autocomplete?: Partial<Record<string, (ctx: CommandContext<unknown>, partial: string) => Choice[]>>;
+  /** Whether a use counts against the per-user rate limit. Default true; `help` never touches the engine. */
+  rateLimited?: boolean;
+  /**
+   * What the question log records for one of this command's replies, or undefined for none. The core
+   * writes the entry and binds its id into the reply's buttons (feedback, More results, Share).
+   */
+  logAsQuestion?: (options: z.infer<S>, reply: Reply) => LoggedQuestion | undefined;
+  /** How the views this command's buttons carry are produced again (More results, Share). */
+  views?: ViewRenderers;
   execute(ctx: CommandContext<z.infer<S>>): Promise<Reply>;
 }
+
+/** One question-log entry as a command describes it (who asked and where, the core adds). */
+export interface LoggedQuestion {
+  question: string;
+  answered: boolean;
+  confidence: number;
+  passageId: string | null;
+}
+
+/** What re-rendering a view may use: an invocation's context, without options. */
+export type ViewContext = Omit<CommandContext, 'options'>;
+
+/**
+ * For each kind of {@link View} a command owns, the function that produces its reply again
+ * (deterministically: the same reply as when the button was made), or undefined when it is gone.
+ */
+export type ViewRenderers = {
+  [K in View['kind']]?: (view: Extract<View, { kind: K }>, ctx: ViewContext) => Reply | undefined;
+};

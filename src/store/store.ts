@@ -158,6 +158,13 @@ export class Store {
     }).immediate();
   }
 
+  /** A logged question and the passage its answer showed (buttons re-render from it), if still kept. */
+  loggedQuestion(id: number): { question: string; passageId: string | null } | undefined {
+    return this.db.prepare('SELECT question, passage_id AS passageId FROM question_log WHERE id = ?').get(id) as
+      | { question: string; passageId: string | null }
+      | undefined;
+  }
+
   private questionExists(id: number): boolean {
     return this.db.prepare('SELECT 1 FROM question_log WHERE id = ?').get(id) !== undefined;
   }
