@@ -96,16 +96,19 @@ export function parseDigestText(text: string): Record<string, unknown> {
     else if (raw[key] !== undefined) extra.push(value);
     else raw[key] = key === 'days' ? (DAY_WORDS[value.toLowerCase()] ?? value.toLowerCase()) : value;
   };
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i]!;
+  const queue = [...tokens];
+  for (let tok = queue.shift(); tok !== undefined; tok = queue.shift()) {
     const named = /^([a-z]+)[=:](.+)$/i.exec(tok);
-    if (named && KEYS[named[1]!.toLowerCase()]) {
-      set(KEYS[named[1]!.toLowerCase()]!, named[2]!);
+    const namedKey = named?.[1] ? KEYS[named[1].toLowerCase()] : undefined;
+    if (namedKey && named?.[2]) {
+      set(namedKey, named[2]);
       continue;
     }
     const key = KEYS[tok.toLowerCase()];
-    if (key && tokens[i + 1] !== undefined) {
-      set(key, tokens[++i]!);
+    const value = key ? queue[0] : undefined;
+    if (key && value !== undefined) {
+      queue.shift();
+      set(key, value);
       continue;
     }
     const lower = tok.toLowerCase();
@@ -269,7 +272,7 @@ async function preview(ctx: CommandContext<Options>): Promise<Reply> {
   const byId = new Map(facts.map((f) => [f.id, f]));
   const reply = digestReply(
     ctx.engine.corpus,
-    selection.factIds.map((id) => byId.get(id)!),
+    selection.factIds.flatMap((id) => byId.get(id) ?? []),
     { first: selection.first, last: selection.last, total: selection.total },
     label(ctx),
   );

@@ -142,7 +142,7 @@ export interface Command<S extends z.ZodObject = z.ZodObject> {
    * What the question log records for one of this command's replies, or undefined for none. The core
    * writes the entry and binds its id into the reply's buttons (feedback, More results, Share).
    */
-  logAsQuestion?: (options: z.infer<S>, reply: Reply) => LoggedQuestion | undefined;
+  logAsQuestion?(options: z.infer<S>, reply: Reply): LoggedQuestion | undefined;
   /** How the views this command's buttons carry are produced again (More results, Share). */
   views?: ViewRenderers;
   execute(ctx: CommandContext<z.infer<S>>): Promise<Reply>;

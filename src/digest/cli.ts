@@ -200,7 +200,7 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
       if (now.getTime() - at.getTime() > a.config.DIGEST_CATCHUP_HOURS * 3_600_000) continue;
       const selection = selectNext(digests.rotation(sub.id), facts.map((f) => f.id), sub.count, sub.seed);
       const byId = new Map(facts.map((f) => [f.id, f]));
-      const reply = digestReply(a.engine.corpus, selection.factIds.map((id) => byId.get(id)!), selection, label(sub.platform));
+      const reply = digestReply(a.engine.corpus, selection.factIds.flatMap((id) => byId.get(id) ?? []), selection, label(sub.platform));
       wouldPost++;
       a.out(
         `not posted  ${sub.platform} ${sub.channelId}  ${localDate}: ${TOKEN_FOR[sub.platform] ?? `a ${sub.platform} connection`} is not set. It would post:\n\n${renderText(reply)}\n`,
