@@ -94,15 +94,17 @@ describe('main', () => {
     const url = `http://127.0.0.1:${started.port}`;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-    // An answer still being delivered when the signal arrives must be delivered.
-    standIn.delay('respond', 800);
+    // An answer still being delivered when the signal arrives must be delivered: Slack takes it only
+    // once the bot has begun shutting down.
+    const release = standIn.hold('respond');
     const responseUrl = standIn.responseUrl();
     const body = slashBody({ command: '/ask', text: 'What is the VRAEM?', responseUrl });
     expect((await postSigned(`${url}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
     const signalledAt = Date.now();
     p.child.kill('SIGTERM');
+    await logLine(p, (l) => l.msg === 'shutting down');
+    release();
     const { code } = await p.exited;
-    standIn.delay('respond', 0);
 
     expect(code).toBe(0);
     // The documented promise (README, issue 3): exit within 10 s of the signal. Generous on purpose.
