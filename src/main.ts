@@ -24,6 +24,8 @@ export interface Running {
   adapters: string[];
   /** The health server's port, when `HEALTH_PORT` is set. */
   healthPort?: number;
+  /** Terminal mode: settles once the session has ended (end of input, /quit) and everything stopped. */
+  done?: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,11 +34,21 @@ const GRACE_MS = 7_000;
 /** If closing hangs anyway, leave before a supervisor's SIGKILL (Docker's default is 10 s). */
 const HARD_DEADLINE_MS = 9_500;
 
-/** Prints a startup failure the way a user can act on it: the message, no stack, exit 1. */
+/**
+ * A start-up failure, worded for the person starting the bot: what is wrong and which setting to look
+ * at, never a stack. {@link runMain} prints it as one line and exits 1.
+ */
+export class StartupError extends ReportBotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIG_INVALID', message, options);
+    this.name = 'StartupError';
+  }
+}
+
+/** Throws a {@link StartupError}; logs the cause at debug level for whoever needs the details. */
 function fail(message: string, logger?: Logger, err?: unknown): never {
   if (logger && err) logger.debug({ err }, 'startup failed');
-  process.stderr.write(`report-bot: ${message}\n`);
-  process.exit(1);
+  throw new StartupError(message, { cause: err });
 }
 
 /** Terminal mode as a part: questions on stdin, answers on stdout; `finished` settles at end of input. */
@@ -62,13 +74,25 @@ function terminalPart(parts: Parts): Adapter & { finished: Promise<void> } {
   };
 }
 
-/** Starts the bot. Exits the process on fatal startup errors. */
-export async function main(env: Record<string, string | undefined> = process.env): Promise<Running> {
+export interface MainOptions {
+  /**
+   * A platform ended the session for good after start-up (Discord: the token was revoked). Default:
+   * log it, stop cleanly and exit 1, so the process manager sees the failure.
+   */
+  onFatal?: (err: ReportBotError, stop: () => Promise<void>) => void;
+}
+
+/**
+ * Starts the bot and resolves once every part is up (in terminal mode: once the session ended).
+ * Rejects with a {@link StartupError} that says what to fix; whatever had started is stopped first.
+ * Signals are {@link runMain}'s business.
+ */
+export async function main(env: Record<string, string | undefined> = process.env, options: MainOptions = {}): Promise<Running> {
   let config: Config;
   try {
     config = loadConfig(env);
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
+    if (err instanceof ConfigError) fail(err.message, undefined, err);
     throw err;
   }
   const terminal = !slackEnabled(config) && !discordEnabled(config);
@@ -78,7 +102,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   try {
     logger = terminal ? createTerminalLogger(config.LOG_LEVEL, config.LOG_FILE) : createLogger(config.LOG_LEVEL);
   } catch (err) {
-    fail(`Cannot write the log file LOG_FILE (${config.LOG_FILE}): ${(err as Error).message}`);
+    fail(`Cannot write the log file LOG_FILE (${config.LOG_FILE}): ${(err as Error).message}`, undefined, err);
   }
 
   let store: Store;
@@ -113,6 +137,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      logger.info('shutting down');
       // One grace period for the whole shutdown: each part gets what is left of it, not a fresh one,
       // so the sum stays inside the hard deadline.
       const deadline = Date.now() + GRACE_MS;
@@ -130,27 +155,13 @@ export async function main(env: Record<string, string | undefined> = process.env
     return stopping;
   };
 
-  let startupDone!: () => void;
-  const startup = new Promise<void>((r) => (startupDone = r));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      setTimeout(() => {
-        process.stderr.write('report-bot: shutdown took too long; exiting\n');
-        process.exit(1);
-      }, HARD_DEADLINE_MS).unref();
-      // A signal during start-up waits for it, so everything started is also stopped.
-      void startup.then(stop).then(() => process.exit(0));
-    });
-  }
-
   const stats = engine.stats();
   logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
 
   const adapters = platformAdapters(parts, (err) => {
-    // Discord ended the session for good (token revoked): shut down cleanly, but report failure.
     logger.error({ code: err.code }, err.message);
-    void stop().then(() => process.exit(1));
+    // Shut down cleanly, but report the failure.
+    (options.onFatal ?? ((_err, stopAll) => void stopAll().then(() => process.exit(1))))(err, stop);
   });
   // Digests post through the adapters' posters, so the scheduler starts after them and stops first.
   const all: Adapter[] = [...adapters, ...(adapters.length > 0 ? [digestPart(parts, postersOf(adapters))] : []), retentionPart(parts)];
@@ -182,7 +193,6 @@ export async function main(env: Record<string, string | undefined> = process.env
     fail(err instanceof ReportBotError ? err.message : `Could not start: ${(err as Error).message}`, logger, err);
   }
 
-  startupDone();
   const running = (names: string[]): Running => ({ adapters: names, ...(health ? { healthPort: health.port } : {}), stop });
 
   if (terminal) {
@@ -191,9 +201,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     // A signal ends the session (the question being answered finishes) before the database closes.
     started.push(session);
     await session.start();
-    await session.finished;
-    await stop();
-    return running(['terminal']);
+    return { ...running(['terminal']), done: session.finished.then(stop) };
   }
   const names = started.filter((s) => s.name !== 'retention').map((s) => s.name);
   // The order main.test and operators know: the scheduler first, as it stops first.
@@ -202,22 +210,34 @@ export async function main(env: Record<string, string | undefined> = process.env
   return running(names);
 }
 
-/** Runs the process: reads `.env`, starts, and exits with the right status (the entry points call it). */
+/** Writes a failure as one line on stderr (no stack for the ones worded for users) and exits 1. */
+function exitWith(err: unknown): never {
+  process.stderr.write(`report-bot: ${err instanceof ReportBotError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(1);
+}
+
+/**
+ * The process (the entry points call it): reads `.env`, starts, and on SIGINT/SIGTERM stops intake,
+ * lets answers in flight finish, closes the database and exits 0 — within 10 s, or exits 1.
+ */
 export function runMain(): void {
   try {
     loadDotEnv();
   } catch (err) {
-    fail((err as Error).message);
+    exitWith(err);
   }
-  main().then(
-    (running) => {
-      if (running.adapters[0] === 'terminal') process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`report-bot: ${err instanceof ReportBotError ? err.message : String((err as Error)?.stack ?? err)}\n`);
-      process.exit(1);
-    },
-  );
+  const starting = main();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write('report-bot: shutdown took too long; exiting\n');
+        process.exit(1);
+      }, HARD_DEADLINE_MS).unref();
+      // A signal during start-up waits for it, so everything started is also stopped.
+      void starting.then((running) => running.stop(), () => undefined).then(() => process.exit(0));
+    });
+  }
+  starting.then((running) => void running.done?.then(() => process.exit(0)), exitWith);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
