@@ -12,7 +12,6 @@ import {
   MessageFlags,
   Partials,
   PermissionFlagsBits,
-  Routes,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -42,7 +41,6 @@ import {
 export { buildCommandJson, validateCommandJson } from './commands.ts';
 export { deployCommands } from './deploy.ts';
 export { renderReply } from './render.ts';
-export { ChannelUnavailableError, isChannelUnavailable, sendToChannel } from './poster.ts';
 
 /** What {@link startDiscord} needs; everything has process lifetime. */
 export interface DiscordDeps {

@@ -17,13 +17,8 @@ import { ConfigError, type ReportBotError } from '../../../src/errors.ts';
 import { createLogger, silentLogger } from '../../../src/log.ts';
 import { RateLimiter } from '../../../src/rate-limit.ts';
 import { Store } from '../../../src/store/store.ts';
-import {
-  ChannelUnavailableError,
-  INTENTS,
-  sendToChannel,
-  startDiscord,
-  type DiscordBot,
-} from '../../../src/adapters/discord/index.ts';
+import { INTENTS, startDiscord, type DiscordBot } from '../../../src/adapters/discord/index.ts';
+import { ChannelUnavailableError, sendToChannel } from '../../../src/adapters/discord/poster.ts';
 import {
   APP_ID,
   CHANNEL_ID,
