@@ -75,4 +75,10 @@ describe('loadConfig', () => {
       .sort();
     expect(keys).toEqual(Object.keys(configSchema.shape).sort());
   });
+
+  it('the README documents every setting', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const missing = Object.keys(configSchema.shape).filter((key) => !readme.includes(`| \`${key}\``));
+    expect(missing).toEqual([]);
+  });
 });
