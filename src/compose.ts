@@ -1,7 +1,7 @@
 /**
  * The composition root: the one place that builds the running bot's parts and wires them together —
- * the platform adapters (each library loaded only when its platform starts), the digest scheduler
- * with the adapters' posters, the question-log retention. `src/main.ts` runs what this builds; the
+ * the platform adapters (each library loaded only when its platform starts), the terminal, the digest
+ * scheduler with the adapters' posters, the question-log retention. `src/main.ts` runs what this builds; the
  * CLI takes its posters from here too, so no other module creates a platform client.
  */
 import type { Registry } from '../commands/index.ts';
@@ -105,6 +105,29 @@ export function digestPart(parts: Parts, posters: Readonly<Partial<Record<string
     ready: () => service !== undefined,
     quiesce: () => undefined,
     stop: async (graceMs) => service?.stop(graceMs),
+  };
+}
+
+/** Terminal mode as a part: questions on stdin, answers on stdout; `finished` settles at end of input. */
+export function terminalPart(parts: Parts): Adapter & { finished: Promise<void> } {
+  const controller = new AbortController();
+  let session: Promise<void> | undefined;
+  let finish!: (p: Promise<void>) => void;
+  const finished = new Promise<void>((r) => (finish = (p) => void p.then(r, r)));
+  return {
+    name: 'terminal',
+    async start() {
+      const { runTerminal } = await import('./adapters/console/terminal.ts');
+      session = runTerminal({ ...parts, input: process.stdin, output: process.stdout, signal: controller.signal });
+      finish(session);
+    },
+    ready: () => session !== undefined,
+    quiesce: () => controller.abort(),
+    async stop() {
+      controller.abort();
+      await session?.catch(() => undefined);
+    },
+    finished,
   };
 }
 

@@ -16,7 +16,7 @@ import { Store } from './store/store.ts';
 import { Engine } from './answer/engine.ts';
 import { loadRegistry, type Registry } from '../commands/index.ts';
 import type { Adapter } from './adapters/types.ts';
-import { digestPart, platformAdapters, postersOf, retentionPart, type Parts } from './compose.ts';
+import { digestPart, platformAdapters, postersOf, retentionPart, terminalPart, type Parts } from './compose.ts';
 import { databaseWritable, startHealthServer, type Check, type HealthServer } from './health.ts';
 
 /** What `main` started; `stop` is what the signal handlers call. */
@@ -49,29 +49,6 @@ export class StartupError extends ReportBotError {
 function fail(message: string, logger?: Logger, err?: unknown): never {
   if (logger && err) logger.debug({ err }, 'startup failed');
   throw new StartupError(message, { cause: err });
-}
-
-/** Terminal mode as a part: questions on stdin, answers on stdout; `finished` settles at end of input. */
-function terminalPart(parts: Parts): Adapter & { finished: Promise<void> } {
-  const controller = new AbortController();
-  let session: Promise<void> | undefined;
-  let finish!: (p: Promise<void>) => void;
-  const finished = new Promise<void>((r) => (finish = (p) => void p.then(r, r)));
-  return {
-    name: 'terminal',
-    async start() {
-      const { runTerminal } = await import('./adapters/console/terminal.ts');
-      session = runTerminal({ ...parts, input: process.stdin, output: process.stdout, signal: controller.signal });
-      finish(session);
-    },
-    ready: () => session !== undefined,
-    quiesce: () => controller.abort(),
-    async stop() {
-      controller.abort();
-      await session?.catch(() => undefined);
-    },
-    finished,
-  };
 }
 
 export interface MainOptions {
