@@ -40,7 +40,8 @@ const HARD_DEADLINE_MS = 9_500;
  */
 export class StartupError extends ReportBotError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('CONFIG_INVALID', message, options);
+    // The cause's code when it has one (CORPUS_MISSING, STORE_FAILED, …): the message is reworded, the kind is not.
+    super(options?.cause instanceof ReportBotError ? options.cause.code : 'CONFIG_INVALID', message, options);
     this.name = 'StartupError';
   }
 }
@@ -60,7 +61,8 @@ export interface MainOptions {
 }
 
 /**
- * Starts the bot and resolves once every part is up (in terminal mode: once the session ended).
+ * Starts the bot and resolves once every part is up (in terminal mode: once the session has begun;
+ * `done` settles when it ends).
  * Rejects with a {@link StartupError} that says what to fix; whatever had started is stopped first.
  * Signals are {@link runMain}'s business.
  */
