@@ -51,6 +51,13 @@ const COMMANDS = {
 } as const satisfies Record<string, Options>;
 
 type CommandName = keyof typeof COMMANDS;
+
+/** Commands made of subcommands, and the subcommands each takes. */
+const SUBCOMMANDS: Partial<Record<CommandName, readonly string[]>> = {
+  digest: ['preview', 'run-due'],
+  slack: ['manifest'],
+  discord: ['deploy', 'invite'],
+};
 const isCommand = (s: string): s is CommandName => Object.hasOwn(COMMANDS, s);
 
 export const USAGE = `Usage: report-bot <command> [options]     (in a checkout: npm run cli -- <command> [options])
@@ -107,6 +114,13 @@ export function parseCommandLine(argv: readonly string[]): Parsed | 'help' {
     throw err;
   }
   if (values.help || name === 'help') return 'help';
+  const subcommands = SUBCOMMANDS[name];
+  if (subcommands) {
+    const [sub, ...extra] = positionals;
+    if (sub === undefined) throw new UsageError(`${name} needs a subcommand: ${subcommands.join(' or ')}.\n\n${USAGE}`);
+    if (!subcommands.includes(sub)) throw new UsageError(`Unknown subcommand "${sub.slice(0, 40)}" for ${name}: use ${subcommands.join(' or ')}.\n\n${USAGE}`);
+    if (extra.length > 0) throw new UsageError(`${name} ${sub} takes no further words (got "${extra.join(' ').slice(0, 40)}").\n\n${USAGE}`);
+  }
   const flags = new Map<string, string | true>();
   // No option is declared `multiple`, so each value is one string or `true`.
   for (const [k, v] of Object.entries(values)) if (typeof v === 'string' || v === true) flags.set(k, v);

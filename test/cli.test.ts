@@ -274,6 +274,19 @@ describe('cli arguments', () => {
     }
   });
 
+  it('refuses an unknown subcommand, or words after one, with the usage text', async () => {
+    for (const [args, first] of [
+      [['slack', 'manifesto'], 'Unknown subcommand "manifesto" for slack: use manifest.'],
+      [['discord'], 'discord needs a subcommand: deploy or invite.'],
+      [['discord', 'invite', 'now'], 'discord invite takes no further words (got "now").'],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${first}\n\nUsage: report-bot <command>`);
+      expect(r.stderr).toContain('--socket-mode');
+    }
+  });
+
   it('shows the usage on stderr with exit code 2 when no command is given', async () => {
     const r = await cli([]);
     expect(r.code).toBe(2);
