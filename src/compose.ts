@@ -139,6 +139,7 @@ const DAY_MS = 24 * 3_600_000;
  */
 export function retentionPart(parts: Parts, now: () => Date = () => new Date()): Adapter {
   let timer: NodeJS.Timeout | undefined;
+  let started = false;
   const days = parts.config.QUESTION_LOG_DAYS;
   const purge = () => {
     try {
@@ -151,12 +152,13 @@ export function retentionPart(parts: Parts, now: () => Date = () => new Date()):
   return {
     name: 'retention',
     async start() {
+      started = true;
       if (days === 0) return;
       purge();
       timer = setInterval(purge, DAY_MS);
       timer.unref();
     },
-    ready: () => true,
+    ready: () => started,
     quiesce: () => clearInterval(timer),
     stop: async () => clearInterval(timer),
   };

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { WebSocketServer } from 'ws';
-import { afterAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { databaseWritable, readiness, startHealthServer } from '../src/health.ts';
 import { main } from '../src/main.ts';
 import { Store } from '../src/store/store.ts';
@@ -19,6 +20,16 @@ import { startSlackStandIn } from './adapters/slack/stand-in.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'rb-health-'));
 const base = { CORPUS_DIR: join(ROOT, 'corpus'), LOG_LEVEL: 'silent', HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' };
+
+/** A port nothing listens on now (for a server whose port must be known before it starts). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 async function get(port: number, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -98,6 +109,28 @@ describe('the bot on HEALTH_PORT', () => {
     });
     await running.stop();
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('says 503 on /readyz, naming the part, until Discord has connected; /healthz is 200 all along', async () => {
+    const standIn = await DiscordStandIn.start();
+    cleanups.push(() => standIn.close());
+    // Discord answers the gateway request only when the test says so.
+    const release = standIn.hold(/^GET \/gateway\/bot$/);
+    const port = await freePort();
+    const starting = main({ ...base, HEALTH_PORT: String(port), DISCORD_TOKEN, DISCORD_API_URL: standIn.apiUrl, DATABASE_PATH: join(dir, 'starting.sqlite') });
+    try {
+      // The engine loads first; on a loaded machine that can take a while.
+      await vi.waitFor(async () => expect((await get(port, '/healthz')).status).toBe(200), { timeout: 15_000, interval: 20 });
+      expect(await get(port, '/readyz')).toEqual({
+        status: 503,
+        body: { ready: false, checks: { corpus: 'ok', database: 'ok', discord: 'starting', digest: 'starting', retention: 'starting' } },
+      });
+    } finally {
+      release();
+    }
+    const running = await starting;
+    cleanups.push(() => running.stop());
+    expect((await get(port, '/readyz')).status).toBe(200);
   });
 
   it('serves them in Slack Socket Mode too', async () => {
