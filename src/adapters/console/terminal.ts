@@ -12,7 +12,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import { RateLimiter } from '../../rate-limit.ts';
 import type { Store } from '../../store/store.ts';
-import { renderText } from './render.ts';
+import { renderText, wrapText } from './render.ts';
 
 export interface TerminalOptions {
   engine: Engine;
@@ -77,7 +77,9 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
   opts.signal?.addEventListener('abort', stop, { once: true });
   if (interactive) {
     const doc = opts.engine.documents[0];
-    write(`report-bot — ask about “${doc?.title ?? 'the report'}”${opts.engine.documents.length > 1 ? ` and ${opts.engine.documents.length - 1} more` : ''}.\n`);
+    const welcome = `report-bot — ask about “${doc?.title ?? 'the report'}”${opts.engine.documents.length > 1 ? ` and ${opts.engine.documents.length - 1} more` : ''}.`;
+    const columns = width();
+    write(`${columns ? wrapText(welcome, columns) : welcome}\n`);
     write('Type a question, or /search, /source, /help, /quit.\n> ');
   }
   try {
