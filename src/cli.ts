@@ -5,6 +5,7 @@
  * text), never silently ignored. Errors print one clear line on stderr and exit non-zero (2 for
  * usage, 1 otherwise); never a stack. Platform libraries load only for the commands that need them.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +17,7 @@ import { renderText } from './adapters/console/render.ts';
 import { answerReply } from '../commands/ask.ts';
 import { passageReply } from '../commands/source.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
-import { isUserFacing, UsageError } from './errors.ts';
+import { InputError, isUserFacing, UsageError } from './errors.ts';
 import { cleanQuestion } from './answer/question.ts';
 import { Store } from './store/store.ts';
 import { createLogger } from './log.ts';
@@ -264,6 +265,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case 'backup': {
         if (rest.length !== 1 || !rest[0]) throw new UsageError('Give the file to write, e.g.: report-bot backup /var/backups/report-bot.sqlite');
         const file = rest[0];
+        // Opening a missing database would create an empty one, and back that up.
+        if (!existsSync(config.DATABASE_PATH)) throw new InputError(`There is no database at ${config.DATABASE_PATH} (DATABASE_PATH): nothing to back up.`);
         const store = new Store(config.DATABASE_PATH);
         try {
           await store.backup(file);

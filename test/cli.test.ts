@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -316,6 +316,14 @@ describe('cli backup', () => {
     expect(copy.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'What is the VRAEM?' }]);
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     copy.close();
+  });
+
+  it('refuses to back up a database that does not exist, rather than creating an empty one', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'rb-backup-')), 'missing.sqlite');
+    const r = await cli(['backup', `${db}.copy`], { env: { DATABASE_PATH: db } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`There is no database at ${db} (DATABASE_PATH): nothing to back up.\n`);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('asks for the file to write', async () => {
