@@ -94,6 +94,9 @@ function crossFieldProblems(env: Record<string, string>): string[] {
   if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
     problems.push('SLACK_APP_TOKEN: must be an app-level token starting with xapp-');
   }
+  if (env.HEALTH_PORT && env.HEALTH_PORT !== '0' && env.HEALTH_PORT === (env.PORT ?? '3000') && env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN) {
+    problems.push('HEALTH_PORT: must differ from PORT, which Slack HTTP mode listens on (it answers GET /healthz there too)');
+  }
   if (env.SLACK_BOT_TOKEN && !env.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
     problems.push('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
   }

@@ -62,6 +62,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEALTH_PORT: 'x', QUESTION_LOG_DAYS: '-1' })).toThrow(/HEALTH_PORT[\s\S]*QUESTION_LOG_DAYS|QUESTION_LOG_DAYS[\s\S]*HEALTH_PORT/);
   });
 
+  it('refuses a HEALTH_PORT that Slack HTTP mode already listens on', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HEALTH_PORT: '3000' })).toThrow('HEALTH_PORT: must differ from PORT');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', HEALTH_PORT: '3000' }).HEALTH_PORT).toBe(3000);
+  });
+
   it('accepts Socket Mode without a signing secret', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
     expect(c.SLACK_APP_TOKEN).toBe('xapp-1');
