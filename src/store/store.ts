@@ -108,7 +108,14 @@ export class Store {
     // (VACUUM INTO is SQLite's own, synchronous snapshot), so a failed or unwanted upgrade can be undone.
     if (this.path !== ':memory:' && current > 0 && sorted.some((m) => m.version > current)) {
       const copy = this.backupPathBeforeMigration(current);
-      if (!existsSync(copy)) this.db.prepare('VACUUM INTO ?').run(copy);
+      try {
+        if (!existsSync(copy)) this.db.prepare('VACUUM INTO ?').run(copy);
+      } catch (err) {
+        // Another process starting at the same moment may have written it first: one copy is enough.
+        if (!existsSync(copy)) {
+          throw new ReportBotError('STORE_FAILED', `Cannot keep a copy of ${this.path} at ${copy} before upgrading it: ${(err as Error).message}`, { cause: err });
+        }
+      }
     }
     for (const m of sorted) {
       // IMMEDIATE takes the write lock first, so two processes starting together cannot both migrate.
