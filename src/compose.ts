@@ -1,8 +1,8 @@
 /**
  * The composition root: the one place that builds the running bot's parts and wires them together —
  * the platform adapters (each library loaded only when its platform starts), the terminal, the digest
- * scheduler with the adapters' posters, the question-log retention. `src/main.ts` runs what this builds; the
- * CLI takes its posters from here too, so no other module creates a platform client.
+ * scheduler with the adapters' posters, the question-log retention. `src/main.ts` runs what this
+ * builds; the CLI takes its posters from here too, so no other module creates a platform client.
  */
 import type { Registry } from '../commands/index.ts';
 import type { Engine } from './answer/engine.ts';
@@ -23,7 +23,7 @@ export interface Parts {
 
 /** A poster that waits for its adapter: usable once the adapter has started. */
 function latePoster(name: string, get: () => Poster | undefined): Poster {
-  return (sub, reply) => {
+  return async (sub, reply) => {
     const poster = get();
     if (!poster) throw new ReportBotError('PLATFORM_FAILED', `the ${name} adapter has not started`);
     return poster(sub, reply);
