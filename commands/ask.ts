@@ -4,9 +4,10 @@
  * which `runCommand` fills in after logging (see `bindQuestionLogId`).
  */
 import { z } from 'zod';
-import type { Command, Quote, Reply, Action } from './types.ts';
+import type { Command, Quote, Reply, Action, ViewContext } from './types.ts';
 import type { RankedPassage, Span, Answer } from '../src/answer/types.ts';
 import { encodeFeedback, encodeView, passageRef } from '../src/actions.ts';
+import { MORE_PAGE, resultsReply, searchPage } from './search.ts';
 
 /** Longest excerpt shown for one of the closest passages in an abstention. */
 export const CLOSEST_EXCERPT_CHARS = 300;
@@ -125,10 +126,41 @@ const options = z.object({
   question: z.string().min(1, 'Type a question after the command, e.g. "What is the VRAEM?"').describe('Your question about the report'),
 });
 
+/** The logged question a view refers to, if it is still in the log. */
+function logged(ctx: ViewContext, logId: number | null): { logId: number; question: string; passageId: string | null } | undefined {
+  if (logId === null) return undefined;
+  const entry = ctx.store.loggedQuestion(logId);
+  return entry && { logId, ...entry };
+}
+
 export default {
   name: 'ask',
   description: 'Ask a question; get the best passage of the report, quoted and cited',
   options,
+  // Every answer and abstention is logged: `gaps` and `feedback` read the log, and the buttons refer to it.
+  logAsQuestion: (options, reply) =>
+    reply.kind === 'answer' || reply.kind === 'abstention'
+      ? {
+          question: options.question,
+          answered: reply.kind === 'answer',
+          confidence: replyConfidence.get(reply) ?? (reply.kind === 'answer' ? 1 : 0),
+          passageId: reply.quote?.passageId ?? null,
+        }
+      : undefined,
+  views: {
+    // Share: the same answer again, for the channel.
+    ask: (view, ctx) => {
+      const q = logged(ctx, view.logId);
+      return q && answerReply(ctx.engine.answer(q.question), (id) => ctx.engine.corpus.byId.get(id)?.order ?? 0, q.logId, q.question);
+    },
+    // More results: further passages for the question, the one already shown left out.
+    'ask-more': (view, ctx) => {
+      const q = logged(ctx, view.logId);
+      if (!q) return undefined;
+      const page = searchPage(ctx.engine, q.question, { offset: view.offset, limit: MORE_PAGE, exclude: q.passageId });
+      return resultsReply(ctx, q.question, page, view.offset, (next) => encodeView({ kind: 'ask-more', logId: q.logId, offset: next }), encodeView(view));
+    },
+  },
   async execute(ctx) {
     const answer = ctx.engine.answer(ctx.options.question);
     return answerReply(answer, (id) => ctx.engine.corpus.byId.get(id)?.order ?? 0, null, ctx.options.question);

@@ -5,7 +5,7 @@
  */
 import { notice } from './notice.ts';
 import { z } from 'zod';
-import { commandLabel, type Command, type CommandContext, type Reply } from './types.ts';
+import { commandLabel, surfaceOf, type Command, type CommandContext, type Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
 import { factsFor } from '../src/digest/facts.ts';
 import { digestReply, reportTitle } from '../src/digest/message.ts';
@@ -96,16 +96,19 @@ export function parseDigestText(text: string): Record<string, unknown> {
     else if (raw[key] !== undefined) extra.push(value);
     else raw[key] = key === 'days' ? (DAY_WORDS[value.toLowerCase()] ?? value.toLowerCase()) : value;
   };
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i]!;
+  const queue = [...tokens];
+  for (let tok = queue.shift(); tok !== undefined; tok = queue.shift()) {
     const named = /^([a-z]+)[=:](.+)$/i.exec(tok);
-    if (named && KEYS[named[1]!.toLowerCase()]) {
-      set(KEYS[named[1]!.toLowerCase()]!, named[2]!);
+    const namedKey = named?.[1] ? KEYS[named[1].toLowerCase()] : undefined;
+    if (namedKey && named?.[2]) {
+      set(namedKey, named[2]);
       continue;
     }
     const key = KEYS[tok.toLowerCase()];
-    if (key && tokens[i + 1] !== undefined) {
-      set(key, tokens[++i]!);
+    const value = key ? queue[0] : undefined;
+    if (key && value !== undefined) {
+      queue.shift();
+      set(key, value);
       continue;
     }
     const lower = tok.toLowerCase();
@@ -164,14 +167,23 @@ function who(ctx: CommandContext<Options>): string {
   return name ? `@${name}` : 'Someone';
 }
 
+/**
+ * Where there is no channel to post to (the terminal), subscribe, unsubscribe and status all say the
+ * same thing — and what can be done instead.
+ */
+function noChannel(ctx: CommandContext<Options>): Reply {
+  return notice(
+    'Daily digests are posted to Slack or Discord channels; there is no channel here to subscribe.',
+    `To see what they look like: ${label(ctx)('digest')} preview, or a week of them with report-bot digest preview --days 7.`,
+  );
+}
+
 async function subscribe(ctx: CommandContext<Options>): Promise<Reply> {
+  if (!surfaceOf(ctx).channel) return noChannel(ctx);
   const o = ctx.options;
   if (o.extra) throw new InputError(`I didn't understand “${o.extra}”. Use ${usage(ctx)}.`);
   if (o.invalidCount !== undefined) {
     throw new InputError(`“${o.invalidCount}” is not a count. Use a whole number from 1 to 5 (facts per digest).`);
-  }
-  if (ctx.platform === 'console') {
-    throw new InputError('Digests post to Slack or Discord channels. In a terminal, try: npm run cli -- digest preview');
   }
   requireManager(ctx, 'subscribe it to daily facts');
   const schedule = {
@@ -209,6 +221,7 @@ async function subscribe(ctx: CommandContext<Options>): Promise<Reply> {
 }
 
 async function unsubscribe(ctx: CommandContext<Options>): Promise<Reply> {
+  if (!surfaceOf(ctx).channel) return noChannel(ctx);
   requireManager(ctx, 'stop its daily facts');
   const stopped = new DigestStore(ctx.store).unsubscribe(ctx.platform, ctx.channel.id, ctx.now());
   if (!stopped) return notice('This channel is not subscribed to daily facts.', `Subscribe with ${usage(ctx)}.`);
@@ -223,6 +236,7 @@ async function unsubscribe(ctx: CommandContext<Options>): Promise<Reply> {
 }
 
 async function status(ctx: CommandContext<Options>): Promise<Reply> {
+  if (!surfaceOf(ctx).channel) return noChannel(ctx);
   const digests = new DigestStore(ctx.store);
   const sub = digests.find(ctx.platform, ctx.channel.id);
   if (!sub || !sub.active) {
@@ -258,7 +272,7 @@ async function preview(ctx: CommandContext<Options>): Promise<Reply> {
   const byId = new Map(facts.map((f) => [f.id, f]));
   const reply = digestReply(
     ctx.engine.corpus,
-    selection.factIds.map((id) => byId.get(id)!),
+    selection.factIds.flatMap((id) => byId.get(id) ?? []),
     { first: selection.first, last: selection.last, total: selection.total },
     label(ctx),
   );
@@ -267,7 +281,9 @@ async function preview(ctx: CommandContext<Options>): Promise<Reply> {
     heading: `Preview — ${reply.heading}`,
     body: active
       ? `This is what the next digest here will look like (${schedulePhrase(active)}).`
-      : `A sample digest. Subscribe this channel with ${usage(ctx)}.`,
+      : surfaceOf(ctx).channel
+        ? `A sample digest. Subscribe this channel with ${usage(ctx)}.`
+        : 'A sample digest: in a Slack or Discord channel, /digest subscribe posts one like it every day.',
     visibility: 'private',
   };
 }

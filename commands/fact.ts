@@ -13,7 +13,9 @@ export default {
   options,
   async execute(ctx) {
     const facts = factsFor(ctx.engine.corpus);
-    if (facts.length === 0) {
+    // Seeded by channel and instant: reproducible under an injected clock, varied in practice.
+    const fact = facts[hashSeed(`${ctx.platform}:${ctx.channel.id}:${ctx.now().getTime()}`) % Math.max(1, facts.length)];
+    if (!fact) {
       return {
         kind: 'notice',
         heading: 'The report has no sentence I can quote as a fact.',
@@ -22,8 +24,6 @@ export default {
         visibility: 'private',
       };
     }
-    // Seeded by channel and instant: reproducible under an injected clock, varied in practice.
-    const pick = hashSeed(`${ctx.platform}:${ctx.channel.id}:${ctx.now().getTime()}`) % facts.length;
-    return factReply(ctx.engine.corpus, facts[pick]!, ctx.commandLabel);
+    return factReply(ctx.engine.corpus, fact, ctx.commandLabel);
   },
 } satisfies Command<typeof options>;

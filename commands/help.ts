@@ -8,6 +8,8 @@ export default {
   name: 'help',
   description: 'List the commands and how to ask',
   options,
+  // Listing the commands costs nothing, so it never counts against the rate limit.
+  rateLimited: false,
   async execute(ctx) {
     const commands = ctx.commands ?? [];
     const lines = commands.map((c) => `${commandLabel(ctx, c.name)} — ${c.description}`);

@@ -104,10 +104,25 @@ export default {
         for (const s of doc.sections) {
           if (seen.has(s.id) || !(s.id.includes(p) || s.title.toLowerCase().includes(p))) continue;
           seen.add(s.id);
-          choices.push({ name: s.title.slice(0, 100), value: s.id });
+          choices.push({ name: s.title, value: s.id });
         }
       }
-      return choices.slice(0, 25);
+      // Every match: the platform's renderer keeps what its limits allow.
+      return choices;
+    },
+  },
+  views: {
+    search: (view, ctx) => {
+      const section = view.section;
+      const page = searchPage(ctx.engine, view.terms, { offset: view.offset, limit: view.offset === 0 ? FIRST_PAGE : MORE_PAGE, ...(section ? { section } : {}) });
+      return resultsReply(
+        ctx,
+        view.terms,
+        page,
+        view.offset,
+        (next) => encodeView({ kind: 'search', terms: view.terms, offset: next, ...(section ? { section } : {}) }),
+        encodeView(view),
+      );
     },
   },
   async execute(ctx) {

@@ -1,11 +1,11 @@
 /** `/source id` — one whole passage, verbatim, with its citation. */
 import { z } from 'zod';
-import { commandLabel, type Command, type CommandContext, type Reply } from './types.ts';
+import { commandLabel, surfaceOf, type Command, type CommandContext, type Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
-import { encodeView, passageRef } from '../src/actions.ts';
+import { encodeView, passageRef, resolvePassageRef } from '../src/actions.ts';
 
 /** The reply for a whole passage, or a notice explaining how to find ids when `id` is unknown. */
-export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel'>, id: string): Reply {
+export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel' | 'surface'>, id: string): Reply {
   try {
     const { passage, citation } = ctx.engine.passage(id);
     return {
@@ -23,7 +23,7 @@ export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel'
       heading: `There is no passage with the id “${id}”.`,
       body:
         `Passage ids look like ${example}. Find them with ${commandLabel(ctx, 'search')} <words> ` +
-        `(each result's citation ends with its id), or press "Full passage" under an answer.`,
+        `(each result's citation ends with its id)${surfaceOf(ctx).buttons ? ', or press "Full passage" under an answer' : ''}.`,
       items: [],
       actions: [],
       visibility: 'private',
@@ -41,13 +41,18 @@ export default {
   options,
   autocomplete: {
     id: (ctx, partial) => {
-      // Match ids and section titles alike: "mining" finds every Illegal Mining paragraph.
+      // Match ids and section titles alike: "mining" finds every Illegal Mining paragraph. Every match,
+      // best first: the platform's renderer keeps what its limits allow (Discord: 25, ids ≤ 100 chars).
       const p = partial.toLowerCase().trim();
       return ctx.engine.corpus.passages
-        // A choice value over 100 characters would be cut, and a cut id resolves to nothing.
-        .filter((x) => x.id.length <= 100 && (x.id.includes(p) || x.sectionTitle.toLowerCase().includes(p)))
-        .slice(0, 25)
+        .filter((x) => x.id.includes(p) || x.sectionTitle.toLowerCase().includes(p))
         .map((x) => ({ name: x.id, value: x.id }));
+    },
+  },
+  views: {
+    source: (view, ctx) => {
+      const passage = resolvePassageRef(ctx.engine.corpus, view.ref);
+      return passage ? passageReply(ctx, passage.id) : undefined;
     },
   },
   async execute(ctx) {

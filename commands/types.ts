@@ -4,6 +4,7 @@
  * {@link CommandContext} and render the {@link Reply} they get back.
  */
 import type { z } from 'zod';
+import type { View } from '../src/actions.ts';
 import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/log.ts';
 import type { Engine } from '../src/answer/engine.ts';
@@ -86,7 +87,23 @@ export interface CommandContext<O = unknown> {
   commands?: ReadonlyArray<Pick<Command, 'name' | 'description'>>;
   /** How a user types a command on this platform (`ask` → `/rb-ask` on Slack with a prefix). Default `/${name}`. */
   commandLabel?: (name: string) => string;
+  /** What the place the command came from offers; default {@link CHAT_SURFACE}. */
+  surface?: Surface;
 }
+
+/** What a place where commands are typed offers, so a reply names only what is there. */
+export interface Surface {
+  /** Buttons under a reply (Full passage, More results, Share, 👍/👎). */
+  buttons: boolean;
+  /** A channel that digests can be posted to. */
+  channel: boolean;
+}
+
+/** Slack and Discord: buttons and channels. */
+export const CHAT_SURFACE: Surface = { buttons: true, channel: true };
+
+/** What `ctx` offers (a chat surface unless the adapter says otherwise). */
+export const surfaceOf = (ctx: Pick<CommandContext, 'surface'>): Surface => ctx.surface ?? CHAT_SURFACE;
 
 /** How a user types command `name` where `ctx` came from: the platform's `commandLabel`, else `/${name}`. */
 export function commandLabel(ctx: Pick<CommandContext, 'commandLabel'>, name: string): string {
@@ -120,5 +137,33 @@ export interface Command<S extends z.ZodObject = z.ZodObject> {
   parseText?: (text: string) => Record<string, unknown>;
   /** Suggestions for an option while the user types (Discord autocomplete). */
   autocomplete?: Partial<Record<string, (ctx: CommandContext<unknown>, partial: string) => Choice[]>>;
+  /** Whether a use counts against the per-user rate limit. Default true; `help` never touches the engine. */
+  rateLimited?: boolean;
+  /**
+   * What the question log records for one of this command's replies, or undefined for none. The core
+   * writes the entry and binds its id into the reply's buttons (feedback, More results, Share).
+   */
+  logAsQuestion?(options: z.infer<S>, reply: Reply): LoggedQuestion | undefined;
+  /** How the views this command's buttons carry are produced again (More results, Share). */
+  views?: ViewRenderers;
   execute(ctx: CommandContext<z.infer<S>>): Promise<Reply>;
 }
+
+/** One question-log entry as a command describes it (who asked and where, the core adds). */
+export interface LoggedQuestion {
+  question: string;
+  answered: boolean;
+  confidence: number;
+  passageId: string | null;
+}
+
+/** What re-rendering a view may use: an invocation's context, without options. */
+export type ViewContext = Omit<CommandContext, 'options'>;
+
+/**
+ * For each kind of {@link View} a command owns, the function that produces its reply again
+ * (deterministically: the same reply as when the button was made), or undefined when it is gone.
+ */
+export type ViewRenderers = {
+  [K in View['kind']]?: (view: Extract<View, { kind: K }>, ctx: ViewContext) => Reply | undefined;
+};

@@ -6,24 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import type { ActionKind, CommandContext, Reply } from '../commands/types.ts';
+import { commandLabel, type ActionKind, type CommandContext, type Reply } from '../commands/types.ts';
 import type { Registry } from '../commands/index.ts';
 import type { Config } from './config.ts';
 import { isUserFacing } from './errors.ts';
 import { stripInvisible } from './text.ts';
 import { notice } from '../commands/notice.ts';
 import { RateLimiter } from './rate-limit.ts';
-import {
-  bindQuestionLogId,
-  decodeFeedback,
-  decodeView,
-  encodeView,
-  resolvePassageRef,
-  type View,
-} from './actions.ts';
-import { answerReply, replyConfidence } from '../commands/ask.ts';
-import { FIRST_PAGE, MORE_PAGE, resultsReply, searchPage } from '../commands/search.ts';
-import { passageReply } from '../commands/source.ts';
+import { bindQuestionLogId, decodeFeedback, decodeView, passageRef, resolvePassageRef, type View } from './actions.ts';
 import { logQuestion, recordFeedback } from './store/question-log.ts';
 import { storeError } from './store/store.ts';
 
@@ -36,9 +26,6 @@ export interface AppServices {
   /** Error ids, injectable for tests. */
   newErrorId?: () => string;
 }
-
-/** Commands that do not count against the rate limit: they never touch the engine's ranking. */
-const UNLIMITED = new Set(['help']);
 
 const limiters = new WeakMap<Config, RateLimiter>();
 
@@ -103,7 +90,7 @@ function rateLimited(ctx: Invocation, services: AppServices): Reply | undefined 
   );
 }
 
-/** Binds the question-log id into every value the ask command left a placeholder in. */
+/** Binds the question-log id into every button value a command left a placeholder in. */
 function bindLogId(reply: Reply, logId: number): Reply {
   return {
     ...reply,
@@ -116,7 +103,8 @@ function bindLogId(reply: Reply, logId: number): Reply {
 
 /**
  * Runs a command: sanitizes and validates `rawOptions` with the command's zod schema, applies the
- * length limit and the per-user rate limit, executes, logs ask questions, and never throws.
+ * length limit and (unless the command opts out) the per-user rate limit, executes, logs the question
+ * when the command says its reply is one, and never throws.
  */
 export async function runCommand(
   registry: Registry,
@@ -128,7 +116,10 @@ export async function runCommand(
   const what = { command: name, platform: ctx.platform };
   try {
     const command = registry.get(name);
-    if (!command) return notice(`I don't know the command "${sanitizeText(name).slice(0, 40)}".`, 'Try help to see what I can do.');
+    if (!command) {
+      const known = registry.commands.map((c) => commandLabel(ctx, c.name)).join(', ');
+      return notice(`I don't know the command "${sanitizeText(name).slice(0, 40)}".`, `The commands here are ${known}.`);
+    }
 
     const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(rawOptions)) {
@@ -148,7 +139,7 @@ export async function runCommand(
     const parsed = command.options.safeParse(options);
     if (!parsed.success) return notice("I couldn't read that.", formatIssues(parsed.error));
 
-    if (!UNLIMITED.has(name)) {
+    if (command.rateLimited !== false) {
       const refusal = rateLimited(ctx, services);
       if (refusal) return refusal;
     }
@@ -161,19 +152,11 @@ export async function runCommand(
     });
     ctx.logger.info({ ...what, kind: reply.kind, ms: Date.now() - started }, 'command answered');
 
-    if (name === 'ask' && (reply.kind === 'answer' || reply.kind === 'abstention')) {
+    const entry = command.logAsQuestion?.(parsed.data, reply);
+    if (entry) {
       try {
-        const question = String(parsed.data.question ?? reply.question ?? '');
-        const logId = logQuestion(ctx.store, {
-          platform: ctx.platform,
-          userId: ctx.user.id,
-          channelId: ctx.channel.id,
-          question,
-          answered: reply.kind === 'answer',
-          confidence: replyConfidence.get(reply) ?? (reply.kind === 'answer' ? 1 : 0),
-          passageId: reply.quote?.passageId ?? null,
-          at: ctx.now(),
-        }, ctx.logger);
+        // Tried once without waiting for the database, else queued: the reply never waits on a lock.
+        const logId = logQuestion(ctx.store, { ...entry, platform: ctx.platform, userId: ctx.user.id, channelId: ctx.channel.id, at: ctx.now() }, ctx.logger);
         reply = bindLogId(reply, logId);
       } catch (err) {
         // The user still gets the answer; only the log (and replaying its buttons) is lost.
@@ -206,63 +189,21 @@ export interface PressedAction {
   value: string;
 }
 
-interface LoggedQuestion {
-  question: string;
-  passageId: string | null;
-}
-
-function loggedQuestion(ctx: Invocation, logId: number): LoggedQuestion | undefined {
-  return ctx.store.db
-    .prepare('SELECT question, passage_id AS passageId FROM question_log WHERE id = ?')
-    .get(logId) as LoggedQuestion | undefined;
-}
-
 const expired = (): ActionOutcome => ({
   reply: notice('That button has expired.', 'Please ask again — the answer will be the same, with fresh buttons.'),
   placement: 'private',
 });
 
-/** Produces the reply a view stands for (deterministic: the same as when the button was made). */
-async function renderView(view: View, ctx: Invocation): Promise<Reply | undefined> {
-  const engine = ctx.engine;
-  switch (view.kind) {
-    case 'ask': {
-      const logged = view.logId === null ? undefined : loggedQuestion(ctx, view.logId);
-      if (!logged || view.logId === null) return undefined;
-      return answerReply(engine.answer(logged.question), (id) => engine.corpus.byId.get(id)?.order ?? 0, view.logId, logged.question);
-    }
-    case 'ask-more': {
-      const logged = view.logId === null ? undefined : loggedQuestion(ctx, view.logId);
-      if (!logged || view.logId === null) return undefined;
-      const logId = view.logId;
-      const page = searchPage(engine, logged.question, { offset: view.offset, limit: MORE_PAGE, exclude: logged.passageId });
-      return resultsReply(
-        ctx,
-        logged.question,
-        page,
-        view.offset,
-        (next) => encodeView({ kind: 'ask-more', logId, offset: next }),
-        encodeView(view),
-      );
-    }
-    case 'search': {
-      const limit = view.offset === 0 ? FIRST_PAGE : MORE_PAGE;
-      const section = view.section;
-      const page = searchPage(engine, view.terms, { offset: view.offset, limit, ...(section ? { section } : {}) });
-      return resultsReply(
-        ctx,
-        view.terms,
-        page,
-        view.offset,
-        (next) => encodeView({ kind: 'search', terms: view.terms, offset: next, ...(section ? { section } : {}) }),
-        encodeView(view),
-      );
-    }
-    case 'source': {
-      const passage = resolvePassageRef(engine.corpus, view.ref);
-      return passage ? passageReply(ctx, passage.id) : undefined;
-    }
+/**
+ * Produces the reply a view stands for (deterministic: the same as when the button was made), with the
+ * renderer of the command that owns that kind of view.
+ */
+function renderView(registry: Registry, view: View, ctx: Invocation): Reply | undefined {
+  for (const command of registry.commands) {
+    const render = command.views?.[view.kind] as ((v: View, c: Invocation) => Reply | undefined) | undefined;
+    if (render) return render(view, ctx);
   }
+  return undefined;
 }
 
 /**
@@ -282,20 +223,21 @@ export async function handleAction(
       case 'full_passage': {
         const passage = resolvePassageRef(ctx.engine.corpus, action.value);
         if (!passage) return expired();
-        return { reply: passageReply(ctxWithCommands, passage.id), placement: 'follow' };
+        const reply = renderView(registry, { kind: 'source', ref: passageRef(passage) }, ctxWithCommands);
+        return reply ? { reply, placement: 'follow' } : expired();
       }
       case 'more_results': {
         const view = decodeView(action.value);
         if (view === undefined || view === 'expired') return expired();
         const refusal = rateLimited(ctx, services);
         if (refusal) return { reply: refusal, placement: 'private' };
-        const reply = await renderView(view, ctxWithCommands);
+        const reply = renderView(registry, view, ctxWithCommands);
         return reply ? { reply, placement: 'follow' } : expired();
       }
       case 'share': {
         const view = decodeView(action.value);
         if (view === undefined || view === 'expired') return expired();
-        const reply = await renderView(view, ctxWithCommands);
+        const reply = renderView(registry, view, ctxWithCommands);
         if (!reply) return expired();
         return {
           reply: { ...reply, visibility: 'public', actions: reply.actions.filter((a) => a.kind !== 'share') },

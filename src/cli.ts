@@ -1,19 +1,15 @@
 /**
- * `npm run cli -- <command>`: the engine from the shell, with a JSON contract other tools rely on.
- *
- *   ask [--json] "question"     one answer (no question + --json: one question per stdin line)
- *   search [--json] "terms"     ranked passages with snippets
- *   source [--json] ID          one whole passage
- *   stats [--json]              documents, sections, passages, sentences
- *   gaps [--limit N]            the most frequent questions the report failed to answer
- *   facts [--json]              the facts digests draw from
- *   digest preview|run-due      digest operations
- *   slack manifest              a Slack app manifest for "Create an app from a manifest"
- *   discord deploy              register the slash commands with Discord
- *
- * Errors print one clear line on stderr and exit non-zero (2 for usage, 1 otherwise); never a stack.
+ * `report-bot <command>` (the package's `bin`; `npm run cli -- <command>` in a checkout): the engine
+ * from the shell, with a JSON contract other tools rely on. Arguments are parsed with `node:util`
+ * `parseArgs`, per command: an unknown command or flag is a usage mistake (exit 2, with the usage
+ * text), never silently ignored. Errors print one clear line on stderr and exit non-zero (2 for
+ * usage, 1 otherwise); never a stack. Platform libraries load only for the commands that need them.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadRegistry } from '../commands/index.ts';
 import { Engine } from './answer/engine.ts';
 import type { Answer, SearchHit } from './answer/types.ts';
@@ -21,13 +17,9 @@ import { renderText } from './adapters/console/render.ts';
 import { answerReply } from '../commands/ask.ts';
 import { passageReply } from '../commands/source.ts';
 import { configSchema, loadConfig, loadDotEnv, type Config } from './config.ts';
-import { resolve } from 'node:path';
-import { isUserFacing, UsageError } from './errors.ts';
+import { InputError, isUserFacing, UsageError } from './errors.ts';
 import { cleanQuestion } from './answer/question.ts';
 import { Store, storeError } from './store/store.ts';
-import { slackManifest } from './adapters/slack/manifest.ts';
-import { deployCommands } from './adapters/discord/deploy.ts';
-import { inviteUrl } from './adapters/discord/index.ts';
 import { createLogger } from './log.ts';
 import { configureReportReading } from './corpus/read-file.ts';
 import { digestCommand, factsCommand } from './digest/cli.ts';
@@ -39,46 +31,103 @@ export interface CliIO {
   env: Record<string, string | undefined>;
 }
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const json = { json: { type: 'boolean' } } as const satisfies Options;
+const limit = { limit: { type: 'string' } } as const satisfies Options;
+
+/** Every command and the flags it takes; `help`/`--help` are accepted everywhere. */
+const COMMANDS = {
+  ask: { ...json },
+  search: { ...json, ...limit },
+  source: { ...json },
+  stats: { ...json },
+  gaps: { ...json, ...limit },
+  feedback: { ...json, ...limit },
+  backup: {},
+  facts: { ...json },
+  digest: { days: { type: 'string' }, seed: { type: 'string' }, count: { type: 'string' }, now: { type: 'string' } },
+  slack: { 'socket-mode': { type: 'boolean' }, http: { type: 'boolean' }, url: { type: 'string' } },
+  discord: {},
+  help: {},
+} as const satisfies Record<string, Options>;
+
+type CommandName = keyof typeof COMMANDS;
+
+/** Commands made of subcommands, and the subcommands each takes. */
+const SUBCOMMANDS: Partial<Record<CommandName, readonly string[]>> = {
+  digest: ['preview', 'run-due'],
+  slack: ['manifest'],
+  discord: ['deploy', 'invite'],
+};
+const isCommand = (s: string): s is CommandName => Object.hasOwn(COMMANDS, s);
+
+export const USAGE = `Usage: report-bot <command> [options]     (in a checkout: npm run cli -- <command> [options])
+
+  ask [--json] "question"        answer a question (with --json and no question: one per stdin line)
+  search [--json] [--limit N] "terms"   ranked passages with highlighted snippets (N: 1-25, default 5)
+  source [--json] ID             one whole passage by id (e.g. ellis-peru-2/cocaine/4)
+  stats [--json]                 documents, sections, passages, sentences
+  gaps [--json] [--limit N]      most frequent unanswered questions (from the question log)
+  feedback [--json] [--limit N]  👍/👎 totals per passage and the questions voted down
+  backup FILE                    a consistent copy of the database (SQLite online backup), safe while the bot runs
+  facts [--json]                 the facts daily digests draw from
+  digest preview [--days 7] [--seed S] [--count 3]   print a week of digests
+  digest run-due [--now ISO]     post every digest that is due
+  slack manifest [--socket-mode | --http [--url URL]]   print a Slack app manifest
+  discord deploy                 register slash commands with Discord
+  discord invite                 print the invite URL (bot + applications.commands, needed permissions)
+  help, --help, -h               this text`;
+
 interface Parsed {
+  command: CommandName;
   positional: string[];
   flags: Map<string, string | true>;
 }
 
-function parseArgs(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    const m = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(a);
-    if (!m) {
-      positional.push(a);
-      continue;
-    }
-    const takesValue = ['limit', 'days', 'seed', 'now', 'offset', 'section', 'url', 'count'].includes(m[1]!);
-    if (m[2] !== undefined) flags.set(m[1]!, m[2]);
-    else if (takesValue && argv[i + 1] !== undefined) flags.set(m[1]!, argv[++i]!);
-    else flags.set(m[1]!, true);
+/** The option name a parseArgs error is about (its messages quote it as '--name' or '-n'). */
+const optionIn = (message: string): string => /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? 'an option';
+
+/** Splits argv into the command, its words and its flags; throws a {@link UsageError} for anything unknown. */
+export function parseCommandLine(argv: readonly string[]): Parsed | 'help' {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  const name = at === -1 ? undefined : argv[at];
+  const rest = at === -1 ? [...argv] : [...argv.slice(0, at), ...argv.slice(at + 1)];
+  if (name === undefined) {
+    if (rest.some((a) => a === '--help' || a === '-h')) return 'help';
+    if (rest.length === 0) throw new UsageError(USAGE);
+    throw new UsageError(`Unknown option ${JSON.stringify(rest[0]?.slice(0, 40))}: give a command first.\n\n${USAGE}`);
   }
-  return { positional, flags };
+  if (!isCommand(name)) throw new UsageError(`Unknown command "${name.slice(0, 40)}".\n\n${USAGE}`);
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  let positionals: string[];
+  try {
+    const options: Options = { ...COMMANDS[name], help: { type: 'boolean', short: 'h' } };
+    const result = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    values = result.values;
+    positionals = result.positionals;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`Unknown option ${optionIn(e.message)} for ${name}.\n\n${USAGE}`);
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = optionIn(e.message);
+      throw new UsageError(/argument missing/.test(e.message) ? `${option} needs a value.` : `${option} takes no value.`);
+    }
+    throw err;
+  }
+  if (values.help || name === 'help') return 'help';
+  const subcommands = SUBCOMMANDS[name];
+  if (subcommands) {
+    const [sub, ...extra] = positionals;
+    if (sub === undefined) throw new UsageError(`${name} needs a subcommand: ${subcommands.join(' or ')}.\n\n${USAGE}`);
+    if (!subcommands.includes(sub)) throw new UsageError(`Unknown subcommand "${sub.slice(0, 40)}" for ${name}: use ${subcommands.join(' or ')}.\n\n${USAGE}`);
+    if (extra.length > 0) throw new UsageError(`${name} ${sub} takes no further words (got "${extra.join(' ').slice(0, 40)}").\n\n${USAGE}`);
+  }
+  const flags = new Map<string, string | true>();
+  // No option is declared `multiple`, so each value is one string or `true`.
+  for (const [k, v] of Object.entries(values)) if (typeof v === 'string' || v === true) flags.set(k, v);
+  return { command: name, positional: positionals, flags };
 }
-
-const USAGE = `Usage: npm run cli -- <command> [options]
-
-  ask [--json] "question"        answer a question (with --json and no question: one per stdin line)
-  search [--json] "terms"        ranked passages with highlighted snippets
-  source [--json] ID             one whole passage by id (e.g. ellis-peru-2/cocaine/4)
-  stats [--json]                 documents, sections, passages, sentences
-  gaps [--limit N]               most frequent unanswered questions (from the question log)
-  facts [--json]                 the facts daily digests draw from
-  digest preview [--days 7] [--seed S]   print a week of digests
-  digest run-due [--now ISO]     post every digest that is due
-  slack manifest [--socket-mode | --http [--url URL]]   print a Slack app manifest
-  discord deploy                 register slash commands with Discord
-  discord invite                 print the invite URL (bot + applications.commands, needed permissions)`;
 
 /** The JSON contract of `ask --json`. */
 export function answerJson(a: Answer): Record<string, unknown> {
@@ -108,7 +157,7 @@ function hitJson(h: SearchHit): Record<string, unknown> {
 
 function checkQuestion(raw: string, config: Config): string {
   const q = cleanQuestion(raw);
-  if (!q) throw new UsageError('Type a question, e.g.: npm run cli -- ask "What is the VRAEM?"');
+  if (!q) throw new UsageError('Type a question, e.g.: report-bot ask "What is the VRAEM?"');
   if (q.length > config.MAX_QUESTION_CHARS) {
     throw new UsageError(`The question is ${q.length} characters long; the limit is ${config.MAX_QUESTION_CHARS} (MAX_QUESTION_CHARS).`);
   }
@@ -145,80 +194,127 @@ async function askMany(engine: Engine, config: Config, io: CliIO): Promise<void>
   }
 }
 
+/** A whole number flag within [min, max], or `fallback` when absent. */
+function intFlag(flags: Map<string, string | true>, name: string, min: number, max: number, fallback: number): number {
+  const v = flags.get(name);
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}`);
+  return n;
+}
+
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv);
-  const [command, ...rest] = positional;
-  const json = flags.has('json');
   const out = (s: string) => io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
   try {
-    if (!command || command === 'help' || flags.has('help')) {
+    const parsed = parseCommandLine(argv);
+    if (parsed === 'help') {
       out(USAGE);
-      return command || flags.has('help') ? 0 : 2;
+      return 0;
     }
+    const { command, positional: rest, flags } = parsed;
+    const json = flags.has('json');
     if (io.env === process.env) loadDotEnv();
     const config = loadConfig(io.env);
     const registry = loadRegistry();
-    const needsEngine = ['ask', 'search', 'source', 'stats', 'facts', 'digest'].includes(command);
-    configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
-    const engine = needsEngine ? await Engine.load(config.CORPUS_DIR) : undefined;
+    const load = () => {
+      // Report files: size bound and decoding warnings (quiet at info level: stdout is the answer).
+      configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
+      return Engine.load(config.CORPUS_DIR);
+    };
     switch (command) {
       case 'ask': {
+        const engine = await load();
         if (rest.length === 0 && json) {
-          await askMany(engine!, config, io);
+          await askMany(engine, config, io);
           return 0;
         }
         const q = checkQuestion(rest.join(' '), config);
-        const a = engine!.answer(q);
+        const a = engine.answer(q);
         if (json) out(JSON.stringify(answerJson(a)));
-        else out(renderText(answerReply(a, (id) => engine!.corpus.byId.get(id)?.order ?? 0)));
+        else out(renderText(answerReply(a, (id) => engine.corpus.byId.get(id)?.order ?? 0)));
         return 0;
       }
       case 'search': {
         const terms = cleanQuestion(rest.join(' '));
-        if (!terms) throw new UsageError('Give search terms, e.g.: npm run cli -- search "illegal mining"');
-        const limit = Number(flags.get('limit') ?? 5);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 25) throw new UsageError('--limit takes a whole number from 1 to 25');
-        const hits = engine!.search(terms, { limit });
+        if (!terms) throw new UsageError('Give search terms, e.g.: report-bot search "illegal mining"');
+        const n = intFlag(flags, 'limit', 1, 25, 5);
+        const engine = await load();
+        const hits = engine.search(terms, { limit: n });
         if (json) out(JSON.stringify({ terms, results: hits.map(hitJson) }));
         else if (hits.length === 0) out(`No passage matches "${terms}".`);
         else out(hits.map((h, i) => `${i + 1}. [${h.passageId}] ${h.citation.label}\n   “${h.snippet.text}”`).join('\n\n'));
         return 0;
       }
       case 'source': {
-        if (!rest[0]) throw new UsageError('Give a passage id, e.g.: npm run cli -- source ellis-peru-2/cocaine/4');
-        const { passage, citation } = engine!.passage(rest.join(' '));
+        if (!rest[0]) throw new UsageError('Give a passage id, e.g.: report-bot source ellis-peru-2/cocaine/4');
+        const engine = await load();
+        const { passage, citation } = engine.passage(rest.join(' '));
         if (json) out(JSON.stringify({ passageId: passage.id, section: passage.sectionTitle, paragraph: passage.paragraph, text: passage.text, citation }));
-        else out(renderText(passageReply({ engine: engine! }, passage.id)));
+        else out(renderText(passageReply({ engine }, passage.id)));
         return 0;
       }
       case 'stats': {
-        const s = engine!.stats();
+        const s = (await load()).stats();
         if (json) out(JSON.stringify(s));
         else out(`documents: ${s.documents}\nsections: ${s.sections}\npassages: ${s.passages}\nsentences: ${s.sentences}`);
         return 0;
       }
       case 'gaps': {
-        const limit = Number(flags.get('limit') ?? 20);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a whole number from 1 to 1000');
-        // Read-only, without the migration write lock: `gaps` works next to a busy bot.
-        const store = new Store(config.DATABASE_PATH, undefined, { mode: 'read' });
-        try {
-          const gaps = store.gaps(limit);
+        const n = intFlag(flags, 'limit', 1, 1000, 20);
+        return withStore(config, (store) => {
+          const gaps = store.gaps(n);
           if (json) out(JSON.stringify(gaps));
           else if (gaps.length === 0) out('No unanswered questions logged yet.');
           else out(gaps.map((g) => `${String(g.count).padStart(4)}  ${g.question}   (last ${g.lastAsked.slice(0, 10)})`).join('\n'));
+        });
+      }
+      case 'feedback': {
+        const n = intFlag(flags, 'limit', 1, 1000, 20);
+        return withStore(config, (store) => {
+          const passages = store.feedbackByPassage();
+          const down = store.downVotedQuestions(n);
+          if (json) return void out(JSON.stringify({ passages, downVoted: down }));
+          if (passages.length === 0) return void out('No 👍/👎 feedback recorded yet.');
+          out(`👍    👎   passage\n${passages.map((p) => `${String(p.up).padStart(4)}  ${String(p.down).padStart(4)}   ${p.passageId}`).join('\n')}`);
+          out(
+            down.length === 0
+              ? '\nNo logged question was voted down.'
+              : `\nQuestions voted down (👎, question, passage shown):\n${down.map((d) => `${String(d.down).padStart(4)}  ${d.question}   (${d.passageId})`).join('\n')}`,
+          );
+        });
+      }
+      case 'backup': {
+        if (rest.length !== 1 || !rest[0]) throw new UsageError('Give the file to write, e.g.: report-bot backup /var/backups/report-bot.sqlite');
+        const file = rest[0];
+        // Opening a missing database would create an empty one, and back that up.
+        if (!existsSync(config.DATABASE_PATH)) throw new InputError(`There is no database at ${config.DATABASE_PATH} (DATABASE_PATH): nothing to back up.`);
+        const store = new Store(config.DATABASE_PATH);
+        try {
+          await store.backup(file);
         } finally {
           store.close();
         }
+        out(`Backed up ${store.path} to ${file}.`);
         return 0;
       }
       case 'facts':
-        return await factsCommand({ json, engine: engine!, out });
-      case 'digest':
-        return await digestCommand({ args: rest, flags, engine: engine!, config, registry, out, logger: createLogger(config.LOG_LEVEL) });
+        return await factsCommand({ json, engine: await load(), out });
+      case 'digest': {
+        const engine = await load();
+        if (rest[0] !== 'run-due') return await digestCommand({ args: rest, flags, engine, config, registry, out });
+        // The composition root builds the platform clients; this command only runs what is due.
+        const { configuredPosters } = await import('./compose.ts');
+        const { posters, close } = await configuredPosters(config);
+        try {
+          return await digestCommand({ args: rest, flags, engine, config, registry, out, posters, logger: createLogger(config.LOG_LEVEL) });
+        } finally {
+          await close();
+        }
+      }
       case 'slack': {
-        if (rest[0] !== 'manifest') throw new UsageError('Usage: npm run cli -- slack manifest [--socket-mode | --http [--url URL]]');
+        if (rest[0] !== 'manifest' || rest.length > 1) throw new UsageError('Usage: report-bot slack manifest [--socket-mode | --http [--url URL]]');
+        const { slackManifest } = await import('./adapters/slack/manifest.ts');
         // The mode follows the settings (SLACK_APP_TOKEN set → Socket Mode) unless a flag picks it.
         const socketMode = flags.has('socket-mode') ? true : flags.has('http') ? false : Boolean(config.SLACK_APP_TOKEN);
         const url = flags.get('url');
@@ -228,12 +324,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return 0;
       }
       case 'discord': {
-        if (rest[0] === 'invite') {
+        if (rest[0] === 'invite' && rest.length === 1) {
           if (!config.DISCORD_APPLICATION_ID) throw new UsageError('Set DISCORD_APPLICATION_ID (Developer Portal → General Information) first.');
+          const { inviteUrl } = await import('./adapters/discord/index.ts');
           out(inviteUrl(config.DISCORD_APPLICATION_ID));
           return 0;
         }
-        if (rest[0] !== 'deploy') throw new UsageError('Usage: npm run cli -- discord deploy | discord invite');
+        if (rest[0] !== 'deploy' || rest.length > 1) throw new UsageError('Usage: report-bot discord deploy | discord invite');
+        const { deployCommands } = await import('./adapters/discord/deploy.ts');
         const result = await deployCommands({ config, registry });
         out(
           `Registered ${result.commands.length} commands (${result.commands.map((c) => `/${c}`).join(', ')}) ` +
@@ -241,8 +339,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         );
         return 0;
       }
-      default:
-        throw new UsageError(`Unknown command "${command.slice(0, 40)}".\n\n${USAGE}`);
+      case 'help':
+        out(USAGE);
+        return 0;
     }
   } catch (err) {
     if (err instanceof UsageError) {
@@ -253,20 +352,36 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const message = isUserFacing(err)
       ? err.message
       : sqlite
-        ? storeError(resolve(io.env.DATABASE_PATH || configSchema.shape.DATABASE_PATH.parse(undefined)), err, 'use the database').message
+        ? storeError(configSchema.shape.DATABASE_PATH.parse(io.env.DATABASE_PATH || undefined), err, 'use the database').message
         : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
     io.stderr.write(`${message}\n`);
     return 1;
   }
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
-  // `npm run cli -- facts | head` closes the pipe early: that is the reader's choice, not an error.
+/**
+ * Opens the store for one read-only report and closes it whatever happens. Read-only, without the
+ * migration write lock (unless a migration is due): `gaps` and `feedback` work next to a busy bot.
+ */
+function withStore(config: Config, read: (store: Store) => void): number {
+  const store = new Store(config.DATABASE_PATH, undefined, { mode: 'read' });
+  try {
+    read(store);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+/** The process: `report-bot …` and `npm run cli -- …` end here. */
+export async function runCliMain(): Promise<void> {
+  // `report-bot facts | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
-  process.exitCode = code;
+  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
 }
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isMain) await runCliMain();

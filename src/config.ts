@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { fromPackage } from './paths.ts';
 
 const isTimeZone = (tz: string): boolean => {
   try {
@@ -26,13 +27,27 @@ const intInRange = (min: number, max: number, fallback: number) => {
 /** Every setting the bot reads. `.env.example` lists exactly these keys. */
 export const configSchema = z
   .object({
-    /** Folder with the reports (`.md` with front matter, or plain `.txt`) and `glossary.yaml`. */
-    CORPUS_DIR: z.string().default('./corpus'),
+    /**
+     * Folder with the reports (`.md` with front matter, or plain `.txt`) and `glossary.yaml`. A relative
+     * path is taken from the package folder (see `src/paths.ts`), whatever the working directory.
+     */
+    CORPUS_DIR: z.string().default('./corpus').transform(fromPackage),
+    /** SQLite file for feedback, the question log and digests; created on first start. Relative: as CORPUS_DIR. */
+    DATABASE_PATH: z.string().default('./data/report-bot.sqlite').transform(fromPackage),
     /** Largest report file accepted, in bytes (a bigger one stops start-up with a message naming it). */
     MAX_REPORT_BYTES: intInRange(1_024, 1_073_741_824, 64 * 1024 * 1024),
-    /** SQLite file for feedback, the question log and digests; created on first start. */
-    DATABASE_PATH: z.string().default('./data/report-bot.sqlite'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * Terminal mode's log file (JSON lines; warnings and errors also go to stderr in plain words).
+     * Chat modes always log JSON on stderr, for the process manager. Relative: as CORPUS_DIR.
+     */
+    LOG_FILE: z.string().default('./data/report-bot.log').transform(fromPackage),
+    /** Days a logged question is kept (with its feedback); older ones are purged daily. 0 keeps them forever. */
+    QUESTION_LOG_DAYS: intInRange(0, 36_500, 90),
+    /** Port for `GET /healthz` and `GET /readyz` in every chat mode; unset: no health server (Slack HTTP mode keeps `/healthz` on PORT). */
+    HEALTH_PORT: z.coerce.number({ error: 'must be a whole number from 0 to 65535' }).int({ error: 'must be a whole number from 0 to 65535' }).min(0, { error: 'must be a whole number from 0 to 65535' }).max(65_535, { error: 'must be a whole number from 0 to 65535' }).optional(),
+    /** Address the health server listens on. */
+    HEALTH_HOST: z.string().default('0.0.0.0'),
     /** Whether slash-command answers are private to the asker (with a Share button) or posted publicly. */
     ANSWER_VISIBILITY: z.enum(['ephemeral', 'public']).default('ephemeral'),
     /** Questions a user may ask per minute, per platform. */
@@ -80,6 +95,9 @@ function crossFieldProblems(env: Record<string, string>): string[] {
   }
   if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
     problems.push('SLACK_APP_TOKEN: must be an app-level token starting with xapp-');
+  }
+  if (env.HEALTH_PORT && env.HEALTH_PORT !== '0' && env.HEALTH_PORT === (env.PORT ?? '3000') && env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN) {
+    problems.push('HEALTH_PORT: must differ from PORT, which Slack HTTP mode listens on (it answers GET /healthz there too)');
   }
   if (env.SLACK_BOT_TOKEN && !env.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
     problems.push('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');

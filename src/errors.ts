@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'INPUT_INVALID'
   | 'RATE_LIMITED'
   | 'STORE_FAILED'
-  | 'PLATFORM_FAILED';
+  | 'PLATFORM_FAILED'
+  /** A poster's channel is gone (deleted, archived, access lost): the subscription pauses. */
+  | 'CHANNEL_GONE'
+  /** A platform refused a message's body: sending it again cannot help. */
+  | 'MESSAGE_REJECTED';
 
 export class ReportBotError extends Error {
   readonly code: ErrorCode;

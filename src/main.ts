@@ -1,20 +1,23 @@
 /**
- * The bot process: configuration → store → engine → every adapter whose settings are present (Slack
- * and Discord together is normal), or terminal mode when none are. SIGINT/SIGTERM stop intake, let
- * answers in flight finish, close the database and exit 0 within 10 seconds.
+ * The bot process: configuration → store → engine → the parts `src/compose.ts` builds (every adapter
+ * whose settings are present — Slack and Discord together is normal — the digest scheduler posting
+ * through their posters, the question-log retention), or terminal mode when no platform is set.
+ * With `HEALTH_PORT`, `/healthz` and `/readyz` answer in every chat mode. SIGINT/SIGTERM stop intake,
+ * let answers in flight finish, close the database and exit 0 within 10 seconds.
  *
- * Run it directly (`node --import tsx src/main.ts`) in production: `npm start` does not forward
- * SIGTERM to the node process.
+ * Production: `node dist/main.js` (after `npm run build`), run directly so it receives SIGTERM.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, loadDotEnv, slackEnabled, discordEnabled, type Config } from './config.ts';
 import { ConfigError, CorpusError, ReportBotError } from './errors.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, createTerminalLogger, type Logger } from './log.ts';
 import { Store } from './store/store.ts';
 import { Engine } from './answer/engine.ts';
 import { loadRegistry, type Registry } from '../commands/index.ts';
-import { startSlack, type SlackHandle } from './adapters/slack/index.ts';
+import type { Adapter } from './adapters/types.ts';
+import { digestPart, platformAdapters, postersOf, retentionPart, terminalPart, type Parts } from './compose.ts';
+import { databaseWritable, startHealthServer, type Check, type HealthServer } from './health.ts';
 import { installLastResort } from './last-resort.ts';
 import { warmUp } from './startup.ts';
 import { configureReportReading } from './corpus/read-file.ts';
@@ -22,72 +25,67 @@ import { configureReportReading } from './corpus/read-file.ts';
 /** What `main` started; `stop` is what the signal handlers call. */
 export interface Running {
   adapters: string[];
+  /** The health server's port, when `HEALTH_PORT` is set. */
+  healthPort?: number;
+  /** Terminal mode: settles once the session has ended (end of input, /quit) and everything stopped. */
+  done?: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Anything started alongside: an adapter, the digest scheduler. */
-interface Stoppable {
-  name: string;
-  stop(graceMs?: number): Promise<void>;
-  /** Stops taking new work at once, before anything else is stopped. */
-  quiesce?(): void;
-}
-
-/** Everything the adapters share. */
-interface Deps {
-  engine: Engine;
-  registry: Registry;
-  store: Store;
-  config: Config;
-  logger: Logger;
-}
-
-/** Time the adapters get to finish answers in flight; the rest of the 10 s is for closing. */
+/** Time the parts get to finish answers in flight; the rest of the 10 s is for closing. */
 const GRACE_MS = 7_000;
 /** If closing hangs anyway, leave before a supervisor's SIGKILL (Docker's default is 10 s). */
 const HARD_DEADLINE_MS = 9_500;
 
 /**
- * The Discord adapter, written separately (src/adapters/discord/index.ts exports `startDiscord`).
- * Imported lazily so a Slack-only deployment never loads discord.js.
+ * A start-up failure, worded for the person starting the bot: what is wrong and which setting to look
+ * at, never a stack. {@link runMain} prints it as one line and exits 1.
  */
-async function startDiscordAdapter(
-  deps: Deps,
-  onFatal: (err: ReportBotError) => void,
-): Promise<Stoppable & { client: import('discord.js').Client }> {
-  const { startDiscord } = await import('./adapters/discord/index.ts');
-  const bot = await startDiscord({ ...deps, onFatal });
-  // The grace period reaches the adapter, so answers in flight are posted before the database closes.
-  return { name: 'discord', client: bot.client, stop: (graceMs) => bot.stop(graceMs), quiesce: () => bot.quiesce() };
+export class StartupError extends ReportBotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    // The cause's code when it has one (CORPUS_MISSING, STORE_FAILED, …): the message is reworded, the kind is not.
+    super(options?.cause instanceof ReportBotError ? options.cause.code : 'CONFIG_INVALID', message, options);
+    this.name = 'StartupError';
+  }
 }
 
-/** Terminal mode (no platform settings): questions on stdin, answers on stdout. */
-async function runTerminalMode(deps: Deps, signal: AbortSignal): Promise<void> {
-  const { runTerminal } = await import('./adapters/console/terminal.ts');
-  await runTerminal({ ...deps, input: process.stdin, output: process.stdout, signal });
-}
-
-/** Prints a startup failure the way a user can act on it: the message, no stack, exit 1. */
+/** Throws a {@link StartupError}; logs the cause at debug level for whoever needs the details. */
 function fail(message: string, logger?: Logger, err?: unknown): never {
   if (logger && err) logger.debug({ err }, 'startup failed');
-  process.stderr.write(`report-bot: ${message}\n`);
-  process.exit(1);
+  throw new StartupError(message, { cause: err });
 }
 
+export interface MainOptions {
+  /**
+   * A platform ended the session for good after start-up (Discord: the token was revoked). Default:
+   * log it, stop cleanly and exit 1, so the process manager sees the failure.
+   */
+  onFatal?: (err: ReportBotError, stop: () => Promise<void>) => void;
+}
 
-/** Starts the bot. Exits the process on fatal startup errors. */
-export async function main(env: Record<string, string | undefined> = process.env): Promise<Running> {
+/**
+ * Starts the bot and resolves once every part is up (in terminal mode: once the session has begun;
+ * `done` settles when it ends).
+ * Rejects with a {@link StartupError} that says what to fix; whatever had started is stopped first.
+ * Signals are {@link runMain}'s business.
+ */
+export async function main(env: Record<string, string | undefined> = process.env, options: MainOptions = {}): Promise<Running> {
   let config: Config;
   try {
     config = loadConfig(env);
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
+    if (err instanceof ConfigError) fail(err.message, undefined, err);
     throw err;
   }
-  // A person typing at a terminal reads answers, not JSON log lines: there, routine info lines are
-  // held back (warnings and errors still show; LOG_LEVEL=debug or trace shows everything).
-  const atKeyboard = !slackEnabled(config) && !discordEnabled(config) && Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const logger = createLogger(atKeyboard && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const terminal = !slackEnabled(config) && !discordEnabled(config);
+  // At a terminal the screen is for answers: the log goes to LOG_FILE, and only warnings and errors
+  // reach stderr, in plain words. Chat modes log JSON on stderr for the process manager.
+  let logger: Logger;
+  try {
+    logger = terminal ? createTerminalLogger(config.LOG_LEVEL, config.LOG_FILE) : createLogger(config.LOG_LEVEL);
+  } catch (err) {
+    fail(`Cannot write the log file LOG_FILE (${config.LOG_FILE}): ${(err as Error).message}`, undefined, err);
+  }
 
   let store: Store;
   try {
@@ -115,123 +113,126 @@ export async function main(env: Record<string, string | undefined> = process.env
     fail((err as Error).message, logger, err);
   }
 
-  const deps: Deps = { engine, registry, store, config, logger };
-  const started: Stoppable[] = [];
+  const parts: Parts = { engine, registry, store, config, logger };
+  const started: Adapter[] = [];
+  let health: HealthServer | undefined;
 
+  let removeLastResort: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      logger.info('shutting down');
       // One grace period for the whole shutdown: each part gets what is left of it, not a fresh one,
       // so the sum stays inside the hard deadline.
       const deadline = Date.now() + GRACE_MS;
       // Take no new questions from the first moment, while the digest scheduler winds down first.
-      for (const s of started) s.quiesce?.();
-      const stopOne = (s: Stoppable) =>
+      for (const s of started) s.quiesce();
+      const stopOne = (s: Adapter) =>
         s.stop(Math.max(0, deadline - Date.now())).catch((err: unknown) => logger.warn({ err, part: s.name }, 'did not stop cleanly'));
-      // The digest scheduler first (it may be posting through an adapter), then the adapters together.
+      // The digest scheduler first (it may be posting through an adapter), then the rest together.
       await Promise.allSettled(started.filter((s) => s.name === 'digest').map(stopOne));
       await Promise.allSettled(started.filter((s) => s.name !== 'digest').map(stopOne));
+      await health?.close();
       store.close();
+      removeLastResort?.();
       logger.info('stopped; database closed');
     })();
     return stopping;
   };
 
-  let startupDone!: () => void;
-  const startup = new Promise<void>((r) => (startupDone = r));
+  const stats = engine.stats();
+  logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
+
+  // Everything slow (digest facts, a warm engine) happens before anything listens, the health server
+  // included, so a platform's first requests find a ready bot (issue 8, item 5). A terminal has no
+  // burst of requests to protect, and its first answer would only wait for the warm-up's.
+  if (!terminal) warmUp(engine, logger, { digests: true });
+
+  const adapters = platformAdapters(parts, (err) => {
+    logger.error({ code: err.code }, err.message);
+    // Shut down cleanly, but report the failure.
+    (options.onFatal ?? ((_err, stopAll) => void stopAll().then(() => process.exit(1))))(err, stop);
+  });
+  // Digests post through the adapters' posters, so the scheduler starts after them and stops first.
+  const all: Adapter[] = [...adapters, ...(adapters.length > 0 ? [digestPart(parts, postersOf(adapters))] : []), retentionPart(parts)];
+  let allStarted = false;
+
+  try {
+    if (config.HEALTH_PORT !== undefined && !terminal) {
+      // Listening before the parts start: /healthz says alive at once, /readyz says what is still starting.
+      const checks = (): Record<string, Check> => {
+        const c: Record<string, Check> = {
+          corpus: () => (engine.stats().passages > 0 ? true : 'no passages loaded'),
+          database: () => databaseWritable(store),
+        };
+        for (const part of all) c[part.name] = () => (part.ready() ? true : allStarted ? 'not connected' : 'starting');
+        return c;
+      };
+      health = await startHealthServer({ port: config.HEALTH_PORT, host: config.HEALTH_HOST, checks });
+      logger.info({ port: health.port }, 'health server listening (/healthz, /readyz)');
+    }
+    for (const part of all) {
+      await part.start();
+      started.push(part);
+    }
+    allStarted = true;
+  } catch (err) {
+    await Promise.allSettled(started.map((s) => s.stop(1000)));
+    await health?.close();
+    store.close();
+    fail(err instanceof ReportBotError ? err.message : `Could not start: ${(err as Error).message}`, logger, err);
+  }
+
+  // From here on no single request may end the process (issue 8, item 3): an exception nothing
+  // caught is logged with an error id. Start-up failures above still reject.
+  removeLastResort = installLastResort(logger);
+
+  const running = (names: string[]): Running => ({ adapters: names, ...(health ? { healthPort: health.port } : {}), stop });
+
+  if (terminal) {
+    logger.info('no Slack or Discord settings: terminal mode');
+    const session = terminalPart(parts);
+    // A signal ends the session (the question being answered finishes) before the database closes.
+    started.push(session);
+    await session.start();
+    return { ...running(['terminal']), done: session.finished.then(stop) };
+  }
+  const names = started.filter((s) => s.name !== 'retention').map((s) => s.name);
+  // The order main.test and operators know: the scheduler first, as it stops first.
+  names.sort((a, b) => (a === 'digest' ? -1 : b === 'digest' ? 1 : 0));
+  logger.info({ adapters: names }, 'report-bot running');
+  return running(names);
+}
+
+/** Writes a failure as one line on stderr (no stack for the ones worded for users) and exits 1. */
+function exitWith(err: unknown): never {
+  process.stderr.write(`report-bot: ${err instanceof ReportBotError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(1);
+}
+
+/**
+ * The process (the entry points call it): reads `.env`, starts, and on SIGINT/SIGTERM stops intake,
+ * lets answers in flight finish, closes the database and exits 0 — within 10 s, or exits 1.
+ */
+export function runMain(): void {
+  try {
+    loadDotEnv();
+  } catch (err) {
+    exitWith(err);
+  }
+  const starting = main();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
       setTimeout(() => {
         process.stderr.write('report-bot: shutdown took too long; exiting\n');
         process.exit(1);
       }, HARD_DEADLINE_MS).unref();
       // A signal during start-up waits for it, so everything started is also stopped.
-      void startup.then(stop).then(() => process.exit(0));
+      void starting.then((running) => running.stop(), () => undefined).then(() => process.exit(0));
     });
   }
-
-  const stats = engine.stats();
-  logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
-
-  // Everything slow happens before an adapter listens, so the first requests find a ready bot.
-  warmUp(engine, logger, { digests: slackEnabled(config) || discordEnabled(config) });
-
-  try {
-    let slackClient: SlackHandle['client'] | undefined;
-    let discordClient: import('discord.js').Client | undefined;
-    if (slackEnabled(config)) {
-      const slack = await startSlack(deps);
-      slackClient = slack.client;
-      started.push({ name: 'slack', stop: (g) => slack.stop(g), quiesce: () => slack.quiesce() });
-    }
-    if (discordEnabled(config)) {
-      const discord = await startDiscordAdapter(deps, (err) => {
-        // Discord ended the session for good (token revoked): shut down cleanly, but report failure.
-        logger.error({ code: err.code }, err.message);
-        void stop().then(() => process.exit(1));
-      });
-      discordClient = discord.client;
-      started.push(discord);
-    }
-    if (slackClient || discordClient) {
-      // Digests post through the adapters' clients, so the scheduler stops first (see `stop`).
-      const { startDigestScheduler } = await import('./digest/index.ts');
-      started.unshift(
-        startDigestScheduler({
-          config,
-          engine,
-          store,
-          logger,
-          ...(slackClient ? { slack: slackClient } : {}),
-          ...(discordClient ? { discord: discordClient } : {}),
-        }),
-      );
-    }
-  } catch (err) {
-    await Promise.allSettled(started.map((s) => s.stop(1000)));
-    store.close();
-    fail(err instanceof ReportBotError ? err.message : `Could not start: ${(err as Error).message}`, logger, err);
-  }
-
-  startupDone();
-  // From here on no single request may end the process (issue 8, item 3).
-  installLastResort(logger);
-
-  if (started.length === 0) {
-    logger.info('no Slack or Discord settings: terminal mode');
-    const controller = new AbortController();
-    const session = runTerminalMode(deps, controller.signal);
-    // A signal ends the session (the question being answered finishes) before the database closes.
-    started.push({
-      name: 'terminal',
-      stop: async () => {
-        controller.abort();
-        await session.catch(() => undefined);
-      },
-    });
-    await session;
-    await stop();
-    return { adapters: ['terminal'], stop };
-  }
-  logger.info({ adapters: started.map((s) => s.name) }, 'report-bot running');
-  return { adapters: started.map((s) => s.name), stop };
+  starting.then((running) => void running.done?.then(() => process.exit(0)), exitWith);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  try {
-    loadDotEnv();
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  main().then(
-    (running) => {
-      if (running.adapters[0] === 'terminal') process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`report-bot: ${err instanceof ReportBotError ? err.message : String((err as Error)?.stack ?? err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (invokedDirectly) runMain();

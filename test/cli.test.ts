@@ -1,9 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
@@ -14,28 +17,21 @@ interface Result {
   stderr: string;
 }
 
-/** Runs `npm run cli -- …` the way a user does, but calling node directly (no npm banner). */
+/**
+ * Runs one CLI invocation in this process, the way `report-bot …` does: `runCli` with its own
+ * stdout, stderr and stdin, and an environment holding only what the test gives (never the
+ * developer's .env or tokens).
+ */
 async function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Result> {
-  const env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-cli-')), 'db.sqlite'), ...opts.env };
-  if (opts.input !== undefined) {
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(opts.input);
-    });
-  }
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  const env = { LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-cli-')), 'db.sqlite'), ...opts.env };
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += String(d)));
+  stderr.on('data', (d) => (err += String(d)));
+  const code = await runCli(args, { stdout, stderr, stdin: Readable.from(opts.input === undefined ? [] : [opts.input]), env });
+  return { code, stdout: out, stderr: err };
 }
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -229,11 +225,144 @@ describe('cli discord invite and closed pipes', () => {
     expect(r.stderr).toContain('DISCORD_APPLICATION_ID');
   });
 
-  it('exits quietly when the reader closes the pipe early (facts | head)', async () => {
-    const env = { ...process.env, LOG_LEVEL: 'silent' };
-    const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; node --import tsx src/cli.ts facts | head -c 50; echo " rc=$?"`], { cwd: root, env });
+  it('exits quietly when the reader closes the pipe early (report-bot facts | head)', async () => {
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' };
+    const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; node bin/report-bot.js facts | head -c 50; echo " rc=$?"`], { cwd: root, env });
     expect(stdout).toMatch(/ rc=0\n$/);
     expect(stderr).not.toContain('EPIPE');
+  });
+});
+
+describe('the report-bot command (bin)', () => {
+  it('prints clean JSON on stdout for ask --json, from another working directory', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'rb-bin-'));
+    const env = { PATH: process.env.PATH ?? '', DATABASE_PATH: join(elsewhere, 'db.sqlite') };
+    const { stdout } = await run(process.execPath, [join(root, 'bin/report-bot.js'), 'ask', '--json', 'What is PIAS?'], { cwd: elsewhere, env });
+    expect(JSON.parse(stdout)).toMatchObject({ answered: true, answer: { passageId: expect.stringMatching(/policy-response/) } });
+  });
+
+  it('is the package.json bin entry', () => {
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin).toEqual({ 'report-bot': 'bin/report-bot.js' });
+  });
+});
+
+describe('cli arguments', () => {
+  it('refuses an unknown flag with the usage text and exit code 2, instead of ignoring it', async () => {
+    const r = await cli(['ask', '--jsn', 'What is PIAS?']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Unknown option --jsn for ask\.\n\nUsage: report-bot <command>/);
+  });
+
+  it('refuses a flag another command takes', async () => {
+    const r = await cli(['stats', '--limit', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Unknown option --limit for stats\./);
+  });
+
+  it('says when a flag needs a value, or takes none', async () => {
+    expect((await cli(['search', 'coca', '--limit'])).stderr).toBe('--limit needs a value.\n');
+    expect((await cli(['stats', '--json=yes'])).stderr).toBe('--json takes no value.\n');
+  });
+
+  it('lists every flag of every command in the usage text', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--json', '--limit', '--days', '--seed', '--count', '--now', '--socket-mode', '--http', '--url', '--help']) {
+      expect(r.stdout).toContain(flag);
+    }
+    for (const command of ['ask', 'search', 'source', 'stats', 'gaps', 'feedback', 'backup', 'facts', 'digest', 'slack manifest', 'discord deploy', 'discord invite']) {
+      expect(r.stdout).toContain(`  ${command}`);
+    }
+  });
+
+  it('refuses an unknown subcommand, or words after one, with the usage text', async () => {
+    for (const [args, first] of [
+      [['slack', 'manifesto'], 'Unknown subcommand "manifesto" for slack: use manifest.'],
+      [['discord'], 'discord needs a subcommand: deploy or invite.'],
+      [['discord', 'invite', 'now'], 'discord invite takes no further words (got "now").'],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${first}\n\nUsage: report-bot <command>`);
+      expect(r.stderr).toContain('--socket-mode');
+    }
+  });
+
+  it('shows the usage on stderr with exit code 2 when no command is given', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: report-bot <command>');
+  });
+
+  it('takes --flag=value and flags after the words', async () => {
+    const r = await cli(['search', 'illegal mining', '--limit=2', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results).toHaveLength(2);
+  });
+});
+
+describe('cli backup', () => {
+  it('writes a consistent copy of the database with the online backup API', async () => {
+    const { Store } = await import('../src/store/store.ts');
+    const folder = mkdtempSync(join(tmpdir(), 'rb-backup-'));
+    const db = join(folder, 'bot.sqlite');
+    const store = new Store(db);
+    store.logQuestion({ platform: 'slack', userId: 'U1', question: 'What is the VRAEM?', answered: true, confidence: 1 });
+    // The bot keeps its connection open while the copy is taken.
+    const r = await cli(['backup', join(folder, 'copies', 'copy.sqlite')], { env: { DATABASE_PATH: db } });
+    store.close();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('copy.sqlite');
+    const copy = new Database(join(folder, 'copies', 'copy.sqlite'), { readonly: true });
+    expect(copy.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'What is the VRAEM?' }]);
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    copy.close();
+  });
+
+  it('refuses to back up a database that does not exist, rather than creating an empty one', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'rb-backup-')), 'missing.sqlite');
+    const r = await cli(['backup', `${db}.copy`], { env: { DATABASE_PATH: db } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`There is no database at ${db} (DATABASE_PATH): nothing to back up.\n`);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('asks for the file to write', async () => {
+    const r = await cli(['backup']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Give the file to write');
+  });
+});
+
+describe('cli feedback', () => {
+  it('shows 👍/👎 totals per passage and the questions voted down', async () => {
+    const { Store } = await import('../src/store/store.ts');
+    const db = join(mkdtempSync(join(tmpdir(), 'rb-feedback-')), 'bot.sqlite');
+    const store = new Store(db);
+    const q1 = store.logQuestion({ platform: 'slack', userId: 'U1', question: 'Who leads the Shining Path?', answered: true, confidence: 0.9, passageId: 'ellis-peru-2/shining-path/2' });
+    const q2 = store.logQuestion({ platform: 'discord', userId: 'D1', question: 'What is the VRAEM?', answered: true, confidence: 1, passageId: 'ellis-peru-2/introduction/14' });
+    store.recordFeedback({ platform: 'slack', userId: 'U1', questionLogId: q1, passageId: 'ellis-peru-2/shining-path/2', vote: -1 });
+    store.recordFeedback({ platform: 'slack', userId: 'U2', questionLogId: q1, passageId: 'ellis-peru-2/shining-path/2', vote: -1 });
+    store.recordFeedback({ platform: 'discord', userId: 'D1', questionLogId: q2, passageId: 'ellis-peru-2/introduction/14', vote: 1 });
+    store.close();
+
+    const j = await cli(['feedback', '--json'], { env: { DATABASE_PATH: db } });
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout)).toEqual({
+      passages: [
+        { passageId: 'ellis-peru-2/shining-path/2', up: 0, down: 2 },
+        { passageId: 'ellis-peru-2/introduction/14', up: 1, down: 0 },
+      ],
+      downVoted: [{ question: 'Who leads the Shining Path?', passageId: 'ellis-peru-2/shining-path/2', down: 2, lastVoted: expect.any(String) }],
+    });
+    const text = await cli(['feedback'], { env: { DATABASE_PATH: db } });
+    expect(text.stdout).toMatch(/ {3}0 {5}2 {3}ellis-peru-2\/shining-path\/2/);
+    expect(text.stdout).toContain('Who leads the Shining Path?   (ellis-peru-2/shining-path/2)');
+  });
+
+  it('says so when there is no feedback yet', async () => {
+    expect((await cli(['feedback'])).stdout.trim()).toBe('No 👍/👎 feedback recorded yet.');
   });
 });
 

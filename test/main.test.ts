@@ -1,6 +1,7 @@
 /**
- * The real process: `node --import tsx src/main.ts` in Slack HTTP mode against the local stand-in,
- * with a temporary database. Covers start-up errors and a clean SIGTERM shutdown.
+ * The real process — `node --import tsx src/main.ts` in Slack HTTP mode against the local stand-in and
+ * in terminal mode, with a temporary database — for what only a process shows: SIGTERM, `.env` in the
+ * working folder, the exit status and the one line on stderr. The other start-up errors run in-process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postSigned, slashBody, startSlackStandIn, type SlackStandIn } from './adapters/slack/stand-in.ts';
 import { DiscordStandIn } from './adapters/discord/stand-in.ts';
+import { main, StartupError } from '../src/main.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECRET = 'main-test-secret';
@@ -98,15 +100,17 @@ describe('main', () => {
     const url = `http://127.0.0.1:${started.port}`;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-    // An answer still being delivered when the signal arrives must be delivered.
-    standIn.delay('respond', 800);
+    // An answer still being delivered when the signal arrives must be delivered: Slack takes it only
+    // once the bot has begun shutting down.
+    const release = standIn.hold('respond');
     const responseUrl = standIn.responseUrl();
     const body = slashBody({ command: '/ask', text: 'What is the VRAEM?', responseUrl });
     expect((await postSigned(`${url}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
     const signalledAt = Date.now();
     p.child.kill('SIGTERM');
+    await logLine(p, (l) => l.msg === 'shutting down');
+    release();
     const { code } = await p.exited;
-    standIn.delay('respond', 0);
 
     expect(code).toBe(0);
     // The documented promise (README, issue 3): exit within 10 s of the signal. Generous on purpose.
@@ -170,14 +174,26 @@ describe('main', () => {
     expect(p.stderr()).not.toContain(TOKEN);
   }, 30_000);
 
-  it('names SLACK_SIGNING_SECRET when it is missing, never the token, and exits 1 without a stack', async () => {
-    const p = start({ SLACK_BOT_TOKEN: TOKEN, DATABASE_PATH: join(dir, 'nosecret.sqlite'), CORPUS_DIR: join(ROOT, 'corpus') });
-    const { code } = await p.exited;
-    expect(code).toBe(1);
-    expect(p.stderr()).toContain('SLACK_SIGNING_SECRET');
-    expect(p.stderr()).not.toContain(TOKEN);
-    expect(p.stderr()).not.toMatch(/\n\s+at /);
-  }, 30_000);
+});
+
+/** Start-up failures, in-process: `main` rejects with one message that says what to fix. */
+describe('main start-up errors', () => {
+  const failure = async (env: Record<string, string>): Promise<StartupError> => {
+    const err = await main({ LOG_LEVEL: 'silent', ...env }).then(
+      () => new Error('main started'),
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StartupError);
+    const message = (err as StartupError).message;
+    expect(message).not.toMatch(/\n\s+at /);
+    return err as StartupError;
+  };
+
+  it('names SLACK_SIGNING_SECRET when it is missing, never the token', async () => {
+    const err = await failure({ SLACK_BOT_TOKEN: TOKEN, DATABASE_PATH: join(dir, 'nosecret.sqlite'), CORPUS_DIR: join(ROOT, 'corpus') });
+    expect(err.message).toContain('SLACK_SIGNING_SECRET');
+    expect(err.message).not.toContain(TOKEN);
+  });
 
   it('refuses a file that is not a database, naming DATABASE_PATH and the file', async () => {
     const db = join(dir, 'not-a-database.sqlite');
@@ -193,44 +209,28 @@ describe('main', () => {
 
   it('names the corpus path when the report cannot be loaded', async () => {
     const missing = join(dir, 'no-such-corpus');
-    const p = start({ ...slackEnv(join(dir, 'nocorpus.sqlite')), CORPUS_DIR: missing });
-    const { code } = await p.exited;
-    expect(code).toBe(1);
-    expect(p.stderr()).toContain(missing);
-    expect(p.stderr()).not.toMatch(/\n\s+at /);
-  }, 30_000);
+    const err = await failure({ ...slackEnv(join(dir, 'nocorpus.sqlite')), CORPUS_DIR: missing });
+    expect(err.message).toContain(`Cannot load the report from CORPUS_DIR (${missing})`);
+  });
 
-  it('names DISCORD_TOKEN once when Discord rejects the token (401 on /gateway/bot), never printing it, and exits non-zero', async () => {
+  it('names DISCORD_TOKEN when Discord rejects the token (401 on /gateway/bot), never printing it', async () => {
     const discord = await DiscordStandIn.start({ rejectToken: 'rest' });
     try {
       const token = 'MTAwMDAw.discord-secret-part.do-not-print-me';
-      const p = start({
-        DISCORD_TOKEN: token,
-        DISCORD_API_URL: discord.apiUrl,
-        DATABASE_PATH: join(dir, 'discord-badtoken.sqlite'),
-        CORPUS_DIR: join(ROOT, 'corpus'),
-        LOG_LEVEL: 'info',
-      });
-      const { code } = await p.exited;
-      expect(code).not.toBe(0);
+      const err = await failure({ DISCORD_TOKEN: token, DISCORD_API_URL: discord.apiUrl, DATABASE_PATH: join(dir, 'discord-badtoken.sqlite'), CORPUS_DIR: join(ROOT, 'corpus') });
       // The token really was tried, and refused.
       expect(discord.calls.some((c) => c.path === '/gateway/bot' && c.authorization === `Bot ${token}`)).toBe(true);
-      const errorLines = p.stderr().split('\n').filter((l) => l.startsWith('report-bot:'));
-      expect(errorLines).toHaveLength(1);
-      expect(errorLines[0]).toMatch(/^report-bot: Discord rejected DISCORD_TOKEN/);
-      expect(p.stderr()).not.toContain('discord-secret-part');
-      expect(p.stderr()).not.toMatch(/\n\s+at /);
+      expect(err.message).toMatch(/^Discord rejected DISCORD_TOKEN/);
+      expect(err.message).not.toContain('discord-secret-part');
     } finally {
       await discord.close();
     }
-  }, 30_000);
+  });
 
   it('says so when Slack rejects the bot token, without printing it', async () => {
     const revoked = 'xoxb-revoked-5555-secret-part';
-    const p = start({ ...slackEnv(join(dir, 'badtoken.sqlite')), SLACK_BOT_TOKEN: revoked });
-    const { code } = await p.exited;
-    expect(code).toBe(1);
-    expect(p.stderr()).toContain('Slack did not accept SLACK_BOT_TOKEN (invalid_auth).');
-    expect(p.stderr()).not.toContain('secret-part');
-  }, 30_000);
+    const err = await failure({ ...slackEnv(join(dir, 'badtoken.sqlite')), LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: revoked });
+    expect(err.message).toMatch(/^Slack did not accept SLACK_BOT_TOKEN \(invalid_auth\)\. /);
+    expect(err.message).not.toContain('secret-part');
+  });
 });

@@ -3,12 +3,11 @@
  *
  *   facts [--json]                                  the facts digests draw from
  *   digest preview [--days 7] [--seed S] [--count 3] a week of digests, printed
- *   digest run-due [--now ISO]                      post whatever is due (Slack/Discord from the config)
+ *   digest run-due [--now ISO]                      post whatever is due through the posters it is given
  *
  * Each returns an exit code; a bad subcommand or flag throws a {@link UsageError} (exit code 2) with a
  * message saying what is accepted.
  */
-import { webApi } from '@slack/bolt';
 import type { Registry } from '../../commands/index.ts';
 import type { Reply } from '../../commands/types.ts';
 import type { Engine } from '../answer/engine.ts';
@@ -21,7 +20,7 @@ import { silentLogger } from '../log.ts';
 import { Store } from '../store/store.ts';
 import { factsFor, type Fact } from './facts.ts';
 import { defaultLabel, digestReply, type CommandLabel } from './message.ts';
-import { discordPoster, slackPoster, type Poster } from './posters.ts';
+import type { Poster } from './posters.ts';
 import { selectNext } from './rotation.ts';
 import { DigestScheduler } from './scheduler.ts';
 import { DigestStore } from './store.ts';
@@ -67,8 +66,11 @@ export interface DigestCommandArgs {
   registry?: Registry;
   out: Out;
   logger?: Logger;
-  /** Posters to use instead of the configured platforms (tests). */
-  posters?: Partial<Record<string, Poster>>;
+  /**
+   * The platforms' posters for `run-due`, built by the composition root (`src/compose.ts`) from the
+   * configuration; a platform without one is shown as "not posted". Default: none.
+   */
+  posters?: Readonly<Partial<Record<string, Poster>>>;
   /** The current time (tests); `--now` wins over it. */
   now?: () => Date;
 }
@@ -92,7 +94,7 @@ export async function digestCommand(a: DigestCommandArgs): Promise<number> {
   const [sub] = a.args;
   if (sub === 'preview') return preview(a);
   if (sub === 'run-due') return runDue(a);
-  throw new UsageError('Usage: npm run cli -- digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]');
+  throw new UsageError('Usage: report-bot digest preview [--days 7] [--seed S] [--count 3]  |  digest run-due [--now ISO]');
 }
 
 /**
@@ -139,29 +141,6 @@ async function preview(a: DigestCommandArgs): Promise<number> {
   return 0;
 }
 
-/** Posters for the platforms whose tokens are configured, plus a clean-up for their clients. */
-async function configuredPosters(config: Config): Promise<{ posters: Partial<Record<string, Poster>>; close: () => Promise<void> }> {
-  const posters: Partial<Record<string, Poster>> = {};
-  const closers: Array<() => Promise<void>> = [];
-  if (config.SLACK_BOT_TOKEN) {
-    const web = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
-      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-    });
-    posters.slack = slackPoster(web);
-  }
-  if (config.DISCORD_TOKEN) {
-    // REST only: posting needs no gateway session.
-    const { createDiscordClient } = await import('../adapters/discord/index.ts');
-    const client = createDiscordClient(config);
-    client.rest.setToken(config.DISCORD_TOKEN);
-    posters.discord = discordPoster(client);
-    closers.push(async () => void (await client.destroy()));
-  }
-  return { posters, close: async () => void (await Promise.allSettled(closers.map((c) => c()))) };
-}
-
 const TOKEN_FOR: Record<string, string> = { slack: 'SLACK_BOT_TOKEN', discord: 'DISCORD_TOKEN' };
 
 /**
@@ -180,7 +159,7 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
   }
   const facts = factsFor(a.engine.corpus);
   const store = new Store(a.config.DATABASE_PATH);
-  const { posters, close } = a.posters ? { posters: a.posters, close: async () => {} } : await configuredPosters(a.config);
+  const posters = a.posters ?? {};
   try {
     const digests = new DigestStore(store);
     const label = (platform: string): CommandLabel =>
@@ -226,7 +205,7 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
       if (now.getTime() - at.getTime() > a.config.DIGEST_CATCHUP_HOURS * 3_600_000) continue;
       const selection = selectNext(digests.rotation(sub.id), facts.map((f) => f.id), sub.count, sub.seed);
       const byId = new Map(facts.map((f) => [f.id, f]));
-      const reply = digestReply(a.engine.corpus, selection.factIds.map((id) => byId.get(id)!), selection, label(sub.platform));
+      const reply = digestReply(a.engine.corpus, selection.factIds.flatMap((id) => byId.get(id) ?? []), selection, label(sub.platform));
       wouldPost++;
       a.out(
         `not posted  ${sub.platform} ${sub.channelId}  ${localDate}: ${TOKEN_FOR[sub.platform] ?? `a ${sub.platform} connection`} is not set. It would post:\n\n${renderText(reply)}\n`,
@@ -236,7 +215,6 @@ async function runDue(a: DigestCommandArgs): Promise<number> {
     if (total === 0) a.out(`Nothing due at ${now.toISOString()}.`);
     return report.failed.length > 0 || report.errors.length > 0 || scheduler.unrecordedCount > 0 ? 1 : 0;
   } finally {
-    await close();
     store.close();
   }
 }

@@ -1,8 +1,8 @@
 /**
- * The digest feature's entry point for `src/main.ts`: builds the posters from the adapters' clients
- * and starts the {@link DigestScheduler} loop. Stop it before the database closes.
+ * The digest feature's entry point for the composition root (`src/compose.ts`): starts the
+ * {@link DigestScheduler} loop with the adapters' {@link Poster}s. It knows the posters only, never a
+ * platform's client. Stop it before the database closes.
  */
-import type { Client } from 'discord.js';
 import type { Engine } from '../answer/engine.ts';
 import { slackCommandName } from '../adapters/slack/manifest.ts';
 import type { Config } from '../config.ts';
@@ -10,23 +10,21 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { factsFor } from './facts.ts';
 import { defaultLabel } from './message.ts';
-import { discordPoster, slackPoster, type Poster, type SlackChatClient } from './posters.ts';
+import type { Poster } from './posters.ts';
 import { DigestScheduler, type Timer } from './scheduler.ts';
 import { DigestStore } from './store.ts';
 
 export { DigestScheduler } from './scheduler.ts';
 export { extractFacts, factsFor, type Fact } from './facts.ts';
-export { ChannelGoneError, MessageRejectedError, discordPoster, slackPoster, type Poster } from './posters.ts';
+export { ChannelGoneError, MessageRejectedError, type Poster } from './posters.ts';
 
 export interface DigestServiceDeps {
   config: Config;
   engine: Engine;
   store: Store;
   logger: Logger;
-  /** The Slack adapter's Web API client (`SlackHandle.client`), when Slack runs. */
-  slack?: SlackChatClient;
-  /** The Discord adapter's client (`DiscordBot.client`), when Discord runs. */
-  discord?: Client;
+  /** One poster per running platform that can post on its own (`slack`, `discord`). */
+  posters: Readonly<Partial<Record<string, Poster>>>;
   /** Tests: clock and timer. */
   now?: () => Date;
   timer?: Timer;
@@ -43,11 +41,9 @@ export interface DigestService {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts posting digests for every platform that has a client. */
+/** Starts posting digests for every platform that has a poster. */
 export function startDigestScheduler(deps: DigestServiceDeps): DigestService {
-  const posters: Partial<Record<string, Poster>> = {};
-  if (deps.slack) posters.slack = slackPoster(deps.slack);
-  if (deps.discord) posters.discord = discordPoster(deps.discord);
+  const posters = deps.posters;
   const log = deps.logger.child({ component: 'digest' });
   const facts = factsFor(deps.engine.corpus);
   const scheduler = new DigestScheduler({

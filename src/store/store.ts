@@ -33,6 +33,21 @@ export interface FeedbackEntry {
   at?: Date;
 }
 
+/** 👍/👎 totals for one passage (`report-bot feedback`). */
+export interface PassageFeedback {
+  passageId: string;
+  up: number;
+  down: number;
+}
+
+/** A logged question someone voted 👎 on, with the passage it was shown. */
+export interface DownVotedQuestion {
+  question: string;
+  passageId: string;
+  down: number;
+  lastVoted: string;
+}
+
 export interface Gap {
   question: string;
   count: number;
@@ -204,8 +219,30 @@ export class Store {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
+  /**
+   * Where the copy taken before migrating from `version` is kept: beside the database, named after
+   * the version it holds (`report-bot.sqlite.v2.bak`).
+   */
+  backupPathBeforeMigration(version: number): string {
+    return `${this.path}.v${version}.bak`;
+  }
+
   private migrate(migrations: Migration[]): void {
     const sorted = [...migrations].sort((a, b) => a.version - b.version);
+    const current = this.version;
+    // An upgrade changes the schema of a database that holds data: keep a consistent copy first
+    // (VACUUM INTO is SQLite's own, synchronous snapshot), so a failed or unwanted upgrade can be undone.
+    if (this.path !== ':memory:' && current > 0 && sorted.some((m) => m.version > current)) {
+      const copy = this.backupPathBeforeMigration(current);
+      try {
+        if (!existsSync(copy)) this.db.prepare('VACUUM INTO ?').run(copy);
+      } catch (err) {
+        // Another process starting at the same moment may have written it first: one copy is enough.
+        if (!existsSync(copy)) {
+          throw new ReportBotError('STORE_FAILED', `Cannot keep a copy of ${this.path} at ${copy} before upgrading it: ${(err as Error).message}`, { cause: err });
+        }
+      }
+    }
     for (const m of sorted) {
       // IMMEDIATE takes the write lock first, so two processes starting together cannot both migrate.
       const apply = this.db.transaction(() => {
@@ -255,6 +292,13 @@ export class Store {
     }).immediate();
   }
 
+  /** A logged question and the passage its answer showed (buttons re-render from it), if still kept. */
+  loggedQuestion(id: number): { question: string; passageId: string | null } | undefined {
+    return this.db.prepare('SELECT question, passage_id AS passageId FROM question_log WHERE id = ?').get(id) as
+      | { question: string; passageId: string | null }
+      | undefined;
+  }
+
   private questionExists(id: number): boolean {
     return this.db.prepare('SELECT 1 FROM question_log WHERE id = ?').get(id) !== undefined;
   }
@@ -268,6 +312,44 @@ export class Store {
          GROUP BY normalized ORDER BY count DESC, lastAsked DESC LIMIT ?`,
       )
       .all(limit) as Gap[];
+  }
+
+  /**
+   * Deletes logged questions asked before `before` (retention, `QUESTION_LOG_DAYS`). Their votes stay,
+   * counted per passage, but no longer point to a question. Returns how many were deleted.
+   */
+  purgeQuestions(before: Date): number {
+    return this.db.prepare('DELETE FROM question_log WHERE asked_at < ?').run(before.toISOString()).changes;
+  }
+
+  /** 👍/👎 totals per passage, most voted down first. */
+  feedbackByPassage(): PassageFeedback[] {
+    return this.db
+      .prepare(
+        `SELECT passage_id AS passageId, SUM(vote = 1) AS up, SUM(vote = -1) AS down
+         FROM feedback GROUP BY passage_id ORDER BY down DESC, up DESC, passage_id`,
+      )
+      .all() as PassageFeedback[];
+  }
+
+  /** The logged questions voted 👎, most votes first. */
+  downVotedQuestions(limit = 20): DownVotedQuestion[] {
+    return this.db
+      .prepare(
+        `SELECT q.question AS question, f.passage_id AS passageId, COUNT(*) AS down, MAX(f.created_at) AS lastVoted
+         FROM feedback f JOIN question_log q ON q.id = f.question_log_id
+         WHERE f.vote = -1 GROUP BY q.id, f.passage_id ORDER BY down DESC, lastVoted DESC LIMIT ?`,
+      )
+      .all(limit) as DownVotedQuestion[];
+  }
+
+  /**
+   * Copies the database to `file` with SQLite's online backup API (better-sqlite3's `backup`): a
+   * consistent copy while the bot keeps reading and writing.
+   */
+  async backup(file: string): Promise<void> {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    await this.db.backup(file);
   }
 
   private readonly closing: Array<() => void> = [];

@@ -54,4 +54,11 @@ describe('command registry', () => {
   it('accepts every built-in command', () => {
     for (const c of commandModules) expect(() => validateCommand(c)).not.toThrow();
   });
+
+  it('refuses a view no button makes, and two commands rendering one view', () => {
+    expect(() => validateCommand({ ...command(), views: { poem: () => undefined } })).toThrow('views names an unknown view "poem"');
+    expect(() => createRegistry([command({ name: 'one', views: { search: () => undefined } }), command({ name: 'two', views: { search: () => undefined } })])).toThrow(
+      'Commands "one" and "two" both render the view "search": one command owns each view.',
+    );
+  });
 });

@@ -8,7 +8,10 @@ import { Engine } from '../../src/answer/engine.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
 import { Store, hashUser } from '../../src/store/store.ts';
-import { loadRegistry } from '../../commands/index.ts';
+import { z } from 'zod';
+import { createRegistry, loadRegistry } from '../../commands/index.ts';
+import { notice } from '../../commands/notice.ts';
+import { encodeView } from '../../src/actions.ts';
 import { handleAction, runCommand, sanitizeText, type Invocation } from '../../src/app.ts';
 import { RateLimiter } from '../../src/rate-limit.ts';
 import { ABSTENTION_HEADING } from '../../commands/ask.ts';
@@ -134,6 +137,29 @@ describe('runCommand', () => {
     expect((await runCommand(registry, 'search', { terms: 'coca' }, ctx({ platform: 'slack' }), services)).kind).toBe('results');
     now = 60_000;
     expect((await runCommand(registry, 'search', { terms: 'coca' }, ctx(), services)).kind).toBe('results');
+  });
+
+  it('takes what to log, whether to rate-limit and how views re-render from the command, naming none itself', async () => {
+    const echo = {
+      name: 'echo',
+      description: 'Says the words back',
+      options: z.object({ words: z.string() }),
+      rateLimited: false,
+      logAsQuestion: (o: { words: string }) => ({ question: o.words, answered: false, confidence: 0.25, passageId: null }),
+      views: { search: (view: { terms: string }) => notice(`again: ${view.terms}`) },
+      execute: async (c: { options: { words: string } }) => notice(c.options.words),
+    };
+    const own = createRegistry([echo]);
+    const limiter = new RateLimiter({ limit: 1 });
+    for (let i = 0; i < 3; i++) expect((await runCommand(own, 'echo', { words: 'hola' }, ctx(), { limiter })).heading).toBe('hola');
+    const reply = await runCommand(own, 'echo', { words: 'adiós' }, ctx(), { limiter });
+    expect(store.db.prepare('SELECT question, answered, confidence FROM question_log WHERE id = ?').get(reply.questionLogId)).toEqual({
+      question: 'adiós',
+      answered: 0,
+      confidence: 0.25,
+    });
+    const pressed = await handleAction(own, { kind: 'more_results', value: encodeView({ kind: 'search', terms: 'coca', offset: 0 }) }, ctx(), { limiter: new RateLimiter({ limit: 5 }) });
+    expect(pressed.reply.heading).toBe('again: coca');
   });
 
   it('turns an exception into an apology with an error id; the log has the stack', async () => {

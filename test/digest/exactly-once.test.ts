@@ -15,7 +15,7 @@ import type { DeliveryKey, Poster } from '../../src/digest/posters.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir, tempStore, tinyCorpus } from './fixtures.ts';
 import { webApi } from '@slack/bolt';
-import { slackPoster } from '../../src/digest/posters.ts';
+import { slackPoster } from '../../src/adapters/slack/poster.ts';
 import { startSlackStandIn } from '../adapters/slack/stand-in.ts';
 
 const corpus = tinyCorpus();

@@ -1,6 +1,7 @@
 import { DiscordAPIError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { ChannelGoneError, discordGone, discordRejected } from '../../src/digest/posters.ts';
+import { ChannelGoneError } from '../../src/digest/posters.ts';
+import { discordGone, discordRejected } from '../../src/adapters/discord/poster.ts';
 
 /** A discord.js API error as its REST client raises it. */
 const apiError = (status: number, code: number, message = 'error') =>

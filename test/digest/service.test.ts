@@ -1,9 +1,10 @@
-/** startDigestScheduler: what main.ts calls with the adapters' clients. */
+/** startDigestScheduler: what the composition root calls with the adapters' posters. */
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startDigestScheduler } from '../../src/digest/index.ts';
+import { slackPoster } from '../../src/adapters/slack/poster.ts';
 import { DigestStore } from '../../src/digest/store.ts';
 import type { Timer } from '../../src/digest/scheduler.ts';
 import { fakeClock, tempStore } from './fixtures.ts';
@@ -25,7 +26,7 @@ describe('startDigestScheduler', () => {
         engine,
         store,
         logger: silentLogger,
-        slack,
+        posters: { slack: slackPoster(slack) },
         now: clock.now,
         timer,
       });
@@ -35,7 +36,7 @@ describe('startDigestScheduler', () => {
       expect(sent).toHaveLength(1);
       expect(sent[0]).toMatchObject({ channel: 'C5', unfurl_links: false });
       expect(JSON.stringify(sent[0]!.blocks)).toContain('Ask about any of these with /rb-ask');
-      // Discord has no client here: its subscription waits, nothing is claimed.
+      // Discord has no poster here: its subscription waits, nothing is claimed.
       expect(new DigestStore(store).deliveries(2)).toEqual([]);
       expect(timers).toHaveLength(0);
     } finally {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -83,4 +84,29 @@ describe('Store', () => {
     writeFileSync(blocker, 'x');
     expect(() => new Store(join(blocker, 'bot.sqlite'))).toThrow(/Cannot open the database at .*not-a-folder\/bot\.sqlite \(DATABASE_PATH\)/);
   });
+
+  it('keeps a copy of the database before an upgrade migrates it, and none on a fresh start', () => {
+    const first = new Store(path, migrations.filter((m) => m.version === 1));
+    first.logQuestion({ platform: 'slack', userId: 'U1', question: 'What is the VRAEM?', answered: true, confidence: 1 });
+    first.close();
+    expect(existsSync(first.backupPathBeforeMigration(0))).toBe(false);
+    const upgraded = store();
+    expect(upgraded.version).toBe(Math.max(...migrations.map((m) => m.version)));
+    const copy = new Database(upgraded.backupPathBeforeMigration(1), { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(1);
+    expect(copy.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'What is the VRAEM?' }]);
+    copy.close();
+  });
+
+  it('purges questions older than the retention, keeping their votes per passage', () => {
+    const s = store();
+    const old = s.logQuestion({ platform: 'slack', userId: 'U1', question: 'old', answered: true, confidence: 1, at: new Date('2026-01-01T00:00:00Z') });
+    s.logQuestion({ platform: 'slack', userId: 'U1', question: 'new', answered: true, confidence: 1, at: new Date('2026-03-01T00:00:00Z') });
+    s.recordFeedback({ platform: 'slack', userId: 'U1', questionLogId: old, passageId: 'p/1', vote: -1 });
+    expect(s.purgeQuestions(new Date('2026-02-01T00:00:00Z'))).toBe(1);
+    expect(s.db.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'new' }]);
+    expect(s.feedbackByPassage()).toEqual([{ passageId: 'p/1', up: 0, down: 1 }]);
+    expect(s.downVotedQuestions()).toEqual([]);
+  });
 });
+

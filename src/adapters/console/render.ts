@@ -10,6 +10,45 @@ export interface TextRenderOptions {
   color: boolean;
   /** Terminal mode shows command names as typed there (`/search`). */
   commandLabel?: (name: string) => string;
+  /** Wrap lines at word boundaries to fit this many columns (the terminal's width); unset: no wrapping. */
+  width?: number;
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+/** Columns a string takes on screen: code points, not counting ANSI styling. */
+const visible = (s: string): number => [...s.replace(ANSI, '')].length;
+
+/**
+ * Breaks one line at spaces so that no piece is wider than `width` columns; the continuation lines
+ * are indented like the line's own text (after its leading spaces and a list number such as "2. ").
+ * Only the space at each break is replaced by a line break: the text itself never changes, and a word
+ * longer than the line is left whole rather than cut.
+ */
+export function wrapLine(line: string, width: number): string {
+  if (visible(line) <= width) return line;
+  const indent = ' '.repeat(/^\s*(?:\d+\. )?/.exec(line)?.[0].length ?? 0);
+  const words = line.split(' ');
+  const out: string[] = [];
+  let current = '';
+  for (const [i, word] of words.entries()) {
+    const candidate = i === 0 ? word : `${current} ${word}`;
+    if (i === 0 || visible(candidate) <= width || current.trim() === '') current = candidate;
+    else {
+      out.push(current);
+      current = indent + word;
+    }
+  }
+  out.push(current);
+  return out.join('\n');
+}
+
+/** Every line of `text` wrapped to `width` (one column kept free: some terminals break a full line). */
+export function wrapText(text: string, width: number): string {
+  const max = Math.max(20, width - 1);
+  return text
+    .split('\n')
+    .map((l) => wrapLine(l, max))
+    .join('\n');
 }
 
 /** The excerpt with its highlights marked. Text is never altered, only wrapped. */
@@ -38,5 +77,6 @@ export function renderText(reply: Reply, opts: TextRenderOptions = { color: fals
   if (reply.quote) lines.push(quoteBlock(reply.quote, opts.color));
   reply.items.forEach((q, i) => lines.push(`${i + 1}. ${quoteBlock(q, opts.color).replace(/\n/g, '\n   ')}`));
   if (reply.footer) lines.push(stripInvisibleLines(reply.footer));
-  return lines.join('\n\n');
+  const text = lines.join('\n\n');
+  return opts.width ? wrapText(text, opts.width) : text;
 }

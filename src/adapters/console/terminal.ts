@@ -12,7 +12,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import { RateLimiter } from '../../rate-limit.ts';
 import type { Store } from '../../store/store.ts';
-import { renderText } from './render.ts';
+import { renderText, wrapText } from './render.ts';
 
 export interface TerminalOptions {
   engine: Engine;
@@ -26,12 +26,16 @@ export interface TerminalOptions {
   interactive?: boolean;
   /** Resolves when the session should end early (shutdown signal). */
   signal?: AbortSignal;
+  /** Wrap answers at this many columns (default: the terminal's width; no wrapping when piped). */
+  width?: number;
 }
 
 /** Splits `/cmd rest` into the command and its raw options, using the command's own text parser. */
 export function parseLine(line: string, registry: Registry): { name: string; options: Record<string, unknown> } | { quit: true } {
   const trimmed = line.trim();
   if (!trimmed.startsWith('/')) return { name: 'ask', options: { question: trimmed } };
+  // A slash alone (or followed by spaces) asks what the commands are.
+  if (/^\/\s*$/.test(trimmed)) return { name: 'help', options: {} };
   const [, rawName = '', rest = ''] = /^\/(\S*)\s*([\s\S]*)$/.exec(trimmed) ?? [];
   const name = rawName.toLowerCase();
   if (name === 'quit' || name === 'exit' || name === 'q') return { quit: true };
@@ -47,7 +51,11 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const interactive = opts.interactive ?? Boolean((input as { isTTY?: boolean }).isTTY);
-  const color = interactive && Boolean((output as { isTTY?: boolean }).isTTY);
+  const tty = output as { isTTY?: boolean; columns?: number };
+  const color = interactive && Boolean(tty.isTTY);
+  // At a terminal, lines wrap at words to its width (read at each answer: the window may be resized);
+  // piped output keeps one line a paragraph, for the program reading it.
+  const width = (): number | undefined => opts.width ?? (tty.isTTY ? tty.columns : undefined);
   // One person at a keyboard (or a pipe) is not a burst to protect against.
   const limiter = new RateLimiter({ limit: Number.MAX_SAFE_INTEGER });
   const ctx: Invocation = {
@@ -60,6 +68,8 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
     channel: { id: 'terminal', kind: 'dm' },
     now: () => new Date(),
     commandLabel: (name) => `/${name}`,
+    // No buttons under a reply and no channel for digests: replies say what can be typed instead.
+    surface: { buttons: false, channel: false },
   };
   const write = (s: string) => output.write(s);
   const rl = createInterface({ input, terminal: false, crlfDelay: Infinity });
@@ -67,7 +77,9 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
   opts.signal?.addEventListener('abort', stop, { once: true });
   if (interactive) {
     const doc = opts.engine.documents[0];
-    write(`report-bot — ask about “${doc?.title ?? 'the report'}”${opts.engine.documents.length > 1 ? ` and ${opts.engine.documents.length - 1} more` : ''}.\n`);
+    const welcome = `report-bot — ask about “${doc?.title ?? 'the report'}”${opts.engine.documents.length > 1 ? ` and ${opts.engine.documents.length - 1} more` : ''}.`;
+    const columns = width();
+    write(`${columns ? wrapText(welcome, columns) : welcome}\n`);
     write('Type a question, or /search, /source, /help, /quit.\n> ');
   }
   try {
@@ -79,7 +91,8 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
       const parsed = parseLine(line, opts.registry);
       if ('quit' in parsed) break;
       const reply = await runCommand(opts.registry, parsed.name, parsed.options, ctx, { limiter });
-      write(`${renderText(reply, { color })}\n\n`);
+      const columns = width();
+      write(`${renderText(reply, { color, ...(columns ? { width: columns } : {}) })}\n\n`);
       if (interactive) write('> ');
     }
   } finally {

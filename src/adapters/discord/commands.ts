@@ -71,7 +71,7 @@ const TIME_ZONE_KEY = /^(time_?zone|tz|zone)$/i;
 export function timeZoneChoices(partial: string): Choice[] {
   const zones = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
   const p = partial.trim().toLowerCase().replace(/\s+/g, '_');
-  const starts = zones.filter((z) => z.toLowerCase().startsWith(p) || z.toLowerCase().split('/').pop()!.startsWith(p));
+  const starts = zones.filter((z) => z.toLowerCase().startsWith(p) || (z.toLowerCase().split('/').pop() ?? '').startsWith(p));
   const contains = zones.filter((z) => !starts.includes(z) && z.toLowerCase().includes(p));
   return [...starts, ...contains].map((z) => ({ name: z.replace(/_/g, ' '), value: z }));
 }

@@ -28,17 +28,17 @@ export interface DeployResult {
 
 /** Registers every command, replacing the ones registered before. */
 export async function deployCommands({ config, registry, fetch: fetchFn }: DeployOptions): Promise<DeployResult> {
-  const missing = [
-    !config.DISCORD_TOKEN && 'DISCORD_TOKEN',
-    !config.DISCORD_APPLICATION_ID && 'DISCORD_APPLICATION_ID',
-  ].filter(Boolean);
-  if (missing.length) throw new ConfigError(`Cannot deploy Discord commands: set ${missing.join(' and ')}.`);
+  const token = config.DISCORD_TOKEN;
+  const appId = config.DISCORD_APPLICATION_ID;
+  if (!token || !appId) {
+    const missing = [!token && 'DISCORD_TOKEN', !appId && 'DISCORD_APPLICATION_ID'].filter(Boolean);
+    throw new ConfigError(`Cannot deploy Discord commands: set ${missing.join(' and ')}.`);
+  }
   const body: CommandJson[] = buildCommandJson(registry);
   const rest = new REST({
     ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}),
     ...(fetchFn ? { makeRequest: fetchFn as unknown as NonNullable<ConstructorParameters<typeof REST>[0]>['makeRequest'] } : {}),
-  }).setToken(config.DISCORD_TOKEN!);
-  const appId = config.DISCORD_APPLICATION_ID!;
+  }).setToken(token);
   const guildId = config.DISCORD_GUILD_ID;
   const route = guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
   try {

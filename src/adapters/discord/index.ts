@@ -12,7 +12,6 @@ import {
   MessageFlags,
   Partials,
   PermissionFlagsBits,
-  Routes,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -78,27 +77,6 @@ export const TOKEN_REJECTED_MESSAGE =
   'Discord rejected DISCORD_TOKEN (401 Unauthorized / gateway close 4004). Copy the bot token again from the ' +
   'Developer Portal (Applications → your app → Bot → Reset Token) into DISCORD_TOKEN.';
 
-/** Raised by {@link sendToChannel} when the channel is gone or the bot lost access: pause what posts there. */
-export class ChannelUnavailableError extends ReportBotError {
-  readonly channelId: string;
-  /** Discord's error code: 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions. */
-  readonly discordCode: number;
-  constructor(channelId: string, discordCode: number, message: string, options?: { cause?: unknown }) {
-    super('PLATFORM_FAILED', message, options);
-    this.name = 'ChannelUnavailableError';
-    this.channelId = channelId;
-    this.discordCode = discordCode;
-  }
-}
-
-/** Discord error codes meaning "this channel cannot be posted to any more" (not a passing failure). */
-export const CHANNEL_UNAVAILABLE_CODES: ReadonlySet<number> = new Set([10003, 50001, 50013]);
-
-/** True when `err` says the channel is gone or the bot lost access to it. */
-export function isChannelUnavailable(err: unknown): err is ChannelUnavailableError {
-  return err instanceof ChannelUnavailableError;
-}
-
 /**
  * Permissions the invite link asks for: see channels, answer in them and in threads, embed answers,
  * read the message it replies to, and react. Nothing administrative.
@@ -149,45 +127,6 @@ function payload(m: DiscordMessage, extraContent?: string) {
     allowedMentions: m.allowedMentions,
   };
 }
-
-/** The same payload as raw REST JSON (for {@link sendToChannel}). */
-function restBody(m: DiscordMessage) {
-  return {
-    ...(m.content ? { content: m.content } : {}),
-    embeds: m.embeds,
-    components: m.components,
-    allowed_mentions: { parse: [] },
-  };
-}
-
-/**
- * Posts a Reply publicly in a channel (the digest scheduler's way to post). Throws
- * {@link ChannelUnavailableError} when Discord answers 10003 Unknown Channel, 50001 Missing Access or
- * 50013 Missing Permissions, so the caller can pause the subscription; other errors are rethrown as-is
- * (they are usually passing: retry later). Returns the new message id.
- */
-export async function sendToChannel(client: Client, channelId: string, reply: Reply, nonce?: string): Promise<string> {
-  const rendered = renderReply(reply, { visibility: 'public' });
-  try {
-    // With a nonce, Discord returns the message it already has for it instead of posting again.
-    const body = nonce ? { ...restBody(rendered), nonce, enforce_nonce: true } : restBody(rendered);
-    const message = (await client.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
-    return message.id;
-  } catch (err) {
-    if (err instanceof DiscordAPIError && typeof err.code === 'number' && CHANNEL_UNAVAILABLE_CODES.has(err.code)) {
-      throw new ChannelUnavailableError(
-        channelId,
-        err.code,
-        `Cannot post to Discord channel ${channelId}: ${err.code === 10003 ? 'the channel no longer exists' : 'the bot has lost access to it'} (${err.code} ${err.message}).`,
-        { cause: err },
-      );
-    }
-    throw err;
-  }
-}
-
-/** Alias of {@link sendToChannel} under the name the digest scheduler uses. */
-export const postDiscordDigest = sendToChannel;
 
 /**
  * What to log about a failed Discord request. A DiscordAPIError carries the request URL (with the

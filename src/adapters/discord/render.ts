@@ -136,8 +136,8 @@ function boldHighlights(text: string, highlights: Span[]): string {
     out += escapeText(text.slice(at, span.start));
     const term = text.slice(span.start, span.end);
     // Bold markers next to whitespace do not render; keep the whitespace outside them.
-    const lead = term.match(/^\s*/)![0];
-    const trail = term.match(/\s*$/)![0];
+    const lead = /^\s*/.exec(term)?.[0] ?? '';
+    const trail = /\s*$/.exec(term)?.[0] ?? '';
     const core = term.slice(lead.length, term.length - trail.length);
     out += core ? `${lead}**${escapeText(core)}**${trail}` : escapeText(term);
     at = span.end;
@@ -182,8 +182,8 @@ export function encodeCustomId(action: Pick<Action, 'kind' | 'value'>, n?: numbe
 export function decodeCustomId(customId: string): { kind: ActionKind; value: string } | null {
   // Kinds have no digits, so a trailing `_<digits>` is always the number, never part of the kind.
   const m = /^rb:([a-z_]+?)(?:_\d+)?:(.*)$/s.exec(customId);
-  if (!m || !ACTION_KINDS.includes(m[1] as ActionKind)) return null;
-  return { kind: m[1] as ActionKind, value: m[2]! };
+  const kind = ACTION_KINDS.find((k) => k === m?.[1]);
+  return kind && m ? { kind, value: m[2] ?? '' } : null;
 }
 
 // ---- embeds -------------------------------------------------------------------------------------
@@ -254,14 +254,14 @@ function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
   const total = () => embeds.reduce((n, e) => n + embedLength(e), 0);
   for (const e of [...embeds].reverse()) {
     // Keep the Section/Passage fields of an answer; drop the furthest results first.
-    while (total() > LIMITS.embedsTotal && (e.fields?.length ?? 0) > 2) e.fields!.pop();
+    while (total() > LIMITS.embedsTotal && e.fields && e.fields.length > 2) e.fields.pop();
   }
   for (const e of embeds) {
     const over = total() - LIMITS.embedsTotal;
     if (over > 0 && e.description) e.description = truncate(e.description, Math.max(1, e.description.length - over));
   }
-  while (total() > LIMITS.embedsTotal && embeds.some((e) => e.fields?.length)) {
-    embeds.find((e) => e.fields?.length)!.fields!.pop();
+  for (let withFields = embeds.find((e) => e.fields?.length); withFields && total() > LIMITS.embedsTotal; withFields = embeds.find((e) => e.fields?.length)) {
+    withFields.fields?.pop();
   }
   return embeds.slice(0, LIMITS.embeds);
 }
@@ -282,7 +282,7 @@ function buttons(actions: Action[], visibility: 'private' | 'public'): DiscordMe
   for (const action of shown) {
     // A kind that occurs once keeps the plain id; a repeated one is numbered 1, 2, … (unique ids).
     let n: number | undefined;
-    if (perKind.get(action.kind)! > 1) {
+    if ((perKind.get(action.kind) ?? 0) > 1) {
       n = (numbered.get(action.kind) ?? 0) + 1;
       numbered.set(action.kind, n);
     }

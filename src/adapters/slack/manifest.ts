@@ -28,7 +28,8 @@ const SLACK_USAGE: Record<string, string> = {
  * ones as `<name>`, optional as `[name]`.
  */
 export function usageHint(command: Pick<Command, 'options' | 'subcommands'> & { name?: string }): string {
-  if (command.name && SLACK_USAGE[command.name]) return SLACK_USAGE[command.name]!;
+  const fixed = command.name ? SLACK_USAGE[command.name] : undefined;
+  if (fixed) return fixed;
   if (command.subcommands?.length) return command.subcommands.map((s) => s.name).join(' | ');
   return Object.entries(command.options.shape)
     .map(([key, schema]) => ((schema as { isOptional(): boolean }).isOptional() ? `[${key}]` : `<${key}>`))

@@ -43,8 +43,8 @@ export function wordSpans(text: string, spans: Span[]): Span[] {
     .filter((s) => s.start < s.end && s.start >= 0 && s.end <= text.length)
     .map((s) => {
       let { start, end } = s;
-      while (start > 0 && WORD_CHAR.test(text[start - 1]!)) start--;
-      while (end < text.length && WORD_CHAR.test(text[end]!)) end++;
+      while (start > 0 && WORD_CHAR.test(text.charAt(start - 1))) start--;
+      while (end < text.length && WORD_CHAR.test(text.charAt(end))) end++;
       return { start, end };
     })
     .sort((a, b) => a.start - b.start);
@@ -233,8 +233,7 @@ export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessag
   }
   if (blocks.length > SLACK_LIMITS.blocks) {
     // Only a gigantic single passage gets here: keep the head and the buttons.
-    const tail = blocks[blocks.length - 1]!;
-    blocks = [...blocks.slice(0, SLACK_LIMITS.blocks - 2), context('(cut to fit Slack; see /source for the rest)'), tail];
+    blocks = [...blocks.slice(0, SLACK_LIMITS.blocks - 2), context('(cut to fit Slack; see /source for the rest)'), ...blocks.slice(-1)];
   }
   return { text: fallbackText(reply), blocks };
 }

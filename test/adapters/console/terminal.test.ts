@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -31,6 +31,11 @@ describe('parseLine', () => {
     expect(parseLine('/EXIT', registry)).toEqual({ quit: true });
   });
 
+  it('reads a slash alone as a request for the commands', () => {
+    expect(parseLine('/', registry)).toEqual({ name: 'help', options: {} });
+    expect(parseLine('  /  ', registry)).toEqual({ name: 'help', options: {} });
+  });
+
   it('passes an unknown command on, so the core can say it does not know it', () => {
     expect(parseLine('/launch rockets', registry)).toEqual({ name: 'launch', options: {} });
   });
@@ -42,13 +47,13 @@ describe('runTerminal with piped input', () => {
     engine = await Engine.load(join(root, 'corpus'));
   });
 
-  async function session(lines: string): Promise<string> {
+  async function session(lines: string, width?: number): Promise<string> {
     const input = new PassThrough();
     const output = new PassThrough();
     let text = '';
     output.on('data', (d) => (text += d));
     const store = new Store(join(mkdtempSync(join(tmpdir(), 'rb-term-')), 'db.sqlite'));
-    const done = runTerminal({ engine, registry, store, config: loadConfig({}), logger: silentLogger, input, output, interactive: false });
+    const done = runTerminal({ engine, registry, store, config: loadConfig({}), logger: silentLogger, input, output, interactive: false, ...(width ? { width } : {}) });
     input.end(lines);
     await done;
     store.close();
@@ -70,6 +75,34 @@ describe('runTerminal with piped input', () => {
     expect(out).toBe('');
   });
 
+  it('wraps answers at words to the width, the text unchanged', async () => {
+    const q = 'What security forces focus on zones linked to terrorism?\n';
+    const plain = await session(q);
+    const wrapped = await session(q, 50);
+    for (const l of wrapped.split('\n')) expect([...l].length).toBeLessThanOrEqual(49);
+    // Undoing the breaks (a line break and the continuation's indent) gives back the unwrapped text.
+    const words = (t: string) => t.split(/\s+/).filter(Boolean);
+    expect(words(wrapped)).toEqual(words(plain));
+    expect(plain.split('\n').some((l) => l.length > 49)).toBe(true);
+  });
+
+  it('says what can be typed here, not what can be pressed or typed in chat', async () => {
+    const out = await session('/\n/launch rockets\n/source nowhere/9\n');
+    expect(out).toContain('/help — List the commands');
+    expect(out).not.toContain('I don\'t know the command ""');
+    expect(out).toContain('The commands here are /ask, /search, /source, /help, /fact, /digest.');
+    expect(out).toContain('There is no passage with the id “nowhere/9”.');
+    expect(out).not.toContain('Full passage');
+  });
+
+  it('answers /digest subscribe, status and unsubscribe alike: there is no channel here', async () => {
+    const out = await session('/digest subscribe 08:30\n/digest status\n/digest unsubscribe\n/digest preview\n');
+    const noChannel = 'Daily digests are posted to Slack or Discord channels; there is no channel here to subscribe.';
+    expect(out.split(noChannel)).toHaveLength(4);
+    expect(out).toContain('Preview — ');
+    expect(out).not.toContain('Subscribe this channel');
+  });
+
   it('answers a 50-question batch without hitting the chat rate limit', async () => {
     const out = await session('What is the VRAEM?\n'.repeat(50));
     // Every one of the 50 is answered with the same quote (the report's own definition of the VRAEM).
@@ -79,16 +112,22 @@ describe('runTerminal with piped input', () => {
 });
 
 describe('npm start with piped input (the real process)', () => {
-  it('answers each line on stdout and exits 0 at end of input, without tokens', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'rb-term-')), 'db.sqlite') };
-    for (const key of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN']) delete env[key];
-    const { stdout } = await new Promise<{ stdout: string }>((resolvePromise, reject) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env }, (err, stdout) =>
-        err ? reject(err) : resolvePromise({ stdout }),
+  it('prints only the answers on stdout, nothing on stderr, logs in LOG_FILE, and exits 0 at end of input', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'rb-term-'));
+    // Only what the bot needs: the parent's environment might hold real Slack or Discord settings.
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', DATABASE_PATH: join(folder, 'db.sqlite'), LOG_FILE: join(folder, 'logs', 'bot.log') };
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolvePromise, reject) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env }, (err, stdout, stderr) =>
+        err ? reject(err) : resolvePromise({ stdout, stderr }),
       );
       child.stdin!.end('How many Peruvian police died of COVID-19?\n/source cocaine/3\n/quit\n');
     });
+    // Nothing before the answer's quote (no log line, no banner); the quote itself is the engine's choice.
+    expect(stdout).toMatch(/^“/);
     expect(stdout).toContain('More than 500 Peruvian police died of COVID-19');
     expect(stdout).toContain('(ellis-peru-2/cocaine/3)');
+    expect(stdout).not.toContain('"level"');
+    expect(stderr).toBe('');
+    expect(readFileSync(join(folder, 'logs', 'bot.log'), 'utf8')).toContain('"msg":"report loaded"');
   });
 });

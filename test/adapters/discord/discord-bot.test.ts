@@ -17,13 +17,8 @@ import { ConfigError, type ReportBotError } from '../../../src/errors.ts';
 import { createLogger, silentLogger } from '../../../src/log.ts';
 import { RateLimiter } from '../../../src/rate-limit.ts';
 import { Store } from '../../../src/store/store.ts';
-import {
-  ChannelUnavailableError,
-  INTENTS,
-  sendToChannel,
-  startDiscord,
-  type DiscordBot,
-} from '../../../src/adapters/discord/index.ts';
+import { INTENTS, startDiscord, type DiscordBot } from '../../../src/adapters/discord/index.ts';
+import { ChannelUnavailableError, sendToChannel } from '../../../src/adapters/discord/poster.ts';
 import {
   APP_ID,
   CHANNEL_ID,
@@ -571,7 +566,7 @@ describe('Discord bot shutting down', () => {
     const h = await startHarness();
     try {
       const replies = /^POST \/channels\/\d+\/messages$/;
-      h.standIn.delay(replies, 400);
+      const release = h.standIn.hold(replies);
       const msg = userMessage(`<@${BOT_ID}> how is gold laundered?`, { mentionsBot: true });
       const posting = arrival(h.standIn, replies);
       h.standIn.dispatch('MESSAGE_CREATE', msg);
@@ -581,6 +576,8 @@ describe('Discord bot shutting down', () => {
       // Arrives while the first answer is still being posted: shutdown no longer takes work.
       const late = userMessage(`<@${BOT_ID}> who carries cocaine?`, { mentionsBot: true });
       h.standIn.dispatch('MESSAGE_CREATE', late);
+      // Discord answers the post only now, after shutdown began.
+      release();
       await stopped;
 
       // What main.ts does next is close the database: by now the answer is out and the question logged.
@@ -588,7 +585,6 @@ describe('Discord bot shutting down', () => {
       expect(loggedQuestions(h.store)).toEqual(['how is gold laundered?']);
       expect(h.standIn.calls.some(replyTo(late.id))).toBe(false);
     } finally {
-      h.standIn.delay(/^POST \/channels\/\d+\/messages$/, 0);
       await stopHarness(h);
     }
   });
@@ -597,14 +593,16 @@ describe('Discord bot shutting down', () => {
     const h = await startHarness();
     try {
       const callbacks = /^POST \/interactions\/\d+\/[^/]+\/callback$/;
-      h.standIn.delay(callbacks, 400);
+      const release = h.standIn.hold(callbacks);
       const interaction = slashCommand('ask', { question: 'How is gold laundered?' });
       const deferring = arrival(h.standIn, callbacks);
       h.standIn.dispatch('INTERACTION_CREATE', interaction);
       await deferring;
 
       // The answer (and its question log row) comes after the deferral, i.e. after stop was called.
-      await h.bot.stop(5000);
+      const stopped = h.bot.stop(5000);
+      release();
+      await stopped;
       expect(loggedQuestions(h.store)).toEqual(['How is gold laundered?']);
       const final = h.standIn.calls.find(originalEditOf(interaction));
       expect(final?.body.embeds[0].description).toContain('**launder**');
@@ -617,7 +615,8 @@ describe('Discord bot shutting down', () => {
     const h = await startHarness();
     try {
       const replies = /^POST \/channels\/\d+\/messages$/;
-      h.standIn.delay(replies, 3000);
+      // Discord never answers this post while the bot stops.
+      const release = h.standIn.hold(replies);
       const msg = userMessage(`<@${BOT_ID}> how is gold laundered?`, { mentionsBot: true });
       const posting = arrival(h.standIn, replies);
       h.standIn.dispatch('MESSAGE_CREATE', msg);
@@ -625,8 +624,8 @@ describe('Discord bot shutting down', () => {
       await h.bot.stop(50);
       // It gave up on the hanging post rather than waiting for it.
       expect(h.standIn.calls.some(replyTo(msg.id))).toBe(false);
+      release();
     } finally {
-      h.standIn.delay(/^POST \/channels\/\d+\/messages$/, 0);
       await stopHarness(h);
     }
   });

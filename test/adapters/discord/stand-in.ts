@@ -70,6 +70,7 @@ export class DiscordStandIn extends EventEmitter {
   private readonly delays: Array<{ route: RegExp; ms: number }> = [];
   /** Messages posted to channels through REST, oldest first (GET /channels/:id/messages lists them). */
   readonly posted: Array<ReturnType<typeof message> & { nonce?: string }> = [];
+  private readonly holds: Array<{ route: RegExp; released: Promise<void>; release: () => void }> = [];
 
   private constructor(private readonly options: StandInOptions) {
     super();
@@ -125,6 +126,23 @@ export class DiscordStandIn extends EventEmitter {
     const i = this.delays.findIndex((d) => d.route.source === route.source);
     if (i >= 0) this.delays.splice(i, 1);
     if (ms > 0) this.delays.push({ route, ms });
+  }
+
+  /**
+   * Holds requests whose `METHOD /path` matches `route` until the returned function is called — a
+   * Discord that answers exactly when the test says, so no test depends on how fast the machine is.
+   * Like {@link delay}, they are recorded when answered; `request` is emitted when they arrive.
+   */
+  hold(route: RegExp): () => void {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const entry = { route, released, release };
+    this.holds.push(entry);
+    return () => {
+      const i = this.holds.indexOf(entry);
+      if (i >= 0) this.holds.splice(i, 1);
+      entry.release();
+    };
   }
 
   /** Resolves with the first recorded call (past or future) matching `predicate`. */
@@ -257,6 +275,8 @@ export class DiscordStandIn extends EventEmitter {
     this.emit('request', call);
     const held = this.delays.find((d) => d.route.test(`${call.method} ${path}`));
     if (held) await new Promise((r) => setTimeout(r, held.ms));
+    const gate = this.holds.find((h) => h.route.test(`${call.method} ${path}`));
+    if (gate) await gate.released;
     this.calls.push(call);
     const authorized = call.authorization === `Bot ${TOKEN}`;
     const route = `${call.method} ${path}`;

@@ -411,10 +411,13 @@ describe('Slack adapter settings', () => {
 
     it('shows 👀 while a slow post is on its way and takes it off once the answer is posted', async () => {
       const slow = await startBot({}, { reactionDelayMs: 50 });
-      standIn.delay('chat.postMessage', 400);
+      // Slack answers the post only once 👀 is on the question.
+      const release = standIn.hold('chat.postMessage');
       try {
         const slowTs = nextTs();
         await event(slow, { type: 'message', channel_type: 'im', channel: 'D61', user: 'U2', text: QUESTION, ts: slowTs });
+        await standIn.next((c) => c.method === 'reactions.add' && c.body.timestamp === slowTs);
+        release();
         const removed = await standIn.next((c) => c.method === 'reactions.remove' && c.body.timestamp === slowTs);
         expect(removed.body).toMatchObject({ channel: 'D61', name: 'eyes' });
         expect(reactionsOn(slowTs).map((c) => c.method)).toEqual(['reactions.add', 'reactions.remove']);
@@ -424,7 +427,7 @@ describe('Slack adapter settings', () => {
         expect(posted).toBeGreaterThanOrEqual(0);
         expect(indexOf((c) => c === removed)).toBeGreaterThan(posted);
       } finally {
-        standIn.delay('chat.postMessage', 0);
+        release();
       }
     });
 

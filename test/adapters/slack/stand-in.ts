@@ -30,6 +30,11 @@ export interface SlackStandIn {
   next(pred: (c: Call) => boolean, timeoutMs?: number): Promise<Call>;
   /** Delay the answers to one method (to make an answer "slow"). */
   delay(method: string, ms: number): void;
+  /**
+   * Hold the answers to one method until the returned function is called (recorded when answered),
+   * so a test decides when a slow call completes instead of guessing how long it needs.
+   */
+  hold(method: string): () => void;
   /** Answer a method with a fixed body (e.g. apps.connections.open → a local WebSocket URL). */
   answer(method: string, body: object): void;
   close(): Promise<void>;
@@ -55,6 +60,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   const taken = new Set<Call>();
   const waiters: Array<{ pred: (c: Call) => boolean; resolve: (c: Call) => void }> = [];
   const delays = new Map<string, number>();
+  const holds = new Map<string, Promise<void>>();
   const fixed = new Map<string, object>();
   // Message timestamps from the real clock, as Slack's are (conversations.history filters on them).
   let ts = Math.floor(Date.now() / 1000);
@@ -77,6 +83,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
     const wait = delays.get(method);
     if (wait) await new Promise((r) => setTimeout(r, wait));
+    const gate = holds.get(method);
+    if (gate) await gate;
     record({
       method,
       body,
@@ -140,6 +148,14 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     },
     delay(method, ms) {
       delays.set(method, ms);
+    },
+    hold(method) {
+      let release!: () => void;
+      holds.set(method, new Promise<void>((r) => (release = r)));
+      return () => {
+        holds.delete(method);
+        release();
+      };
     },
     answer(method, body) {
       fixed.set(method, body);
