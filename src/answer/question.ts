@@ -77,6 +77,15 @@ function isChitchat(folded: string, qWords: string[], lang: Language): boolean {
   const langs = languages;
   void lang;
   if (langs.some((l) => l.chitchatPhrases.has(phrase))) return true;
+  // "hey, how's it going": a greeting before a chit-chat phrase.
+  const rest = phrase.split(' ').slice(1).join(' ');
+  if (rest && langs.some((l) => l.chitchatWords.has(phrase.split(' ')[0]!) && l.chitchatPhrases.has(rest))) return true;
+  // A task ("summarize the whole thing", "can you make a chart of …"): not a question to quote an answer to.
+  for (const l of langs) {
+    const opener = l.taskOpeners.find((o) => phrase.startsWith(`${o} `));
+    const first = (opener ? phrase.slice(opener.length + 1) : phrase).split(' ')[0] ?? '';
+    if (l.taskVerbs.has(first)) return true;
+  }
   if (qWords.length === 0) return /[\p{So}\p{Sk}]/u.test(folded) || phrase.length > 0;
   const chatty = qWords.filter((w) => langs.some((l) => l.chitchatWords.has(w)));
   return chatty.length > 0 && qWords.every((w) => langs.some((l) => l.chitchatWords.has(w) || l.stopWords.has(w)));

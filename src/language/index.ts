@@ -32,6 +32,13 @@ export interface Language {
   countSkip: ReadonlySet<string>;
   chitchatPhrases: ReadonlySet<string>;
   chitchatWords: ReadonlySet<string>;
+  /**
+   * Verbs that make a message a task rather than a question ("summarize it", "make a chart",
+   * "translate …"): the bot quotes, it does not write. Taken at the start, or after an opener such
+   * as "can you".
+   */
+  taskVerbs: ReadonlySet<string>;
+  taskOpeners: readonly string[];
   /** Spanish→English cognate endings; the last `stemOnlyRules` give stems only. */
   cognateSuffixes: ReadonlyArray<readonly [RegExp, readonly string[]]>;
   stemOnlyRules: number;
@@ -51,7 +58,7 @@ const rawLanguage = z.object({
   subjectPatterns: z.array(z.string()),
   countPattern: z.string().optional(),
   countSkip: z.array(z.string()).optional(),
-  chitchat: z.object({ phrases: z.array(z.string()), words: z.array(z.string()) }),
+  chitchat: z.object({ phrases: z.array(z.string()), words: z.array(z.string()), taskVerbs: z.array(z.string()).optional(), taskOpeners: z.array(z.string()).optional() }),
   cognateSuffixes: z.array(z.tuple([z.string(), z.array(z.string())])).optional(),
   stemOnlyRules: z.number().int().min(0).optional(),
   lexicon: z.record(z.string(), z.array(z.string())).optional(),
@@ -78,6 +85,8 @@ function compile(raw: RawLanguage): Language {
     countSkip: new Set(raw.countSkip ?? []),
     chitchatPhrases: folded(raw.chitchat.phrases),
     chitchatWords: folded(raw.chitchat.words),
+    taskVerbs: folded(raw.chitchat.taskVerbs ?? []),
+    taskOpeners: (raw.chitchat.taskOpeners ?? []).map((o) => fold(o)).sort((a, b) => b.length - a.length),
     cognateSuffixes: (raw.cognateSuffixes ?? []).map(([re, to]) => [new RegExp(re), to] as const),
     stemOnlyRules: raw.stemOnlyRules ?? 0,
     lexicon: new Map(Object.entries(raw.lexicon ?? {}).map(([k, v]) => [fold(k), v])),

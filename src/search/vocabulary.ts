@@ -127,18 +127,25 @@ export class Vocabulary {
           if (e) e.count++;
           else this.surfaces.set(t.surface, { term: t.term, count: 1 });
         }
-        for (const m of s.text.matchAll(/(^|[^.!?]\s)([\p{L}][\p{L}'\u2019-]*)/gu)) {
-          if (m.index === 0 && m[1] === '') continue;
-          const w = fold(m[2]!).replace(/'s$/, '');
-          const c = capitals.get(w) ?? [0, 0];
-          if (/^\p{Lu}/u.test(m[2]!)) c[0]++;
-          else c[1]++;
-          capitals.set(w, c);
+        // Names: how often each word is written with a capital after a space, other than at a
+        // sentence's start (read off the tokens: no second pass over the text).
+        const text = s.text;
+        for (const t of passageTokens[pi]![si]!) {
+          if (t.start === 0 || text.charCodeAt(t.start - 1) !== 32 || t.surface.length < 2) continue;
+          let k = t.start - 1;
+          while (k > 0 && text.charCodeAt(k) === 32) k--;
+          const ch = text[k]!;
+          if (ch === '.' || ch === '!' || ch === '?') continue;
+          const first = text[t.start]!;
+          const upper = first !== first.toLowerCase();
+          const c = capitals.get(t.surface);
+          if (c) c[upper ? 0 : 1]++;
+          else capitals.set(t.surface, upper ? [1, 0] : [0, 1]);
         }
       });
       for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     });
-    for (const [w, [cap, low]] of capitals) if (cap >= 1 && cap >= 3 * low && w.length > 1) this.properNouns.add(w);
+    for (const [w, [cap, low]] of capitals) if (cap >= 1 && cap >= 3 * low) this.properNouns.add(w);
     this.passageCount = corpus.passages.length;
     this.maxIdf = Math.log(1 + this.passageCount);
     for (const entry of this.surfaces) {
