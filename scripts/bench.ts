@@ -8,7 +8,8 @@
  * one piped question) and `node dist/cli.js ask --json` from another working directory, start to
  * exit after the first answer, beside `node -e 0` (Node alone). It needs `npm run build` first.
  *
- * Options: --rounds N (default 200) passes over the questions; --json prints the figures as JSON.
+ * Options: --rounds N (default 200) passes over the questions; --json prints the figures as JSON;
+ * --scale measures the report + 500 Brown corpus documents instead (see `bench-scale.ts`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -147,6 +148,11 @@ function coldStart(times = 7): ColdStart | undefined {
 async function main(): Promise<void> {
   const childArg = args.indexOf('--child');
   if (childArg >= 0) return child(args[childArg + 1] as 'engine' | 'minisearch');
+  // The report + the 500 Brown corpus documents (scripts/bench-scale.ts runs on import).
+  if (args.includes('--scale')) {
+    await import('./bench-scale.ts');
+    return;
+  }
 
   const questions = parseEvalFile(readFileSync(evalFile, 'utf8'), evalFile).map((i) => i.q);
   const engine = await Engine.load(corpusDir);

@@ -220,7 +220,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const load = () => {
       // Report files: size bound and decoding warnings (quiet at info level: stdout is the answer).
       configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
-      return Engine.load(config.CORPUS_DIR);
+      return Engine.load(config.CORPUS_DIR, { maxQuestionChars: config.MAX_QUESTION_CHARS });
     };
     switch (command) {
       case 'ask': {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_MAX_QUESTION_CHARS } from './limits.ts';
 import { fromPackage } from './paths.ts';
 
 const isTimeZone = (tz: string): boolean => {
@@ -53,7 +54,7 @@ export const configSchema = z
     /** Questions a user may ask per minute, per platform. */
     RATE_LIMIT_PER_MINUTE: intInRange(1, 10_000, 20),
     /** Longest question accepted, in characters. */
-    MAX_QUESTION_CHARS: intInRange(10, 100_000, 1000),
+    MAX_QUESTION_CHARS: intInRange(10, 100_000, DEFAULT_MAX_QUESTION_CHARS),
 
     SLACK_BOT_TOKEN: optionalString,
     SLACK_APP_TOKEN: optionalString,

@@ -97,7 +97,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger });
   let engine: Engine;
   try {
-    engine = await Engine.load(config.CORPUS_DIR);
+    engine = await Engine.load(config.CORPUS_DIR, { maxQuestionChars: config.MAX_QUESTION_CHARS });
   } catch (err) {
     store.close();
     const where = resolve(config.CORPUS_DIR);

@@ -11,6 +11,7 @@ import type MiniSearch from 'minisearch';
 import type { Corpus, Document, Passage } from '../corpus/types.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { InputError } from '../errors.ts';
+import { DEFAULT_MAX_QUESTION_CHARS } from '../limits.ts';
 import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { tokenize, toTerms, type Token } from '../search/analyze.ts';
 import { fold } from '../search/fold.ts';
@@ -39,7 +40,7 @@ export interface EngineOptions {
   maxExcerptSentences: number;
   /** Longest search snippet, in characters. */
   maxSnippetChars: number;
-  /** Longest question analyzed (longer input is cut, not rejected: adapters refuse it first). */
+  /** Longest question analyzed (longer input is cut, not rejected: adapters refuse it first, at `MAX_QUESTION_CHARS`). */
   maxQuestionChars: number;
   /** Query-term settings (the weight of unknown words). */
   query: QueryOptions;
@@ -66,7 +67,7 @@ export const defaultEngineOptions: EngineOptions = {
   maxExcerptChars: 500,
   maxExcerptSentences: 3,
   maxSnippetChars: 300,
-  maxQuestionChars: 2000,
+  maxQuestionChars: DEFAULT_MAX_QUESTION_CHARS,
   query: { unknownWeight: 0.8 },
   retrieval: { boosts: { alias: 0.7, family: 0.5, synonym: 0.4, derived: 0.4, broader: 0.2 }, maxStandIns: 6, commonShare: 0.4 },
   vocabulary: defaultVocabularyOptions,
@@ -362,7 +363,8 @@ export class Engine {
         { q, qts, maxChars: this.options.maxSnippetChars, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [], matchTypes: this.matchTypes },
       );
       const { order } = this.rank(cands);
-      const best = cands[order[0]!]!;
+      // A passage found only by its section title has no matching sentence: its first one stands in.
+      const best = cands[order[0] ?? -1] ?? { passage, first: 0, last: 0, features: new Float64Array(), matched: [] };
       const [a, b] = this.span(best, qts, this.options.maxSnippetChars);
       return { ...this.ranked(passage, score, qts), snippet: excerptOf(this.corpus, passage, list, a, b, qts) };
     });

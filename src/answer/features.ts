@@ -88,6 +88,8 @@ export interface FeatureContext {
 }
 
 const NONE = 255;
+/** Match type index → the feature that counts it. */
+const TYPE_FEATURE: readonly number[] = MATCH_TYPES.map((m) => F[m as CandidateFeature]);
 const ALL_TYPES: ReadonlySet<MatchType> = new Set(MATCH_TYPES);
 const STRENGTH = new Map<MatchType, number>(MATCH_TYPES.map((m, i) => [m, i]));
 
@@ -151,21 +153,32 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     const sentenceShare = matches.map((m) => share(m.types));
     const documentShare = qts.reduce((n, t) => n + (input.documentTerms.has(t.term) ? t.weight : 0), 0) / total;
     const firstMention = ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null;
+    // The strongest match of each term over the window, grown one sentence at a time.
+    const types = new Uint8Array(qts.length);
     for (let a = 0; a < sentences.length; a++) {
+      types.set(matches[a]!.types);
       for (let b = a; b < sentences.length && b - a < ctx.maxSentences; b++) {
         const start = sentences[a]!.sentence.start;
         const end = sentences[b]!.sentence.end;
         if (b > a && end - start > ctx.maxChars) break;
+        if (b > a) {
+          const next = matches[b]!.types;
+          for (let i = 0; i < qts.length; i++) if (next[i]! < types[i]!) types[i] = next[i]!;
+        }
+        // A window that matches no word of the question is no candidate.
+        let any = false;
+        for (let i = 0; i < qts.length && !any; i++) any = types[i]! !== NONE;
+        if (!any) continue;
         const win = sentences.slice(a, b + 1);
-        const types = b === a ? matches[a]!.types : bestTypes(matches.slice(a, b + 1).map((m) => m.types), qts.length);
         const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
         let matchedShare = 0;
-        qts.forEach((t, i) => {
+        for (let i = 0; i < qts.length; i++) {
           const ty = types[i]!;
-          const k = ty !== NONE ? F[MATCH_TYPES[ty]! as CandidateFeature] : contextMatched[i] ? F.context : -1;
-          if (k >= 0) f[k] = f[k]! + t.weight / total;
-          if (ty !== NONE) matchedShare += t.weight / total;
-        });
+          const k = ty !== NONE ? TYPE_FEATURE[ty]! : contextMatched[i] ? F.context : -1;
+          const w = qts[i]!.weight / total;
+          if (k >= 0) f[k] = f[k]! + w;
+          if (ty !== NONE) matchedShare += w;
+        }
         f[F.passage] = passageShare;
         f[F.document] = documentShare;
         let rare = 0;
@@ -237,7 +250,9 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         f[F.threeSentences] = b - a === 2 ? 1 : 0;
         f[F.firstMention] = firstMention && win.includes(firstMention) ? 1 : 0;
         f[F.acronymDefinition] = definesAcronym ? 1 : 0;
-        out.push({ passage, first: a, last: b, features: f, matched: qts.map((_, i) => types[i]! !== NONE || contextMatched[i]!) });
+        const matched = new Array<boolean>(qts.length);
+        for (let i = 0; i < qts.length; i++) matched[i] = types[i]! !== NONE || contextMatched[i]!;
+        out.push({ passage, first: a, last: b, features: f, matched });
       }
     }
   }

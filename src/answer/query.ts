@@ -38,6 +38,9 @@ export interface QueryOptions {
   unknownWeight: number;
 }
 
+/** Stop words a misspelled question word may be a slip of ("mutch"). */
+const LONG_STOP_WORDS = [...STOP_WORDS].filter((w) => w.length >= 4);
+
 const STRENGTH: Record<MatchType, number> = { exact: 0, alias: 1, family: 2, synonym: 3, derived: 4, broader: 5 };
 
 function credit(t: QueryTerm, term: string, type: MatchType): void {
@@ -51,7 +54,6 @@ export function queryTerms(q: QuestionAnalysis, vocab: Vocabulary, aliases: Alia
   const out: QueryTerm[] = [];
   const byWord = new Map<string, QueryTerm[]>();
   const lang = q.language;
-  const longStopWords = [...STOP_WORDS].filter((w) => w.length >= 4);
   const focusWords = new Set(q.focus);
   for (const word of q.words) {
     if ((STOP_WORDS.has(word) && !q.acronyms.includes(word)) || byWord.has(word)) continue;
@@ -69,7 +71,7 @@ export function queryTerms(q: QuestionAnalysis, vocab: Vocabulary, aliases: Alia
         corrected = true;
       } else if (!known && /^\p{L}{3,}$/u.test(surface)) {
         // "mutch" is a misspelled question word, not content.
-        if (surface.length >= 4 && longStopWords.some((s) => Math.abs(s.length - surface.length) <= 1 && s[0] === surface[0] && editDistance(s, surface, 1) <= 1)) continue;
+        if (surface.length >= 4 && LONG_STOP_WORDS.some((s) => Math.abs(s.length - surface.length) <= 1 && s[0] === surface[0] && editDistance(s, surface, 1) <= 1)) continue;
         const fixed = (lang !== english ? vocab.cognate(surface, lang) : null) ?? (vocab.isEnglishWord(surface) ? null : vocab.correct(surface));
         if (fixed) {
           term = fixed;
