@@ -61,7 +61,10 @@ export function answerReply(
   logId: number | null = null,
   asked: string = answer.question,
 ): Reply {
-  const reply = { ...buildAnswerReply(answer, passageOrder, logId), question: asked };
+  const built = buildAnswerReply(answer, passageOrder, logId);
+  // A follow-up says what it understood, so a wrong reading is seen at once.
+  const understood = answer.understood ? (answer.followUp === 'more' ? `Continuing with ${answer.understood}.` : `Taking that as: “${answer.understood}”.`) : undefined;
+  const reply = { ...built, ...(understood ? { body: built.body ? `${understood}\n${built.body}` : understood } : {}), question: asked };
   replyConfidence.set(reply, answer.confidence);
   return reply;
 }
@@ -162,7 +165,12 @@ export default {
     },
   },
   async execute(ctx) {
-    const answer = ctx.engine.answer(ctx.options.question);
+    const conversation = ctx.conversation;
+    const answer = ctx.engine.answer(ctx.options.question, conversation?.memory.previous(conversation.key));
+    // A chain of follow-ups builds on what was understood ("and Bolivia?" then "why?").
+    const previous = conversation?.memory.previous(conversation.key);
+    const asked = answer.followUp === 'more' && previous ? previous.question : answer.followUp === 'rewrite' && answer.understood ? answer.understood : ctx.options.question;
+    conversation?.memory.remember(conversation.key, { question: asked, answer });
     return answerReply(answer, (id) => ctx.engine.corpus.byId.get(id)?.order ?? 0, null, ctx.options.question);
   },
 } satisfies Command<typeof options>;

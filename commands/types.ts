@@ -10,6 +10,7 @@ import type { Logger } from '../src/log.ts';
 import type { Engine } from '../src/answer/engine.ts';
 import type { Store } from '../src/store/store.ts';
 import type { Citation, Span } from '../src/answer/types.ts';
+import type { Conversations } from '../src/conversation.ts';
 
 export type Platform = 'slack' | 'discord' | 'console';
 
@@ -89,6 +90,11 @@ export interface CommandContext<O = unknown> {
   commandLabel?: (name: string) => string;
   /** What the place the command came from offers; default {@link CHAT_SURFACE}. */
   surface?: Surface;
+  /**
+   * The conversation a question belongs to (a terminal session, a thread, a DM), so a follow-up is
+   * read against the previous turn. Absent for one-off lookups.
+   */
+  conversation?: { key: string; memory: Conversations };
 }
 
 /** What a place where commands are typed offers, so a reply names only what is there. */

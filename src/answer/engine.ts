@@ -251,7 +251,7 @@ export class Engine {
   answer(question: string, previous?: Turn): Answer {
     const follow = readFollowUp(String(question ?? ''), previous, (w) => this.vocabulary.properNouns.has(w));
     if (follow?.kind === 'more' && previous) return this.more(question, previous);
-    if (follow?.kind === 'rewrite') return { ...this.answer(follow.question), question: cleanQuestion(String(question)), understood: follow.question };
+    if (follow?.kind === 'rewrite') return { ...this.answer(follow.question), question: cleanQuestion(String(question)), understood: follow.question, followUp: 'rewrite' };
     const a = this.analyze(question);
     const { q, qts, candidates: cands } = a;
     const abstain = (reason: Answer['reason'], passages: RankedPassage[] = [], confidence = 0): Answer => ({
@@ -293,7 +293,7 @@ export class Engine {
       const id = previous.answer.passages[1]?.passageId;
       next = id ? this.corpus.byId.get(id) : undefined;
     }
-    if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood: 'more after the previous answer' };
+    if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood: 'more after the previous answer', followUp: 'more' };
     const list = this.sentences.get(next.id) ?? [];
     let last = 0;
     while (last + 1 < list.length && last + 1 < this.options.maxExcerptSentences && list[last + 1]!.sentence.end - list[0]!.sentence.start <= this.options.maxExcerptChars) last++;
@@ -306,6 +306,7 @@ export class Engine {
       answer: excerptOf(this.corpus, next, list, start, end, []),
       passages: [this.ranked(next, 0, [])],
       understood: `the passage after ${shown ?? previous.answer.passages[0]?.passageId ?? 'the previous answer'}`,
+      followUp: 'more',
     };
   }
 

@@ -86,6 +86,8 @@ export interface Answer {
    * ("how many hectares coca bolivia", "the passage after ellis-peru-2/cocaine/3").
    */
   understood?: string;
+  /** How a follow-up was read: a question rewritten against the previous one, or "more" of its passage. */
+  followUp?: 'rewrite' | 'more';
 }
 
 /** One search result, with a short snippet around the best match. */

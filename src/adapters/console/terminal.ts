@@ -10,6 +10,7 @@ import type { Engine } from '../../answer/engine.ts';
 import { runCommand, type Invocation } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
+import { Conversations } from '../../conversation.ts';
 import { RateLimiter } from '../../rate-limit.ts';
 import type { Store } from '../../store/store.ts';
 import { renderText, wrapText } from './render.ts';
@@ -70,6 +71,8 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
     commandLabel: (name) => `/${name}`,
     // No buttons under a reply and no channel for digests: replies say what can be typed instead.
     surface: { buttons: false, channel: false },
+    // One session is one conversation: "and what about Bolivia?" follows the question before it.
+    conversation: { key: 'terminal', memory: new Conversations() },
   };
   const write = (s: string) => output.write(s);
   const rl = createInterface({ input, terminal: false, crlfDelay: Infinity });

@@ -27,6 +27,7 @@ import type { Config } from '../../config.ts';
 import { ConfigError, ReportBotError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/store.ts';
+import { Conversations } from '../../conversation.ts';
 import { InFlight } from '../in-flight.ts';
 import { buttonSchema, commandSchema, messageSchema, problem } from './validate.ts';
 import { autocompleteFor, optionKeyResolver, readInteractionOptions, type InteractionOption } from './commands.ts';
@@ -220,6 +221,9 @@ type Visibility = 'private' | 'public';
 
 /** Per-client event handling, separate from start-up so each handler stays short. */
 class DiscordHandlers {
+  /** The previous turn of each DM and of each user's mentions in a channel, for follow-ups. */
+  private readonly conversations = new Conversations();
+
   constructor(
     private readonly deps: DiscordDeps,
     private readonly client: Client,
@@ -386,7 +390,9 @@ class DiscordHandlers {
       for (const t of mentionTokens) question = question.split(t).join(' ');
       question = question.trim();
       const kind: Invocation['channel']['kind'] = inDm ? 'dm' : message.channel.isThread() ? 'thread' : 'channel';
-      const ctx = this.invocation(message.author, { id: message.channelId, kind });
+      // A DM is one conversation; in a channel or thread, each user's mentions are one.
+      const conversation = { key: inDm ? `dm:${message.channelId}` : `${message.channelId}:${message.author.id}`, memory: this.conversations };
+      const ctx = { ...this.invocation(message.author, { id: message.channelId, kind }), conversation };
       const { registry, services } = this.deps;
       // A bare mention gets the help text rather than a "type a question" error.
       const reply = question

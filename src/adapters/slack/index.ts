@@ -32,6 +32,7 @@ import { randomBytes } from 'node:crypto';
 import { eventDedupeFor } from '../../store/event-dedupe.ts';
 import { guardRequests } from './guard.ts';
 import { checkSlackBody, dedupeKey } from './validate.ts';
+import { Conversations } from '../../conversation.ts';
 
 export interface SlackDeps {
   engine: Engine;
@@ -121,6 +122,7 @@ export function createSlackApp(deps: SlackDeps) {
   const now = deps.now ?? (() => new Date());
   const reactionDelayMs = deps.reactionDelayMs ?? 500;
   const threads = new AnsweredThreads();
+  const conversations = new Conversations();
   const inFlight = new InFlight();
   const commandLabel = (name: string) => slackCommandName(config, name);
   const newErrorId = services.newErrorId ?? (() => randomBytes(4).toString('hex'));
@@ -255,7 +257,9 @@ export function createSlackApp(deps: SlackDeps) {
       const threadTs = where === 'thread' ? (m.thread_ts ?? m.ts) : m.thread_ts;
       const eyes = markWhileSlow(client, log, m, reactionDelayMs);
       try {
-        const ctx = invocation({ id: m.user ?? '' }, { id: m.channel, kind: where === 'dm' ? 'dm' : 'thread' });
+        // A thread or a DM is one conversation: a follow-up there is read against the previous question.
+        const conversation = { key: where === 'dm' ? `dm:${m.channel}` : `thread:${m.channel}:${threadTs ?? m.ts}`, memory: conversations };
+        const ctx = { ...invocation({ id: m.user ?? '' }, { id: m.channel, kind: where === 'dm' ? 'dm' : 'thread' }), conversation };
         const wantsHelp = /^(help|\?)?$/i.test(text);
         const reply = helpFooter(
           await runCommand(registry, wantsHelp ? 'help' : 'ask', wantsHelp ? {} : { question: text }, ctx, services),

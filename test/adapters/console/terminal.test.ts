@@ -103,6 +103,12 @@ describe('runTerminal with piped input', () => {
     expect(out).not.toContain('Subscribe this channel');
   });
 
+  it('reads a follow-up against the previous question of the session, and says so', async () => {
+    const out = await session('How many hectares of coca were under cultivation at the end of 2020?\ntell me more\n');
+    expect(out).toContain('88,200 hectares');
+    expect(out).toMatch(/Continuing with the passage after ellis-peru-2\/cocaine\/\d+\./);
+  });
+
   it('answers a 50-question batch without hitting the chat rate limit', async () => {
     const out = await session('What is the VRAEM?\n'.repeat(50));
     // Every one of the 50 is answered with the same quote (the report's own definition of the VRAEM).
