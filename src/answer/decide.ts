@@ -16,6 +16,11 @@ const C = Object.fromEntries(CANDIDATE_FEATURE_NAMES.map((n, i) => [n, i])) as R
 export interface DecisionOptions {
   /** Below this confidence an abstention says the report does not cover the question at all. */
   closeConfidence: number;
+  /**
+   * Nor is a passage "close" that matches less than this share of the question (by rarity weight):
+   * "best pizza in Lima" shares only the city with the report.
+   */
+  closeCoverage: number;
 }
 
 /** True when two candidates share a sentence. */
@@ -66,7 +71,10 @@ export function decide(best: Candidate, confidence: number, threshold: number, o
   if (unknownName) return { answered: false, reason: 'not-covered' };
   const focusMatched = best.features[C.focus]! > 0;
   if (focusMatched && confidence >= threshold) return { answered: true };
-  return { answered: false, reason: !focusMatched || confidence < options.closeConfidence ? 'not-covered' : 'unclear' };
+  const f = best.features;
+  const coverage = f[C.exact]! + f[C.alias]! + f[C.family]! + f[C.synonym]! + f[C.derived]! + f[C.broader]! + f[C.context]!;
+  const close = focusMatched && confidence >= options.closeConfidence && coverage >= options.closeCoverage;
+  return { answered: false, reason: close ? 'unclear' : 'not-covered' };
 }
 
 /** Which query terms a candidate matches in any way (its sentences, its context). */

@@ -72,7 +72,7 @@ export const defaultEngineOptions: EngineOptions = {
   retrieval: { boosts: { alias: 0.7, family: 0.5, synonym: 0.4, derived: 0.4, broader: 0.2 }, maxStandIns: 6, commonShare: 0.4 },
   vocabulary: defaultVocabularyOptions,
   featureMatchTypes: ['exact', 'alias', 'family'],
-  decision: { closeConfidence: 0.15 },
+  decision: { closeConfidence: 0.15, closeCoverage: 0.6 },
   weights: fittedWeights,
   metaConfidence: 0.95,
 };

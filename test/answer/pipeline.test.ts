@@ -138,12 +138,12 @@ describe('decision', () => {
   const [best] = candidates(inputs, { q, qts, maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [] });
 
   it('answers at or above the threshold and abstains below it, in two wordings', () => {
-    expect(decide(best!, 0.9, 0.5, { closeConfidence: 0.15 })).toEqual({ answered: true });
-    expect(decide(best!, 0.3, 0.5, { closeConfidence: 0.15 })).toEqual({ answered: false, reason: 'unclear' });
-    expect(decide(best!, 0.1, 0.5, { closeConfidence: 0.15 })).toEqual({ answered: false, reason: 'not-covered' });
+    expect(decide(best!, 0.9, 0.5, { closeConfidence: 0.15, closeCoverage: 0.6 })).toEqual({ answered: true });
+    expect(decide(best!, 0.3, 0.5, { closeConfidence: 0.15, closeCoverage: 0.6 })).toEqual({ answered: false, reason: 'unclear' });
+    expect(decide(best!, 0.1, 0.5, { closeConfidence: 0.15, closeCoverage: 0.6 })).toEqual({ answered: false, reason: 'not-covered' });
   });
 
   it('says "not covered" when the question names something the corpus never mentions', () => {
-    expect(decide(best!, 0.99, 0.5, { closeConfidence: 0.15 }, true)).toEqual({ answered: false, reason: 'not-covered' });
+    expect(decide(best!, 0.99, 0.5, { closeConfidence: 0.15, closeCoverage: 0.6 }, true)).toEqual({ answered: false, reason: 'not-covered' });
   });
 });

@@ -65,7 +65,7 @@ export function emphasize(q: Pick<Quote, 'text' | 'highlights'>, color: boolean)
 }
 
 function quoteBlock(q: Quote, color: boolean): string {
-  return `“${emphasize(q, color)}”\n  — ${q.citation.label} (${q.passageId})`;
+  return `“${emphasize(q, color)}”\n  — ${q.citation.label}${q.passageId ? ` (${q.passageId})` : ""}`;
 }
 
 /** Plain-text rendering of any reply. */
