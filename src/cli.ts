@@ -38,7 +38,7 @@ const limit = { limit: { type: 'string' } } as const satisfies Options;
 
 /** Every command and the flags it takes; `help`/`--help` are accepted everywhere. */
 const COMMANDS = {
-  ask: { ...json },
+  ask: { ...json, explain: { type: 'boolean' } },
   search: { ...json, ...limit },
   source: { ...json },
   stats: { ...json },
@@ -64,7 +64,8 @@ const isCommand = (s: string): s is CommandName => Object.hasOwn(COMMANDS, s);
 
 export const USAGE = `Usage: report-bot <command> [options]     (in a checkout: npm run cli -- <command> [options])
 
-  ask [--json] "question"        answer a question (with --json and no question: one per stdin line)
+  ask [--json] [--explain] "question"  answer a question (with --json and no question: one per stdin line);
+                                 --explain also prints the best candidates' scores, feature by feature
   search [--json] [--limit N] "terms"   ranked passages with highlighted snippets (N: 1-25, default 5)
   source [--json] ID             one whole passage by id (e.g. ellis-peru-2/cocaine/4)
   stats [--json]                 documents, sections, passages, sentences
@@ -140,7 +141,10 @@ export function answerJson(a: Answer): Record<string, unknown> {
           text: a.answer.text,
           passageId: a.answer.passageId,
           citation: {
+            documentId: a.answer.citation.documentId,
             document: a.answer.citation.document,
+            author: a.answer.citation.author,
+            date: a.answer.citation.date,
             section: a.answer.citation.section,
             paragraph: a.answer.citation.paragraph,
             label: a.answer.citation.label,
@@ -148,6 +152,8 @@ export function answerJson(a: Answer): Record<string, unknown> {
         }
       : null,
     passages: a.passages.slice(0, 3).map((p) => ({ passageId: p.passageId, section: p.section, text: p.text, score: p.score })),
+    ...(a.reason ? { reason: a.reason } : {}),
+    ...(a.documents ? { documents: a.documents } : {}),
   };
 }
 
@@ -231,8 +237,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         }
         const q = checkQuestion(rest.join(' '), config);
         const a = engine.answer(q);
-        if (json) out(JSON.stringify(answerJson(a)));
-        else out(renderText(answerReply(a, (id) => engine.corpus.byId.get(id)?.order ?? 0)));
+        const explained = flags.has('explain') ? engine.explain(q) : null;
+        if (json) out(JSON.stringify({ ...answerJson(a), ...(explained ? { explain: explained } : {}) }));
+        else {
+          out(renderText(answerReply(a, (id) => engine.corpus.byId.get(id)?.order ?? 0)));
+          for (const [i, c] of (explained ?? []).entries()) {
+            out(`\n#${i + 1} score ${c.score} — ${c.passageId}: ${c.text.slice(0, 120)}${c.text.length > 120 ? '…' : ''}`);
+            for (const p of c.parts) out(`  ${p.contribution >= 0 ? '+' : ''}${p.contribution.toFixed(3)}  ${p.feature} = ${p.value.toFixed(3)} × ${p.weight.toFixed(3)}  (${p.description})`);
+          }
+        }
         return 0;
       }
       case 'search': {
