@@ -37,6 +37,20 @@ async function cli(args: string[], opts: { env?: Record<string, string>; input?:
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe('cli ask --json', () => {
+  it('prints the best candidates feature by feature with --explain', async () => {
+    const r = await cli(['ask', '--json', '--explain', 'How many hectares of coca were under cultivation at the end of 2020?']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.explain.length).toBeGreaterThan(0);
+    const best = out.explain[0];
+    expect(best.parts.reduce((n: number, p: { contribution: number }) => n + p.contribution, 0)).toBeCloseTo(best.score, 2);
+  });
+
+  it('says why it abstained, in the JSON', async () => {
+    const out = JSON.parse((await cli(['ask', '--json', 'thanks!'])).stdout);
+    expect(out).toMatchObject({ answered: false, answer: null, reason: 'chitchat' });
+  });
+
   it('prints one JSON object with the documented fields and a cited, verbatim answer', async () => {
     const r = await cli(['ask', '--json', 'How many hectares of coca were under cultivation at the end of 2020?']);
     expect(r.code).toBe(0);
@@ -45,7 +59,8 @@ describe('cli ask --json', () => {
     expect(out.answered).toBe(true);
     expect(out.answer.text).toContain('88,200 hectares');
     expect(Object.keys(out.answer)).toEqual(['text', 'passageId', 'citation']);
-    expect(Object.keys(out.answer.citation)).toEqual(['document', 'section', 'paragraph', 'label']);
+    expect(Object.keys(out.answer.citation)).toEqual(['documentId', 'document', 'author', 'date', 'section', 'paragraph', 'label']);
+    expect(out.answer.citation).toMatchObject({ documentId: 'ellis-peru-2', author: 'Evan Ellis', date: '2022-07-25' });
     expect(out.answer.citation.section).toBe('Cocaine');
     expect(out.answer.citation.label).toMatch(/^Ellis 2022 · Cocaine ¶\d+$/);
     expect(out.passages.length).toBeGreaterThan(0);
