@@ -20,7 +20,7 @@ export interface FitOptions {
   l2: number;
 }
 
-export const defaultRankerFit: FitOptions = { iterations: 400, learningRate: 0.5, l2: 0.002 };
+export const defaultRankerFit: FitOptions = { iterations: 800, learningRate: 0.5, l2: 0.002 };
 export const defaultLogisticFit: FitOptions = { iterations: 800, learningRate: 0.5, l2: 0.001 };
 
 /** Listwise softmax ranking: maximizes Σ log Σ_{positive} softmax(w·x). Questions without a positive are skipped. */
