@@ -4,6 +4,8 @@
  * article itself is kept word for word — including those the scrape cut off — and nothing is repaired.
  */
 
+import { english } from '../language/index.ts';
+
 export interface CleanedScrape {
   title: string;
   author: string;
@@ -13,7 +15,8 @@ export interface CleanedScrape {
   text: string;
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+/** Month names, from the language data. */
+const MONTHS = english.months;
 
 /** Paragraphs after which nothing belongs to the article. */
 const END_MARKERS = [/^related posts?$/i, /^related articles?$/i, /^you may also like/i, /^leave a (reply|comment)/i, /^filed under:/i, /^tagged with:/i, /^share this/i, /^comments?$/i];

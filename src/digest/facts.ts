@@ -18,6 +18,7 @@
 import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import type { Citation } from '../answer/types.ts';
 import { citationFor } from '../answer/citation.ts';
+import { english } from '../language/index.ts';
 
 /** One quotable fact: `documents[documentId].source.slice(start, end) === text`. */
 export interface Fact {
@@ -60,7 +61,7 @@ const BOILERPLATE: RegExp[] = [
 // An opening word that points back to something the sentence itself does not name.
 const UNRESOLVED_OPENER = /^(?:This|That|These|Those|It|Its|They|Their|Them|Such|He|She|His|Her|Both)\b|^There,/;
 
-const MONTH = /\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b/;
+const MONTH = new RegExp(`\\b(?:${english.months.map((m) => m[0]!.toUpperCase() + m.slice(1)).join('|')})\\b`);
 
 // Capitalized words and acronyms (letters from any script, with inner apostrophes, hyphens, dots).
 const CAPITALIZED = /\p{Lu}[\p{L}\p{M}'’.\-]*\p{L}|\p{Lu}{2,}/gu;

@@ -7,6 +7,7 @@ import type { Action, Quote, Reply } from '../../commands/types.ts';
 import type { Corpus } from '../corpus/types.ts';
 import { passageRef } from '../actions.ts';
 import type { Fact } from './facts.ts';
+import { english } from '../language/index.ts';
 
 /** How a command is written on the platform at hand (`/ask`, or `/rb-ask` with a Slack prefix). */
 export type CommandLabel = (name: string) => string;
@@ -41,14 +42,15 @@ export function factReply(corpus: Corpus, fact: Fact, label: CommandLabel = defa
   };
 }
 
-const MONTHS = /^(January|February|March|April|May|June|July|August|September|October|November|December)$/;
+/** A month's name alone is no subject (the language data's months). */
+const MONTHS = new Set(english.months);
 const NAME_RUN = /\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:(?:de|del|la|y|of|the|for)\s+)?\p{Lu}[\p{L}\p{M}'’.-]*)*/gu;
 
 /** How good a capitalized phrase is as the subject of a suggested question. */
 function nameScore(name: string): number {
   const words = name.split(/\s+/);
   if (words.length === 1) {
-    if (MONTHS.test(name)) return -1;
+    if (MONTHS.has(name.toLowerCase())) return -1;
     if (/^\p{Lu}{2,}$/u.test(name)) return 2; // an acronym: SUNAT, VRAEM
     if (/(ian|ean|ese|ish)$/.test(name)) return 0; // an adjective of origin: Peruvian, Amazonian
     return 1;
