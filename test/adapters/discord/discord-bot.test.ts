@@ -423,6 +423,16 @@ describe('Discord bot (real discord.js client against the stand-in)', () => {
       expect(call.body.embeds[0].description).toContain('**launder**');
     });
 
+    it('reads a DM as a follow-up of the DM before it, and says so', async () => {
+      const first = userMessage('How is gold laundered?', { dm: true });
+      h.standIn.dispatch('MESSAGE_CREATE', first);
+      await h.standIn.waitForCall(replyTo(first.id));
+      const more = userMessage('tell me more', { dm: true });
+      h.standIn.dispatch('MESSAGE_CREATE', more);
+      const call = await h.standIn.waitForCall(replyTo(more.id));
+      expect(call.body.embeds[0].description).toMatch(/Continuing with the passage after/);
+    });
+
     it('ignores other bots, itself, and channel messages that do not mention it', async () => {
       const fromBot = userMessage(`<@${BOT_ID}> who carries cocaine?`, {
         mentionsBot: true,

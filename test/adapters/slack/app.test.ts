@@ -234,6 +234,15 @@ describe('Slack adapter', () => {
     expect(standIn.calls.some((c) => c.body.thread_ts === strangerThread)).toBe(false);
   });
 
+  it('reads a reply in an answered thread as a follow-up of the question before it, and says so', async () => {
+    const mentionTs = nextTs();
+    await event(bot, { type: 'app_mention', user: 'U2', text: `<@UBOT> ${QUESTION}`, ts: mentionTs, channel: 'C1', event_ts: mentionTs });
+    await standIn.next((c) => c.method === 'chat.postMessage' && c.body.thread_ts === mentionTs);
+    await event(bot, { type: 'message', channel_type: 'channel', channel: 'C1', user: 'U2', text: 'tell me more', ts: nextTs(), thread_ts: mentionTs });
+    const post = await standIn.next((c) => c.method === 'chat.postMessage' && c.body.thread_ts === mentionTs);
+    expect(readable(post.body)).toMatch(/Continuing with the passage after \S+\//);
+  });
+
   it('answers a DM in the DM', async () => {
     const dmTs = nextTs();
     await event(bot, { type: 'message', channel_type: 'im', channel: 'D42', user: 'U2', text: QUESTION, ts: dmTs });
