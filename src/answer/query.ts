@@ -5,7 +5,7 @@
  * is a word, not a typo of a name); a word of a Spanish question is looked up in the Spanish lexicon
  * and by its cognate endings first.
  */
-import { STOP_WORDS, normalizeToken, stem } from '../search/analyze.ts';
+import { STOP_WORDS, normalizeToken, stem, words } from '../search/analyze.ts';
 import type { AliasTable } from '../search/aliases.ts';
 import { english } from '../language/index.ts';
 import { editDistance, type MatchType, type Vocabulary } from '../search/vocabulary.ts';
@@ -55,7 +55,12 @@ export function queryTerms(q: QuestionAnalysis, vocab: Vocabulary, aliases: Alia
   const byWord = new Map<string, QueryTerm[]>();
   const lang = q.language;
   const focusWords = new Set(q.focus);
-  for (const word of q.words) {
+  // Chat abbreviations stand for their words ("govt" → government): language data, looked up as asked.
+  const asked = q.words.flatMap((w) => {
+    const full = english.abbreviations.get(w);
+    return full && !vocab.writes(w) ? words(full) : [w];
+  });
+  for (const word of asked) {
     if ((STOP_WORDS.has(word) && !q.acronyms.includes(word)) || byWord.has(word)) continue;
     const list: QueryTerm[] = [];
     for (const surface of normalizeToken(word)) {

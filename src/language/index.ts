@@ -44,6 +44,8 @@ export interface Language {
   stemOnlyRules: number;
   /** Folded word → English words. */
   lexicon: ReadonlyMap<string, readonly string[]>;
+  /** Chat abbreviations and their words ("govt" → government, "ppl" → people). */
+  abbreviations: ReadonlyMap<string, string>;
   /** Follow-up cues: "tell me more", openers such as "and what about", bare question words ("why?"). */
   followUp: { more: ReadonlySet<string>; openers: readonly string[]; bare: ReadonlySet<string> };
 }
@@ -63,6 +65,7 @@ const rawLanguage = z.object({
   stemOnlyRules: z.number().int().min(0).optional(),
   lexicon: z.record(z.string(), z.array(z.string())).optional(),
   followUp: z.object({ more: z.array(z.string()), openers: z.array(z.string()), bare: z.array(z.string()) }).optional(),
+  abbreviations: z.record(z.string(), z.string()).optional(),
 });
 type RawLanguage = z.infer<typeof rawLanguage>;
 
@@ -90,6 +93,7 @@ function compile(raw: RawLanguage): Language {
     cognateSuffixes: (raw.cognateSuffixes ?? []).map(([re, to]) => [new RegExp(re), to] as const),
     stemOnlyRules: raw.stemOnlyRules ?? 0,
     lexicon: new Map(Object.entries(raw.lexicon ?? {}).map(([k, v]) => [fold(k), v])),
+    abbreviations: new Map(Object.entries(raw.abbreviations ?? {}).map(([k, v]) => [fold(k), v])),
     followUp: {
       more: folded(raw.followUp?.more ?? []),
       // Longest first, so "and what about" wins over "and".
