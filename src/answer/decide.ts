@@ -55,9 +55,8 @@ export function confidenceFeatures(q: QuestionAnalysis, qts: QueryTerm[], cands:
   // The rarest word the window leaves unmatched: a detail the report may simply not give.
   let rarest = 0;
   const maxWeight = Math.max(...qts.map((t) => t.weight), 1e-9);
-  const row = sentenceMatchesOf(c, qts);
   qts.forEach((t, i) => {
-    if (!row[i]) rarest = Math.max(rarest, t.weight);
+    if (!c.matched[i]) rarest = Math.max(rarest, t.weight);
   });
   set('rarestMissing', rarest / maxWeight);
   return f;
@@ -77,7 +76,3 @@ export function decide(best: Candidate, confidence: number, threshold: number, o
   return { answered: false, reason: close ? 'unclear' : 'not-covered' };
 }
 
-/** Which query terms a candidate matches in any way (its sentences, its context). */
-function sentenceMatchesOf(c: Candidate, qts: QueryTerm[]): boolean[] {
-  return qts.map((_, i) => c.matched[i] ?? false);
-}

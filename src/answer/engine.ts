@@ -82,8 +82,6 @@ export interface Analysis {
   q: QuestionAnalysis;
   qts: QueryTerm[];
   candidates: Candidate[];
-  /** Passage id → its retrieval score. */
-  retrieval: Map<string, number>;
 }
 
 export class Engine {
@@ -197,7 +195,7 @@ export class Engine {
   analyze(question: string): Analysis {
     const q = analyzeQuestion(cleanQuestion(String(question ?? '')).slice(0, this.options.maxQuestionChars));
     const qts = q.chitchat || q.meta.length ? [] : queryTerms(q, this.vocabulary, this.aliases, this.options.query);
-    if (qts.length === 0) return { q, qts, candidates: [], retrieval: new Map() };
+    if (qts.length === 0) return { q, qts, candidates: [] };
     const found = retrieve(this.index, this.corpus, this.vocabulary, qts, this.options.candidatePassages, this.options.retrieval);
     const inputs: PassageInput[] = found.map((r, rank) => ({
       passage: r.passage,
@@ -219,7 +217,7 @@ export class Engine {
       acronymSpans,
       matchTypes: this.matchTypes,
     });
-    return { q, qts, candidates: cands, retrieval: new Map(found.map((r) => [r.passage.id, r.score])) };
+    return { q, qts, candidates: cands };
   }
 
   /** The excerpt range of a candidate: its sentences, clipped when one sentence alone is too long. */
