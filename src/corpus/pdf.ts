@@ -188,8 +188,10 @@ function build(pages: Line[][]): { text: TextBuilder; title: string } {
         const shortLast = prev.x1 < (rightEdge.get(`${prev.page}|${prev.column}`) ?? prev.x1) - 3 * prev.size && ENDS_SENTENCE.test(prev.text);
         continues = gap > 0 && gap <= 1.6 * l.size && !shortLast;
       } else {
-        // Across a column or page break, a sentence that stopped mid-way goes on.
-        continues = !ENDS_SENTENCE.test(prev.text) && /^\p{Ll}/u.test(l.text);
+        // Across a column or page break, a sentence that stopped mid-way goes on ("… the government
+        // of" | "Peru declared …"); one that ended there may have ended its paragraph too, and is
+        // taken to (a paragraph's sentences then make two passages, each still verbatim).
+        continues = !ENDS_SENTENCE.test(prev.text);
       }
       if (continues) {
         cur.text = heading ? `${cur.text} ${l.text}` : joinLines(cur.text, l.text);

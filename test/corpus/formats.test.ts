@@ -176,6 +176,26 @@ describe('PDF reports', () => {
     expect(doc('ellis-peru').sections.flatMap((s) => s.passages.map((p) => p.page))).toEqual([1, 1, 1, 1, 2, 2, 2]);
   });
 
+  it('goes on with a sentence that a column break cut', async () => {
+    const text = 'The government of Peru declared a state of emergency in the VRAEM and deployed the armed forces to the region under a joint command of the police and the military.';
+    const lines = layout([text], { x: 72, y: 100, size: 10, chars: 40, leading: 12 }).runs;
+    // The paragraph's first lines end the left column; the rest open the right one.
+    const runs = [
+      ...layout(COCAINE, { x: 72, y: 700, size: 10, chars: 40, leading: 12 }).runs,
+      ...lines.slice(0, 2),
+      ...lines.slice(2).map((r, i) => ({ ...r, x: 330, y: 700 - 12 * i })),
+      ...layout(COCAINE_RIGHT, { x: 330, y: 700 - 12 * (lines.length - 2) - 24, size: 10, chars: 40, leading: 12 }).runs,
+    ];
+    const d = mkdtempSync(join(tmpdir(), 'rb-columns-'));
+    try {
+      writeFileSync(join(d, 'flow.pdf'), makePdf({ pages: [runs] }));
+      const c = await loadCorpus(d);
+      expect(c.passages.map((p) => p.text)).toEqual([...COCAINE, text, ...COCAINE_RIGHT]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('answers verbatim and cites the page', () => {
     const a = ask('How many hectares of coca were under cultivation by the end of 2020?');
     expect(a.answer!.text).toContain('88,200 hectares');
