@@ -3,6 +3,7 @@
  * size) and `Td` (position), in the standard Helvetica fonts, with an info dictionary. No dependency:
  * what a PDF library would write, reduced to what text extraction reads.
  */
+import iconv from 'iconv-lite';
 
 /** One run of text on a page, at (x, y) from the bottom-left corner, in points. */
 export interface PdfRun {
@@ -23,7 +24,8 @@ export interface PdfSpec {
   encrypted?: boolean;
 }
 
-const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
+/** A PDF string's body: WinAnsi (Windows-1252) bytes, one char a byte, with `\`, `(` and `)` escaped. */
+const esc = (s: string) => iconv.encode(s, 'windows-1252').toString('latin1').replace(/[\\()]/g, (c) => `\\${c}`);
 
 /** The bytes of a PDF holding `spec`'s pages. */
 export function makePdf(spec: PdfSpec): Buffer {
@@ -90,4 +92,72 @@ export function layout(paragraphs: string[], opts: { x: number; y: number; size:
     y -= opts.leading * 2;
   }
   return { runs, y };
+}
+
+/** A block of a report to lay out: a heading or a paragraph. */
+export type FlowBlock = { heading: string } | { text: string };
+
+/**
+ * Lays a whole report out as a two-column paper: blocks flow down the left column, then the right,
+ * then onto the next page; words are broken with a hyphen where `hyphenate` names them; every page has
+ * a running header, a footer and its number. Returns the pages' runs.
+ */
+export function twoColumnPages(blocks: FlowBlock[], opts: { header: string; footer: string; hyphenate?: string[] }): PdfRun[][] {
+  const pages: PdfRun[][] = [];
+  const top = 720;
+  const bottom = 72;
+  const columns = [72, 330];
+  let runs: PdfRun[] = [];
+  let column = 0;
+  let y = top;
+  const newPage = () => {
+    if (runs.length) pages.push(runs);
+    const n = pages.length + 1;
+    runs = [
+      { x: 72, y: 760, size: 8, text: opts.header },
+      { x: 72, y: 40, size: 8, text: opts.footer },
+      { x: 300, y: 40, size: 9, text: String(n) },
+    ];
+    column = 0;
+    y = top;
+  };
+  const nextLine = (leading: number) => {
+    y -= leading;
+    if (y < bottom) {
+      if (column === 0) {
+        column = 1;
+        y = top;
+      } else newPage();
+    }
+  };
+  newPage();
+  for (const b of blocks) {
+    if ('heading' in b) {
+      if (y < top) nextLine(12);
+      runs.push({ x: columns[column]!, y, size: 14, text: b.heading });
+      nextLine(20);
+      continue;
+    }
+    const words = b.text.split(/\s+/);
+    let line = '';
+    for (const w of words) {
+      if (line && line.length + 1 + w.length > 40) {
+        if (opts.hyphenate?.includes(w) && line.length < 34) {
+          const cut = Math.ceil(w.length / 2);
+          runs.push({ x: columns[column]!, y, size: 10, text: `${line} ${w.slice(0, cut)}-` });
+          nextLine(12);
+          line = w.slice(cut);
+          continue;
+        }
+        runs.push({ x: columns[column]!, y, size: 10, text: line });
+        nextLine(12);
+        line = w;
+      } else line = line ? `${line} ${w}` : w;
+    }
+    if (line) runs.push({ x: columns[column]!, y, size: 10, text: line });
+    nextLine(12);
+    nextLine(12);
+  }
+  if (runs.length > 3) pages.push(runs);
+  return pages;
 }
