@@ -120,8 +120,8 @@ function dropFurniture(pages: Line[][], heights: number[]): Line[][] {
   return pages.map((lines, i) => {
     const h = heights[i]!;
     const ys = lines.map((l) => l.y);
-    const top = Math.max(...ys);
-    const bottom = Math.min(...ys);
+    const top = ys.reduce((m, y) => Math.max(m, y), -Infinity);
+    const bottom = ys.reduce((m, y) => Math.min(m, y), Infinity);
     return lines.filter((l) => {
       if (repeated(l)) return false;
       const edge = l.y === top || l.y === bottom || l.y > h * 0.9 || l.y < h * 0.1;
@@ -158,7 +158,7 @@ function build(pages: Line[][]): { text: TextBuilder; title: string } {
   const all = pages.flat();
   const body = bodySize(all);
   const isHeading = (l: Line) => l.size >= body * 1.15 && l.text.length <= 150;
-  const largest = Math.max(...all.map((l) => l.size));
+  const largest = all.reduce((m, l) => Math.max(m, l.size), 0);
   const first = all[0];
   const titleLine = first && isHeading(first) && first.size >= largest - 0.5 ? first : null;
   // The right edge of each column of each page, to tell a paragraph's short last line.

@@ -196,6 +196,19 @@ describe('PDF reports', () => {
     }
   });
 
+  it('ignores an application\'s default title, and drops a lone page number on a one-page file', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'rb-one-page-'));
+    try {
+      const runs = [{ x: 72, y: 720, size: 18, text: 'Coca in the VRAEM' }, ...layout(COCAINE, { x: 72, y: 690, size: 10, chars: 80, leading: 12 }).runs, { x: 300, y: 40, size: 9, text: '1' }];
+      writeFileSync(join(d, 'one.pdf'), makePdf({ pages: [runs], info: { Title: 'Microsoft Word - coca_final_v3.docx' } }));
+      const c = await loadCorpus(d);
+      expect(c.documents[0]!.title).toBe('Coca in the VRAEM');
+      expect(c.passages.map((p) => p.text)).toEqual(COCAINE);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('answers verbatim and cites the page', () => {
     const a = ask('How many hectares of coca were under cultivation by the end of 2020?');
     expect(a.answer!.text).toContain('88,200 hectares');
@@ -223,6 +236,24 @@ describe('web pages', () => {
     const a = ask('Which departments concentrate illegal logging?');
     expect(a.answer!.text).toContain('Loreto, Ucayali and Madre de Dios');
     expect(a.answer!.citation).toMatchObject({ documentId: 'criminal-economies', section: 'Illegal Timber', paragraph: 1, page: null });
+  });
+});
+
+describe('short web pages', () => {
+  it('still lose their menu, forms and footer', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'rb-short-page-'));
+    try {
+      writeFileSync(
+        join(d, 'note.htm'),
+        '<html><head><title>A note</title></head><body><nav><a href="/">Home</a> <a href="/donate">Donate</a></nav><main><h2>Timber</h2><p>Most timber from Loreto is cut illegally.</p><form><button>Subscribe</button></form></main><footer>Copyright 2022</footer></body></html>',
+      );
+      const c = await loadCorpus(d);
+      expect(c.documents[0]!.title).toBe('A note');
+      expect(c.documents[0]!.source).toBe('A note\n\n## Timber\n\nMost timber from Loreto is cut illegally.\n');
+      expect(c.passages.map((p) => [p.sectionTitle, p.text])).toEqual([['Timber', 'Most timber from Loreto is cut illegally.']]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
 
