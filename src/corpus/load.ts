@@ -23,8 +23,42 @@ function str(v: unknown): string {
   return '';
 }
 
-/** Builds a Document from one file's text. Throws CorpusError naming the file when it is unusable. */
-export function parseDocument(path: string, raw: string, firstOrder = 0): Document {
+/** Metadata a sidecar `NAME.meta.yaml` sets, over whatever the file itself says. */
+export type MetaOverrides = Partial<Record<'title' | 'author' | 'date' | 'publisher' | 'series' | 'part' | 'slug', string>>;
+
+const SIDECAR_FIELDS = ['title', 'author', 'date', 'publisher', 'series', 'part', 'slug'] as const;
+
+/** Parses a sidecar's YAML: a mapping of the fields of {@link MetaOverrides}; others are refused by name. */
+export function parseSidecar(raw: string, name: string): MetaOverrides {
+  let data: unknown;
+  try {
+    data = parseYaml(raw);
+  } catch (err) {
+    throw new CorpusError('CORPUS_INVALID', `${name} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  if (data == null) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new CorpusError('CORPUS_INVALID', `${name} must be a mapping such as "author: Jane Doe".`);
+  const unknown = Object.keys(data).filter((k) => !(SIDECAR_FIELDS as readonly string[]).includes(k));
+  if (unknown.length) throw new CorpusError('CORPUS_INVALID', `${name} has unknown fields (${unknown.join(', ')}); it may set ${SIDECAR_FIELDS.join(', ')}.`);
+  const out: MetaOverrides = {};
+  for (const k of SIDECAR_FIELDS) {
+    const v = str((data as Record<string, unknown>)[k]);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+/** Where a report's sidecar would be: `report.pdf` → `report.meta.yaml`. */
+function sidecarName(name: string, names: string[]): string | undefined {
+  const stem = basename(name, extname(name)).toLowerCase();
+  return names.find((n) => n.toLowerCase() === `${stem}.meta.yaml` || n.toLowerCase() === `${stem}.meta.yml`);
+}
+
+/**
+ * Builds a Document from one file's text. Throws CorpusError naming the file when it is unusable.
+ * `overrides` (a sidecar's fields) take the place of what the file says.
+ */
+export function parseDocument(path: string, raw: string, firstOrder = 0, overrides: MetaOverrides = {}): Document {
   const name = basename(path);
   let source = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (!source.trim()) throw new CorpusError('CORPUS_INVALID', `The report file ${name} is empty.`);
@@ -48,6 +82,7 @@ export function parseDocument(path: string, raw: string, firstOrder = 0): Docume
     source = cleaned.text;
     fm = { title: cleaned.title, author: cleaned.author, date: cleaned.date };
   }
+  fm = { ...fm, ...overrides };
   let title = str(fm.title);
   if (!title) {
     const firstLine = source.slice(bodyStart).split('\n').find((l) => l.trim());
@@ -65,6 +100,11 @@ export function parseDocument(path: string, raw: string, firstOrder = 0): Docume
   };
   const doc = chunkDocument(source, bodyStart, meta, firstOrder);
   if (doc.sections.length === 0) throw new CorpusError('CORPUS_INVALID', `The report file ${name} has no paragraphs of text.`);
+  // A front-matter value the sidecar replaced is no longer what the document says: not a quote for it.
+  for (const field of ['title', 'author', 'date', 'publisher', 'series'] as const) {
+    const span = doc.metaSpans[field];
+    if (overrides[field] && span && source.slice(span.start, span.end) !== overrides[field]) delete doc.metaSpans[field];
+  }
   return doc;
 }
 
@@ -85,17 +125,17 @@ export async function extractReport(path: string): Promise<ExtractedReport> {
  * Builds a Document from what a format reader extracted: its text is the source, chunked like a
  * Markdown body, and each passage learns the page it starts on when the file has pages.
  */
-export function documentFromExtracted(path: string, ex: ExtractedReport, firstOrder = 0): Document {
+export function documentFromExtracted(path: string, ex: ExtractedReport, firstOrder = 0, overrides: MetaOverrides = {}): Document {
   const name = basename(path);
   const firstLine = ex.text.split('\n').find((l) => l.trim())?.replace(/^#+\s*/, '').trim();
   const meta: DocumentMeta = {
-    id: slugify(basename(name, extname(name))),
-    title: ex.meta.title || (firstLine ?? name).slice(0, 200),
-    author: ex.meta.author,
-    date: ex.meta.date,
-    publisher: ex.meta.publisher,
-    series: '',
-    part: '',
+    id: slugify(overrides.slug || basename(name, extname(name))),
+    title: overrides.title || ex.meta.title || (firstLine ?? name).slice(0, 200),
+    author: overrides.author ?? ex.meta.author,
+    date: overrides.date ?? ex.meta.date,
+    publisher: overrides.publisher ?? ex.meta.publisher,
+    series: overrides.series ?? '',
+    part: overrides.part ?? '',
     path,
   };
   const doc = chunkDocument(ex.text, 0, meta, firstOrder);
@@ -200,9 +240,20 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
     const skipped: string[] = [];
     for (const name of files) {
       const path = join(abs, name);
+      const sidecar = sidecarName(name, names);
+      const overrides = async (): Promise<MetaOverrides> => {
+        if (!sidecar) return {};
+        let raw: string;
+        try {
+          raw = await readFile(join(abs, sidecar), 'utf8');
+        } catch (err) {
+          throw new CorpusError('CORPUS_INVALID', `Cannot read ${sidecar}: ${(err as Error).message}`, { cause: err });
+        }
+        return parseSidecar(raw, sidecar);
+      };
       if (EXTRACTED_FILE.test(name)) {
         try {
-          const doc = documentFromExtracted(path, await extractReport(path), order);
+          const doc = documentFromExtracted(path, await extractReport(path), order, await overrides());
           order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
           documents.push(doc);
           loaded++;
@@ -220,7 +271,7 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
         if (err instanceof CorpusError) throw err;
         throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
       }
-      const doc = parseDocument(path, raw, order);
+      const doc = parseDocument(path, raw, order, await overrides());
       order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
       documents.push(doc);
       loaded++;

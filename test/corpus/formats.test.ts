@@ -271,6 +271,39 @@ describe('Word files', () => {
   });
 });
 
+describe('a sidecar NAME.meta.yaml', () => {
+  it('overrides what a PDF or a Markdown file says about itself', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'rb-sidecar-'));
+    try {
+      writeFileSync(join(d, 'coca.pdf'), makePdf({ pages: [layout(COCAINE, { x: 72, y: 700, size: 10, chars: 80, leading: 12 }).runs], info: { Title: 'Draft', Author: 'Word User' } }));
+      writeFileSync(join(d, 'coca.meta.yaml'), 'title: Coca in Peru\nauthor: Evan Ellis\ndate: 2022-07-25\nslug: coca-2022\n');
+      writeFileSync(join(d, 'notes.md'), '---\ntitle: Notes\nauthor: Somebody\n---\n\n## Mining\n\nGold is mined illegally in Madre de Dios.\n');
+      writeFileSync(join(d, 'notes.meta.yml'), 'author: Jane Doe\n');
+      const c = await loadCorpus(d);
+      const pdf = c.documentsById.get('coca-2022')!;
+      expect([pdf.title, pdf.author, pdf.date, pdf.label]).toEqual(['Coca in Peru', 'Evan Ellis', '2022-07-25', 'Ellis 2022']);
+      const md = c.documentsById.get('notes')!;
+      expect([md.title, md.author, md.label]).toEqual(['Notes', 'Jane Doe', 'Doe']);
+      // The front matter's "Somebody" is no longer quoted as the author.
+      expect(md.metaSpans.author).toBeUndefined();
+      expect(md.metaSpans.title).toBeDefined();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses unknown fields by name', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'rb-sidecar-'));
+    try {
+      writeFileSync(join(d, 'notes.md'), '## Mining\n\nGold is mined illegally.\n');
+      writeFileSync(join(d, 'notes.meta.yaml'), 'autor: Jane Doe\n');
+      await expect(loadCorpus(d)).rejects.toThrow('notes.meta.yaml has unknown fields (autor); it may set title, author, date, publisher, series, part, slug.');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('files that cannot be read', () => {
   it('are skipped with a warning naming the file and the reason, and the rest loads', () => {
     expect(corpus.documents.map((d) => d.id).sort()).toEqual(['criminal-economies', 'ellis-peru', 'shining-path']);
