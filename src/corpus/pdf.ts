@@ -6,6 +6,7 @@
  *   on both sides of it; lines that cross it (a title, a full-width figure caption) stay in place;
  * - running headers, footers and page numbers go: a line repeated at the same height on most pages
  *   (digits counted as one, so "Page 3" repeats "Page 4"), and a bare number at a page's top or bottom;
+ *   so do table-of-contents lines (dot leaders and a page number);
  * - a word hyphenated at a line end is joined ("eradi-" + "cation" → "eradication");
  * - a line set larger than the body text is a heading (`## `); the largest on page 1 is the title;
  * - metadata from the info dictionary, else from the XMP metadata stream.
@@ -37,8 +38,10 @@ interface Item {
   size: number;
 }
 
-/** A bare page number, "Page 3", "3 of 12", "- 3 -". */
-const PAGE_NUMBER = /^(?:page\s+)?[-–—\s]*\d{1,4}(?:\s*(?:of|\/)\s*\d{1,4})?[-–—\s]*$/i;
+/** A bare page number, "Page 3", "3 of 12", "- 3 -", or a front-matter one ("iv"). */
+const PAGE_NUMBER = /^(?:page\s+)?[-–—\s]*(?:\d{1,4}(?:\s*(?:of|\/)\s*\d{1,4})?|[ivxlc]{1,6})[-–—\s]*$/i;
+/** A table-of-contents line: dot leaders and a page number ("2 Utilities . . . . . 5"). */
+const CONTENTS_LINE = /(?:\.\s?){4,}\s*[\divxlc]{1,5}$/i;
 /** Info titles that are no title: a file name, an application's default. */
 const JUNK_TITLE = /^(untitled|microsoft word\s*-.*|.*\.(docx?|pdf|odt|rtf|indd|tex))$/i;
 
@@ -123,7 +126,8 @@ function dropFurniture(pages: Line[][], heights: number[]): Line[][] {
     const top = ys.reduce((m, y) => Math.max(m, y), -Infinity);
     const bottom = ys.reduce((m, y) => Math.min(m, y), Infinity);
     return lines.filter((l) => {
-      if (repeated(l)) return false;
+      // A table of contents repeats the headings with page numbers; the headings themselves follow.
+      if (repeated(l) || CONTENTS_LINE.test(l.text)) return false;
       const edge = l.y === top || l.y === bottom || l.y > h * 0.9 || l.y < h * 0.1;
       return !(edge && PAGE_NUMBER.test(l.text));
     });
@@ -171,7 +175,8 @@ function build(pages: Line[][]): { text: TextBuilder; title: string } {
   const flush = () => {
     if (!cur) return;
     if (cur.title) title = cur.text;
-    if (cur.heading && !cur.title) out.heading(cur.text, cur.page);
+    // Large type that ends like a sentence is a pull quote or code, not a heading.
+    if (cur.heading && !cur.title && !/[.!,;]$/.test(cur.text)) out.heading(cur.text, cur.page);
     else out.paragraph(cur.text, cur.page);
     cur = null;
   };
