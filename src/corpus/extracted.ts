@@ -34,7 +34,10 @@ export class TextBuilder {
 
   /** A paragraph: one block with no blank line inside, whitespace collapsed. */
   paragraph(text: string, page?: number): void {
-    const t = collapse(text);
+    let t = collapse(text);
+    // A paragraph that opens with "# " (a shell comment, a hashtag) would be read as a heading: the
+    // space after the marks becomes a line break, which a heading never holds. The words stay the same.
+    if (/^#{1,6} /.test(t)) t = t.replace(' ', '\n');
     // A lone rule would be taken for a Markdown thematic break; it says nothing anyway.
     if (t && !/^(-{3,}|\*{3,}|_{3,})$/.test(t)) this.block(t, page);
   }

@@ -245,12 +245,15 @@ describe('short web pages', () => {
     try {
       writeFileSync(
         join(d, 'note.htm'),
-        '<html><head><title>A note</title></head><body><nav><a href="/">Home</a> <a href="/donate">Donate</a></nav><main><h2>Timber</h2><p>Most timber from Loreto is cut illegally.</p><form><button>Subscribe</button></form></main><footer>Copyright 2022</footer></body></html>',
+        '<html><head><title>A note</title></head><body><nav><a href="/">Home</a> <a href="/donate">Donate</a></nav><main><h2>Timber</h2><p>Most timber from Loreto is cut illegally.</p><p># not a heading, a hashtag</p><form><button>Subscribe</button></form></main><footer>Copyright 2022</footer></body></html>',
       );
       const c = await loadCorpus(d);
       expect(c.documents[0]!.title).toBe('A note');
-      expect(c.documents[0]!.source).toBe('A note\n\n## Timber\n\nMost timber from Loreto is cut illegally.\n');
-      expect(c.passages.map((p) => [p.sectionTitle, p.text])).toEqual([['Timber', 'Most timber from Loreto is cut illegally.']]);
+      expect(c.documents[0]!.source).toBe('A note\n\n## Timber\n\nMost timber from Loreto is cut illegally.\n\n#\nnot a heading, a hashtag\n');
+      expect(c.passages.map((p) => [p.sectionTitle, p.text])).toEqual([
+        ['Timber', 'Most timber from Loreto is cut illegally.'],
+        ['Timber', '#\nnot a heading, a hashtag'],
+      ]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
