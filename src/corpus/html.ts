@@ -125,7 +125,12 @@ export async function readHtml(path: string, html: string): Promise<ExtractedRep
   const { document } = parseHTML(html);
   const meta = pageMeta(document as unknown as Document);
   // Readability changes the DOM it reads: give it its own copy.
-  const article = new Readability(parseHTML(html).document as unknown as Document).parse();
+  let article: ReturnType<InstanceType<typeof Readability>['parse']> = null;
+  try {
+    article = new Readability(parseHTML(html).document as unknown as Document).parse();
+  } catch {
+    // Readability gave up on this markup: read the page's body below, as for a page with no article.
+  }
   meta.title ||= collapse(article?.title ?? '');
   meta.author ||= collapse(article?.byline ?? '').replace(/^by\s+/i, '');
   meta.date ||= isoDate(article?.publishedTime);
