@@ -147,6 +147,7 @@ export function answerJson(a: Answer): Record<string, unknown> {
             date: a.answer.citation.date,
             section: a.answer.citation.section,
             paragraph: a.answer.citation.paragraph,
+            page: a.answer.citation.page ?? null,
             label: a.answer.citation.label,
           },
         }

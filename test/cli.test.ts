@@ -59,8 +59,8 @@ describe('cli ask --json', () => {
     expect(out.answered).toBe(true);
     expect(out.answer.text).toContain('88,200 hectares');
     expect(Object.keys(out.answer)).toEqual(['text', 'passageId', 'citation']);
-    expect(Object.keys(out.answer.citation)).toEqual(['documentId', 'document', 'author', 'date', 'section', 'paragraph', 'label']);
-    expect(out.answer.citation).toMatchObject({ documentId: 'ellis-peru-2', author: 'Evan Ellis', date: '2022-07-25' });
+    expect(Object.keys(out.answer.citation)).toEqual(['documentId', 'document', 'author', 'date', 'section', 'paragraph', 'page', 'label']);
+    expect(out.answer.citation).toMatchObject({ documentId: 'ellis-peru-2', author: 'Evan Ellis', date: '2022-07-25', page: null });
     expect(out.answer.citation.section).toBe('Cocaine');
     expect(out.answer.citation.label).toMatch(/^Ellis 2022 · Cocaine ¶\d+$/);
     expect(out.passages.length).toBeGreaterThan(0);

@@ -21,7 +21,12 @@ export interface Citation {
   paragraph: number | null;
   /** Null for metadata. */
   passageId: string | null;
-  /** Short label such as `Ellis 2022 · Cocaine ¶4`. */
+  /**
+   * 1-based page of the passage in a report with pages (a PDF); null for other formats. Absent on a
+   * citation of the document as a whole (its metadata), which has no page either.
+   */
+  page?: number | null;
+  /** Short label such as `Ellis 2022 · Cocaine ¶4`, or `Ellis 2022 · p. 12 · Cocaine ¶4` with a page. */
   label: string;
 }
 

@@ -94,6 +94,14 @@ export function cleanScrape(raw: string): CleanedScrape {
         date ||= byline.date;
         continue;
       }
+      // A byline directly under the title, with no blank line between ("Title\nJane Doe | July 25, 2022").
+      const underTitle = !title && rest.length && rest.slice(1).every((l) => ROLE.test(l)) ? parseByline(rest[0]!) : null;
+      if (underTitle && !/[.!?]$/.test(firstLine) && firstLine.length <= 200) {
+        title = stripInlineMarkup(firstLine).replace(/^#+\s*/, '');
+        author ||= underTitle.author;
+        date ||= underTitle.date;
+        continue;
+      }
       if (!title && !/[.!?]$/.test(para) && para.length <= 200) {
         title = stripInlineMarkup(para).replace(/^#+\s*/, '');
         continue;

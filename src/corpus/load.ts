@@ -1,7 +1,8 @@
 /**
- * Loads every `.md` and `.txt` report in a folder. Markdown files carry YAML front matter (title, author,
- * date, publisher, series, part, slug); a `.txt` without it is treated as a web scrape and cleaned. The
- * folder's `glossary.yaml` holds aliases the text never spells out.
+ * Loads every report in a folder: `.md` and `.txt`, and `.pdf`, `.html`/`.htm` and `.docx` through their
+ * readers. Markdown files carry YAML front matter (title, author, date, publisher, series, part, slug);
+ * a `.txt` without it is treated as a web scrape and cleaned. The folder's `glossary.yaml` holds
+ * aliases the text never spells out.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -11,7 +12,8 @@ import { chunkDocument, slugify, type DocumentMeta } from './chunk.ts';
 import { cleanScrape } from './clean.ts';
 import type { Corpus, Document } from './types.ts';
 import { fold } from '../search/fold.ts';
-import { notRegular, readOptions, readReportFile } from './read-file.ts';
+import { decodeReport, notRegular, readOptions, readReportBytes, readReportFile } from './read-file.ts';
+import type { ExtractedReport } from './extracted.ts';
 
 const FRONT_MATTER = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/;
 
@@ -21,8 +23,42 @@ function str(v: unknown): string {
   return '';
 }
 
-/** Builds a Document from one file's text. Throws CorpusError naming the file when it is unusable. */
-export function parseDocument(path: string, raw: string, firstOrder = 0): Document {
+/** Metadata a sidecar `NAME.meta.yaml` sets, over whatever the file itself says. */
+export type MetaOverrides = Partial<Record<'title' | 'author' | 'date' | 'publisher' | 'series' | 'part' | 'slug', string>>;
+
+const SIDECAR_FIELDS = ['title', 'author', 'date', 'publisher', 'series', 'part', 'slug'] as const;
+
+/** Parses a sidecar's YAML: a mapping of the fields of {@link MetaOverrides}; others are refused by name. */
+export function parseSidecar(raw: string, name: string): MetaOverrides {
+  let data: unknown;
+  try {
+    data = parseYaml(raw);
+  } catch (err) {
+    throw new CorpusError('CORPUS_INVALID', `${name} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  if (data == null) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new CorpusError('CORPUS_INVALID', `${name} must be a mapping such as "author: Jane Doe".`);
+  const unknown = Object.keys(data).filter((k) => !(SIDECAR_FIELDS as readonly string[]).includes(k));
+  if (unknown.length) throw new CorpusError('CORPUS_INVALID', `${name} has unknown fields (${unknown.join(', ')}); it may set ${SIDECAR_FIELDS.join(', ')}.`);
+  const out: MetaOverrides = {};
+  for (const k of SIDECAR_FIELDS) {
+    const v = str((data as Record<string, unknown>)[k]);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+/** Where a report's sidecar would be: `report.pdf` → `report.meta.yaml`. */
+function sidecarName(name: string, names: string[]): string | undefined {
+  const stem = basename(name, extname(name)).toLowerCase();
+  return names.find((n) => n.toLowerCase() === `${stem}.meta.yaml` || n.toLowerCase() === `${stem}.meta.yml`);
+}
+
+/**
+ * Builds a Document from one file's text. Throws CorpusError naming the file when it is unusable.
+ * `overrides` (a sidecar's fields) take the place of what the file says.
+ */
+export function parseDocument(path: string, raw: string, firstOrder = 0, overrides: MetaOverrides = {}): Document {
   const name = basename(path);
   let source = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (!source.trim()) throw new CorpusError('CORPUS_INVALID', `The report file ${name} is empty.`);
@@ -46,6 +82,7 @@ export function parseDocument(path: string, raw: string, firstOrder = 0): Docume
     source = cleaned.text;
     fm = { title: cleaned.title, author: cleaned.author, date: cleaned.date };
   }
+  fm = { ...fm, ...overrides };
   let title = str(fm.title);
   if (!title) {
     const firstLine = source.slice(bodyStart).split('\n').find((l) => l.trim());
@@ -63,6 +100,62 @@ export function parseDocument(path: string, raw: string, firstOrder = 0): Docume
   };
   const doc = chunkDocument(source, bodyStart, meta, firstOrder);
   if (doc.sections.length === 0) throw new CorpusError('CORPUS_INVALID', `The report file ${name} has no paragraphs of text.`);
+  // A front-matter value the sidecar replaced is no longer what the document says: not a quote for it.
+  for (const field of ['title', 'author', 'date', 'publisher', 'series'] as const) {
+    const span = doc.metaSpans[field];
+    if (overrides[field] && span && source.slice(span.start, span.end) !== overrides[field]) delete doc.metaSpans[field];
+  }
+  return doc;
+}
+
+/** Files the loader reads, by extension; `.md`/`.txt` are text, the others go through a reader. */
+const REPORT_FILE = /\.(md|txt|pdf|html?|docx)$/i;
+const EXTRACTED_FILE = /\.(pdf|html?|docx)$/i;
+
+/** Reads a PDF, web page or Word file into its text and metadata (the readers load on first use). */
+export async function extractReport(path: string): Promise<ExtractedReport> {
+  const bytes = await readReportBytes(path);
+  const ext = extname(path).toLowerCase();
+  if (ext === '.pdf') return (await import('./pdf.ts')).readPdf(path, bytes);
+  if (ext === '.docx') return (await import('./html.ts')).readDocx(path, bytes);
+  return (await import('./html.ts')).readHtml(path, decodeReport(bytes, basename(path)).text);
+}
+
+/**
+ * Builds a Document from what a format reader extracted: its text is the source, chunked like a
+ * Markdown body, and each passage learns the page it starts on when the file has pages.
+ */
+export function documentFromExtracted(path: string, ex: ExtractedReport, firstOrder = 0, overrides: MetaOverrides = {}): Document {
+  const name = basename(path);
+  const firstLine = ex.text.split('\n').find((l) => l.trim())?.replace(/^#+\s*/, '').trim();
+  const meta: DocumentMeta = {
+    id: slugify(overrides.slug || basename(name, extname(name))),
+    title: overrides.title || ex.meta.title || (firstLine ?? name).slice(0, 200),
+    author: overrides.author ?? ex.meta.author,
+    date: overrides.date ?? ex.meta.date,
+    publisher: overrides.publisher ?? ex.meta.publisher,
+    series: overrides.series ?? '',
+    part: overrides.part ?? '',
+    path,
+  };
+  const doc = chunkDocument(ex.text, 0, meta, firstOrder);
+  if (doc.sections.length === 0) throw new CorpusError('CORPUS_INVALID', `The report file ${name} has no paragraphs of text.`);
+  const starts = ex.pageStarts;
+  if (starts?.length) {
+    for (const s of doc.sections) {
+      for (const p of s.passages) {
+        // The page of the passage's first character: the last page that starts at or before it.
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid]![0] <= p.start) lo = mid;
+          else hi = mid - 1;
+        }
+        p.page = starts[lo]![1];
+      }
+    }
+  }
   return doc;
 }
 
@@ -108,8 +201,10 @@ export function buildCorpus(documents: Document[], glossary = new Map<string, st
 }
 
 /**
- * Reads every `.md`/`.txt` report in `dir` (sorted by file name) plus `glossary.yaml`. Throws
- * CorpusError when the folder is missing, holds no reports, or a file is empty or broken.
+ * Reads every report in `dir` (sorted by file name) plus `glossary.yaml`. Throws CorpusError when the
+ * folder is missing, holds no reports, or a `.md`/`.txt` file is empty or broken. A PDF, web page or
+ * Word file that cannot be read (a scan without text, encrypted, corrupt) is skipped with a warning
+ * naming it and the reason: such files come from elsewhere, and one bad export should not stop the bot.
  */
 export async function loadCorpus(dir: string): Promise<Corpus> {
   return loadCorpora([dir]);
@@ -131,7 +226,7 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
     } catch {
       throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} does not exist or cannot be read (set CORPUS_DIR).`);
     }
-    const candidates = names.filter((n) => /\.(md|txt)$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
+    const candidates = names.filter((n) => REPORT_FILE.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
     // A FIFO named *.md would block start-up forever on open(); a folder would fail it. Skip, and say so.
     const files: string[] = [];
     for (const name of candidates) {
@@ -139,10 +234,36 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
       if (why) readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name} in CORPUS_DIR: ${why}, not a regular file`);
       else files.push(name);
     }
-    if (files.length === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no .md or .txt reports.`);
+    if (files.length === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no reports (.md, .txt, .pdf, .html or .docx files).`);
     let order = documents.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.passages.length, 0), 0);
+    let loaded = 0;
+    const skipped: string[] = [];
     for (const name of files) {
       const path = join(abs, name);
+      const sidecar = sidecarName(name, names);
+      const overrides = async (): Promise<MetaOverrides> => {
+        if (!sidecar) return {};
+        let raw: string;
+        try {
+          raw = await readFile(join(abs, sidecar), 'utf8');
+        } catch (err) {
+          throw new CorpusError('CORPUS_INVALID', `Cannot read ${sidecar}: ${(err as Error).message}`, { cause: err });
+        }
+        return parseSidecar(raw, sidecar);
+      };
+      if (EXTRACTED_FILE.test(name)) {
+        try {
+          const doc = documentFromExtracted(path, await extractReport(path), order, await overrides());
+          order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
+          documents.push(doc);
+          loaded++;
+        } catch (err) {
+          const why = err instanceof CorpusError ? err.message : `Cannot read the report file ${name}: ${(err as Error).message}`;
+          readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name}: ${why}`);
+          skipped.push(why);
+        }
+        continue;
+      }
       let raw: string;
       try {
         raw = await readReportFile(path);
@@ -150,10 +271,12 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
         if (err instanceof CorpusError) throw err;
         throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
       }
-      const doc = parseDocument(path, raw, order);
+      const doc = parseDocument(path, raw, order, await overrides());
       order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
       documents.push(doc);
+      loaded++;
     }
+    if (loaded === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no report that could be read. ${skipped.join(' ')}`);
     const glossaryName = names.find((n) => /^glossary\.ya?ml$/i.test(n));
     const glossaryProblem = glossaryName ? await notRegular(join(abs, glossaryName)) : undefined;
     if (glossaryName && glossaryProblem) throw new CorpusError('CORPUS_INVALID', `${glossaryName} in CORPUS_DIR is ${glossaryProblem}, not a regular file.`);

@@ -94,10 +94,10 @@ const refuse = (name: string, why: string) =>
   new CorpusError('CORPUS_INVALID', `The report file ${name} cannot be read as text: ${why}. Save it as UTF-8 and start again.`);
 
 /**
- * Reads one report: refuses a file over the size limit (checked before reading, and again on the
- * bytes read, in case it grows), and decodes it with {@link decodeReport}, logging a re-decoded file.
+ * Reads one report's bytes: refuses a file over the size limit (checked before reading, and again on
+ * the bytes read, in case it grows). PDF, Word and web-page readers start from these.
  */
-export async function readReportFile(path: string, options: ReadOptions = readOptions()): Promise<string> {
+export async function readReportBytes(path: string, options: ReadOptions = readOptions()): Promise<Buffer> {
   const name = basename(path);
   const max = options.maxReportBytes;
   const tooBig = (size: number) =>
@@ -106,7 +106,6 @@ export async function readReportFile(path: string, options: ReadOptions = readOp
       `The report file ${name} is ${formatBytes(size)}, over the limit of ${formatBytes(max)} (MAX_REPORT_BYTES). Split it, or raise MAX_REPORT_BYTES.`,
     );
   const handle = await open(path, 'r');
-  let bytes: Buffer;
   try {
     const s = await handle.stat();
     if (s.size > max) throw tooBig(s.size);
@@ -120,10 +119,19 @@ export async function readReportFile(path: string, options: ReadOptions = readOp
       if (read === buf.length) break;
     }
     if (read > max) throw tooBig(read);
-    bytes = buf.subarray(0, read);
+    return buf.subarray(0, read);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Reads one text report: its bytes by {@link readReportBytes}, decoded with {@link decodeReport},
+ * logging a re-decoded file.
+ */
+export async function readReportFile(path: string, options: ReadOptions = readOptions()): Promise<string> {
+  const name = basename(path);
+  const bytes = await readReportBytes(path, options);
   const { text, encoding } = decodeReport(bytes, name);
   if (encoding !== 'utf-8') {
     options.logger.warn({ file: name, encoding }, `report ${name} is not UTF-8; decoded as ${encoding === 'windows-1252' ? 'Windows-1252 (Latin-1)' : 'UTF-16'}`);

@@ -16,7 +16,10 @@ export interface Document {
   part: string;
   /** Absolute path of the file it came from. */
   path: string;
-  /** The file's whole text, exactly as read (after CRLF → LF). All offsets point into it. */
+  /**
+   * The file's whole text, exactly as read (after CRLF → LF) — for a PDF, web page or Word file the
+   * text its reader extracted. All offsets point into it.
+   */
   source: string;
   sections: Section[];
   /** Short citation label stem such as `Ellis 2022`. */
@@ -53,6 +56,8 @@ export interface Passage {
   paragraph: number;
   /** 1-based part number when the paragraph was split, else 0. */
   part: number;
+  /** 1-based page the passage starts on, for a report with pages (a PDF); absent otherwise. */
+  page?: number;
   /** Position of the passage in the whole corpus; breaks ties deterministically. */
   order: number;
   start: number;

@@ -36,6 +36,13 @@ describe('cleanScrape', () => {
     expect([c.author, c.date]).toEqual(['Li Wei', '2021-09-09']);
   });
 
+  it('reads a byline directly under the title as well as one after a blank line', () => {
+    const under = cleanScrape('Coca in Peru\nJane Doe | July 25, 2022\n\nPeru grows coca in the VRAEM.');
+    const apart = cleanScrape('Coca in Peru\n\nJane Doe | July 25, 2022\n\nPeru grows coca in the VRAEM.');
+    expect([under.title, under.author, under.date, under.text]).toEqual(['Coca in Peru', 'Jane Doe', '2022-07-25', 'Peru grows coca in the VRAEM.\n']);
+    expect(under).toEqual(apart);
+  });
+
   it('keeps the article, turns headings into ## and reduces links and escapes to their words', () => {
     expect(cleaned.text).toBe(
       ['The docks open at dawn. Click here to read Part II and the $5 fee.', '## Fishing Fleet', 'Trawlers land anchovy on Mondays. The catch was cut off at the'].join('\n\n') + '\n',

@@ -229,7 +229,7 @@ describe('loadCorpus errors', () => {
     const dir = await corpusDir({ 'notes.json': '{}', 'glossary.yaml': '[]' });
     const err = await rejection(loadCorpus(dir));
     expect(err.code).toBe('CORPUS_MISSING');
-    expect(err.message).toBe(`The corpus folder ${dir} has no .md or .txt reports.`);
+    expect(err.message).toBe(`The corpus folder ${dir} has no reports (.md, .txt, .pdf, .html or .docx files).`);
   });
 
   it('names an empty report file', async () => {
