@@ -5,6 +5,7 @@
  * to the document: no passage, no section.
  */
 import type { Corpus, Document, MetaSpanField } from '../corpus/types.ts';
+import { citationFor } from './citation.ts';
 import type { MetaField, QuestionAnalysis } from './question.ts';
 import type { Answer, Citation, DocumentSummary, Excerpt } from './types.ts';
 
@@ -19,6 +20,7 @@ export function documentCitation(doc: Document): Citation {
     sectionId: null,
     paragraph: null,
     passageId: null,
+    page: null,
     label: doc.label,
   };
 }
@@ -64,15 +66,7 @@ function authorNote(corpus: Corpus, doc: Document): Excerpt | null {
     for (const p of section.passages) {
       const s = p.sentences.find((x) => x.complete && x.text.startsWith(`${doc.author} `));
       if (!s) continue;
-      const sectionCitation: Citation = {
-        ...documentCitation(doc),
-        section: p.sectionTitle,
-        sectionId: p.sectionId,
-        paragraph: p.paragraph,
-        passageId: p.id,
-        label: `${doc.label} · ${p.sectionTitle} ¶${p.paragraph}`,
-      };
-      return { text: s.text, passageId: p.id, documentId: doc.id, start: s.start, end: s.end, highlights: [{ start: 0, end: doc.author.length }], citation: sectionCitation };
+      return { text: s.text, passageId: p.id, documentId: doc.id, start: s.start, end: s.end, highlights: [{ start: 0, end: doc.author.length }], citation: citationFor(corpus, p) };
     }
   }
   return null;
