@@ -220,17 +220,29 @@ export class Engine {
     return { q, qts, candidates: cands };
   }
 
+  /** The indexed sentences of a passage (built for every passage of the corpus). */
+  private sentencesOf(p: Passage): IndexedSentence[] {
+    return this.sentences.get(p.id) ?? [];
+  }
+
+  /** The document a passage belongs to; every passage's document is in the corpus it was built from. */
+  private documentOf(p: Passage): Document {
+    const doc = this.corpus.documentsById.get(p.documentId);
+    if (!doc) throw new Error(`passage ${p.id} belongs to no document of this corpus`);
+    return doc;
+  }
+
   /** The excerpt range of a candidate: its sentences, clipped when one sentence alone is too long. */
   span(c: Candidate, qts: QueryTerm[], max = this.options.maxExcerptChars): [number, number] {
-    const list = this.sentences.get(c.passage.id)!;
-    const doc = this.corpus.documentsById.get(c.passage.documentId)!;
+    const list = this.sentencesOf(c.passage);
+    const doc = this.documentOf(c.passage);
     return clip(doc.source, list, list[c.first]!.sentence.start, list[c.last]!.sentence.end, qts, max);
   }
 
   /** The text a candidate would quote. */
   candidateText(c: Candidate, qts: QueryTerm[]): string {
     const [a, b] = this.span(c, qts);
-    return this.corpus.documentsById.get(c.passage.documentId)!.source.slice(a, b);
+    return this.documentOf(c.passage).source.slice(a, b);
   }
 
   /** Candidate indices by score, best first (ties by passage order, then position). */
@@ -274,7 +286,7 @@ export class Engine {
     const verdict = decide(best, confidence, this.model.threshold, this.options.decision, unknownName(q, qts));
     if (!verdict.answered) return abstain(verdict.reason, closest, confidence);
     const [start, end] = this.span(best, qts);
-    const excerpt = excerptOf(this.corpus, best.passage, this.sentences.get(best.passage.id)!, start, end, qts);
+    const excerpt = excerptOf(this.corpus, best.passage, this.sentencesOf(best.passage), start, end, qts);
     return { question: q.text, answered: true, confidence: Math.round(confidence * 100) / 100, answer: excerpt, passages: closest };
   }
 
@@ -295,7 +307,7 @@ export class Engine {
     const list = this.sentences.get(next.id) ?? [];
     let last = 0;
     while (last + 1 < list.length && last + 1 < this.options.maxExcerptSentences && list[last + 1]!.sentence.end - list[0]!.sentence.start <= this.options.maxExcerptChars) last++;
-    const doc = this.corpus.documentsById.get(next.documentId)!;
+    const doc = this.documentOf(next);
     const [start, end] = clip(doc.source, list, list[0]!.sentence.start, list[last]!.sentence.end, [], this.options.maxExcerptChars);
     return {
       question: asked,

@@ -52,7 +52,8 @@ export function clip(source: string, sentences: IndexedSentence[], start: number
 
 /** The excerpt of [start, end) of a passage. */
 export function excerptOf(corpus: Corpus, p: Passage, sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[]): Excerpt {
-  const doc = corpus.documentsById.get(p.documentId)!;
+  const doc = corpus.documentsById.get(p.documentId);
+  if (!doc) throw new Error(`passage ${p.id} belongs to no document of this corpus`);
   return {
     text: doc.source.slice(start, end),
     passageId: p.id,

@@ -4,7 +4,7 @@
  * Nothing here weighs one feature against another: the fitted model does (see `model.ts`).
  */
 import type { Passage } from '../corpus/types.ts';
-import { MATCH_TYPES, type MatchType } from '../search/vocabulary.ts';
+import { MATCH_STRENGTH, MATCH_TYPES, type MatchType } from '../search/vocabulary.ts';
 import type { IndexedSentence } from './sentence-index.ts';
 import type { QueryTerm } from './query.ts';
 import type { QuestionAnalysis } from './question.ts';
@@ -91,7 +91,6 @@ const NONE = 255;
 /** Match type index → the feature that counts it. */
 const TYPE_FEATURE: readonly number[] = MATCH_TYPES.map((m) => F[m as CandidateFeature]);
 const ALL_TYPES: ReadonlySet<MatchType> = new Set(MATCH_TYPES);
-const STRENGTH = new Map<MatchType, number>(MATCH_TYPES.map((m, i) => [m, i]));
 
 /**
  * Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE),
@@ -107,7 +106,7 @@ export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: R
       if (tok.term === t.term) type = 0;
       else {
         const c = t.credits.get(tok.term);
-        if (c !== undefined && counted.has(c)) type = STRENGTH.get(c)!;
+        if (c !== undefined && counted.has(c)) type = MATCH_STRENGTH[c];
       }
       if (type !== NONE) {
         if (type < types[i]!) types[i] = type;

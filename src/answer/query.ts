@@ -8,7 +8,7 @@
 import { STOP_WORDS, normalizeToken, stem, words } from '../search/analyze.ts';
 import type { AliasTable } from '../search/aliases.ts';
 import { english } from '../language/index.ts';
-import { editDistance, type MatchType, type Vocabulary } from '../search/vocabulary.ts';
+import { MATCH_STRENGTH, editDistance, type MatchType, type Vocabulary } from '../search/vocabulary.ts';
 import type { QuestionAnalysis } from './question.ts';
 
 /** One content word of a question, as matched against sentences. */
@@ -41,12 +41,11 @@ export interface QueryOptions {
 /** Stop words a misspelled question word may be a slip of ("mutch"). */
 const LONG_STOP_WORDS = [...STOP_WORDS].filter((w) => w.length >= 4);
 
-const STRENGTH: Record<MatchType, number> = { exact: 0, alias: 1, family: 2, synonym: 3, derived: 4, broader: 5 };
 
 function credit(t: QueryTerm, term: string, type: MatchType): void {
   if (term === t.term) return;
   const had = t.credits.get(term);
-  if (had === undefined || STRENGTH[type] < STRENGTH[had]) t.credits.set(term, type);
+  if (had === undefined || MATCH_STRENGTH[type] < MATCH_STRENGTH[had]) t.credits.set(term, type);
 }
 
 /** Builds the query terms of a question. */

@@ -13,6 +13,8 @@ import { WordNet, type Relation } from './lexicon.ts';
 /** How a question term reached a corpus term, strongest first. */
 export type MatchType = 'exact' | 'alias' | 'family' | 'synonym' | 'derived' | 'broader';
 export const MATCH_TYPES: readonly MatchType[] = ['exact', 'alias', 'family', 'synonym', 'derived', 'broader'];
+/** Each match type's position in {@link MATCH_TYPES}: lower is stronger. */
+export const MATCH_STRENGTH: Readonly<Record<MatchType, number>> = { exact: 0, alias: 1, family: 2, synonym: 3, derived: 4, broader: 5 };
 
 /** Settings of the soft matching, with documented defaults. */
 export interface VocabularyOptions {
