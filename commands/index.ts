@@ -11,12 +11,13 @@ import source from './source.ts';
 import help from './help.ts';
 import fact from './fact.ts';
 import digest from './digest.ts';
+import reports from './reports.ts';
 
 /**
  * The commands the bot serves, in the order help lists them. New commands (fact, digest) are
  * imported above and appended here.
  */
-export const commandModules: readonly Command[] = [ask, search, source, help, fact, digest];
+export const commandModules: readonly Command[] = [ask, search, source, help, fact, digest, reports];
 
 /** Looks commands up by name. */
 export interface Registry {

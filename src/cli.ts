@@ -14,7 +14,9 @@ import { loadRegistry } from '../commands/index.ts';
 import { Engine } from './answer/engine.ts';
 import type { Answer, SearchHit } from './answer/types.ts';
 import { renderText } from './adapters/console/render.ts';
+import { basename } from 'node:path';
 import { answerReply } from '../commands/ask.ts';
+import { documentLine } from '../commands/reports.ts';
 import { passageReply } from '../commands/source.ts';
 import { configSchema, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { InputError, isUserFacing, UsageError } from './errors.ts';
@@ -42,6 +44,7 @@ const COMMANDS = {
   search: { ...json, ...limit },
   source: { ...json },
   stats: { ...json },
+  reports: { ...json },
   gaps: { ...json, ...limit },
   feedback: { ...json, ...limit },
   backup: {},
@@ -69,6 +72,7 @@ export const USAGE = `Usage: report-bot <command> [options]     (in a checkout: 
   search [--json] [--limit N] "terms"   ranked passages with highlighted snippets (N: 1-25, default 5)
   source [--json] ID             one whole passage by id (e.g. ellis-peru-2/cocaine/4)
   stats [--json]                 documents, sections, passages, sentences
+  reports [--json]               each report (title, author, date, format, pages, passages) and any file skipped
   gaps [--json] [--limit N]      most frequent unanswered questions (from the question log)
   feedback [--json] [--limit N]  👍/👎 totals per passage and the questions voted down
   backup FILE                    a consistent copy of the database (SQLite online backup), safe while the bot runs
@@ -272,6 +276,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         const s = (await load()).stats();
         if (json) out(JSON.stringify(s));
         else out(`documents: ${s.documents}\nsections: ${s.sections}\npassages: ${s.passages}\nsentences: ${s.sentences}`);
+        return 0;
+      }
+      case 'reports': {
+        const engine = await load();
+        const { documents, skipped } = engine.corpus;
+        if (json) {
+          const passages = (d: (typeof documents)[number]) => d.sections.reduce((n, s) => n + s.passages.length, 0);
+          const pages = (d: (typeof documents)[number]) => d.sections.flatMap((s) => s.passages).reduce((n, p) => Math.max(n, p.page ?? 0), 0) || null;
+          out(JSON.stringify({
+            loadedAt: engine.loadedAt.toISOString(),
+            documents: documents.map((d) => ({ id: d.id, title: d.title, author: d.author, date: d.date, file: basename(d.path), pages: pages(d), passages: passages(d) })),
+            skipped,
+          }));
+        } else out(documents.map((d) => documentLine(d)).concat(skipped.map((s) => `skipped ${s.file}: ${s.reason}`)).join('\n'));
         return 0;
       }
       case 'gaps': {

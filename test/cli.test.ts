@@ -46,6 +46,14 @@ describe('cli ask --json', () => {
     expect(best.parts.reduce((n: number, p: { contribution: number }) => n + p.contribution, 0)).toBeCloseTo(best.score, 2);
   });
 
+  it('lists the reports it knows with reports --json', async () => {
+    const r = await cli(['reports', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.documents).toEqual([expect.objectContaining({ id: 'ellis-peru-2', author: 'Evan Ellis', file: 'ellis-peru-2.md', pages: null, passages: expect.any(Number) })]);
+    expect(out.skipped).toEqual([]);
+  });
+
   it('says why it abstained, in the JSON', async () => {
     const out = JSON.parse((await cli(['ask', '--json', 'thanks!'])).stdout);
     expect(out).toMatchObject({ answered: false, answer: null, reason: 'chitchat' });

@@ -89,6 +89,8 @@ export class Engine {
   readonly options: EngineOptions;
   readonly acronyms: Acronym[];
   readonly vocabulary: Vocabulary;
+  /** When this engine was built over its corpus (what `/reports` calls "loaded"). */
+  readonly loadedAt = new Date();
   private readonly model: Model;
   private readonly index: MiniSearch<IndexedPassage>;
   private readonly aliases: AliasTable;

@@ -184,7 +184,7 @@ export function parseGlossary(raw: string, name = 'glossary.yaml'): Map<string, 
 }
 
 /** Assembles a Corpus from documents (in the given order). */
-export function buildCorpus(documents: Document[], glossary = new Map<string, string[]>()): Corpus {
+export function buildCorpus(documents: Document[], glossary = new Map<string, string[]>(), skipped: Corpus['skipped'] = []): Corpus {
   const ids = new Set<string>();
   for (const d of documents) {
     if (ids.has(d.id)) throw new CorpusError('CORPUS_INVALID', `Two reports share the id "${d.id}" (${basename(d.path)}); give one a different slug.`);
@@ -197,6 +197,7 @@ export function buildCorpus(documents: Document[], glossary = new Map<string, st
     byId: new Map(passages.map((p) => [p.id, p])),
     documentsById: new Map(documents.map((d) => [d.id, d])),
     glossary,
+    skipped,
   };
 }
 
@@ -217,6 +218,7 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
 export async function loadCorpora(dirs: string[]): Promise<Corpus> {
   const documents: Document[] = [];
   const glossary = new Map<string, string[]>();
+  const passedOver: Corpus['skipped'] = [];
   for (const dir of dirs) {
     const abs = resolve(dir);
     let names: string[];
@@ -231,8 +233,10 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
     const files: string[] = [];
     for (const name of candidates) {
       const why = await notRegular(join(abs, name));
-      if (why) readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name} in CORPUS_DIR: ${why}, not a regular file`);
-      else files.push(name);
+      if (why) {
+        readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name} in CORPUS_DIR: ${why}, not a regular file`);
+        passedOver.push({ file: name, reason: `${why}, not a regular file` });
+      } else files.push(name);
     }
     if (files.length === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no reports (.md, .txt, .pdf, .html or .docx files).`);
     let order = documents.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.passages.length, 0), 0);
@@ -261,6 +265,7 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
           const why = err instanceof CorpusError ? err.message : `Cannot read the report file ${name}: ${(err as Error).message}`;
           readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name}: ${why}`);
           skipped.push(why);
+          passedOver.push({ file: name, reason: why });
         }
         continue;
       }
@@ -284,5 +289,5 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
       for (const [k, v] of parseGlossary(await readFile(join(abs, glossaryName), 'utf8'), glossaryName)) glossary.set(k, [...new Set([...(glossary.get(k) ?? []), ...v])]);
     }
   }
-  return buildCorpus(documents, glossary);
+  return buildCorpus(documents, glossary, passedOver);
 }

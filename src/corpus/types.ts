@@ -91,4 +91,6 @@ export interface Corpus {
   documentsById: Map<string, Document>;
   /** Alias glossary loaded from `glossary.yaml` in the corpus folder (folded phrase → folded phrases). */
   glossary: Map<string, string[]>;
+  /** Files of `CORPUS_DIR` that were passed over, each with why (shown by `/reports`). */
+  skipped: Array<{ file: string; reason: string }>;
 }

@@ -38,3 +38,17 @@ describe('answerReply for abstentions', () => {
     expect(reply.actions.map((a) => a.kind)).toEqual(['share']);
   });
 });
+
+describe('/reports', () => {
+  it('lists each report with its format and size, and every file passed over with why', async () => {
+    const { default: reports, documentLine } = await import('../../commands/reports.ts');
+    const { buildCorpus, parseDocument } = await import('../../src/corpus/load.ts');
+    const { Engine } = await import('../../src/answer/engine.ts');
+    const doc = parseDocument('/f/harbor.md', '---\ntitle: Harbor Notes\nauthor: Ana Ruiz\ndate: 2023-03-01\n---\n\nThe fleet landed 4,200 tons.\n');
+    const engine = Engine.fromCorpus(buildCorpus([doc], new Map(), [{ file: 'scan.pdf', reason: 'no text layer (a scanned PDF?)' }]));
+    expect(documentLine(doc)).toBe('Harbor Notes — Ana Ruiz, 2023-03-01 (MD, 1 passage; id harbor)');
+    const reply = await reports.execute({ engine } as never);
+    expect(reply.heading).toMatch(/^1 report, loaded \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(reply.body).toBe('• Harbor Notes — Ana Ruiz, 2023-03-01 (MD, 1 passage; id harbor)\n\n• skipped scan.pdf: no text layer (a scanned PDF?)');
+  });
+});

@@ -90,7 +90,7 @@ describe('runTerminal with piped input', () => {
     const out = await session('/\n/launch rockets\n/source nowhere/9\n');
     expect(out).toContain('/help — List the commands');
     expect(out).not.toContain('I don\'t know the command ""');
-    expect(out).toContain('The commands here are /ask, /search, /source, /help, /fact, /digest.');
+    expect(out).toContain('The commands here are /ask, /search, /source, /help, /fact, /digest, /reports.');
     expect(out).toContain('There is no passage with the id “nowhere/9”.');
     expect(out).not.toContain('Full passage');
   });
