@@ -35,6 +35,9 @@ export interface CliIO {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** Characters of extracted text shown on each side of a passage by `source --raw`. */
+const RAW_CONTEXT_CHARS = 300;
+
 const json = { json: { type: 'boolean' } } as const satisfies Options;
 const limit = { limit: { type: 'string' } } as const satisfies Options;
 
@@ -42,7 +45,7 @@ const limit = { limit: { type: 'string' } } as const satisfies Options;
 const COMMANDS = {
   ask: { ...json, explain: { type: 'boolean' } },
   search: { ...json, ...limit },
-  source: { ...json },
+  source: { ...json, raw: { type: 'boolean' } },
   stats: { ...json },
   reports: { ...json },
   gaps: { ...json, ...limit },
@@ -70,7 +73,8 @@ export const USAGE = `Usage: report-bot <command> [options]     (in a checkout: 
   ask [--json] [--explain] "question"  answer a question (with --json and no question: one per stdin line);
                                  --explain also prints the best candidates' scores, feature by feature
   search [--json] [--limit N] "terms"   ranked passages with highlighted snippets (N: 1-25, default 5)
-  source [--json] ID             one whole passage by id (e.g. ellis-peru-2/cocaine/4)
+  source [--json] [--raw] ID     one whole passage by id (e.g. ellis-peru-2/cocaine/4); --raw: the document's
+                                 extracted text around it, with offsets, to compare with the file
   stats [--json]                 documents, sections, passages, sentences
   reports [--json]               each report (title, author, date, format, pages, passages) and any file skipped
   gaps [--json] [--limit N]      most frequent unanswered questions (from the question log)
@@ -268,6 +272,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         if (!rest[0]) throw new UsageError('Give a passage id, e.g.: report-bot source ellis-peru-2/cocaine/4');
         const engine = await load();
         const { passage, citation } = engine.passage(rest.join(' '));
+        if (flags.has('raw')) {
+          // The extracted source around the passage (a PDF's or a web page's text as the bot reads it).
+          const source = engine.corpus.documentsById.get(passage.documentId)?.source ?? '';
+          const from = Math.max(0, passage.start - RAW_CONTEXT_CHARS);
+          const to = Math.min(source.length, passage.end + RAW_CONTEXT_CHARS);
+          const raw = { passageId: passage.id, start: passage.start, end: passage.end, before: source.slice(from, passage.start), text: source.slice(passage.start, passage.end), after: source.slice(passage.end, to) };
+          if (json) out(JSON.stringify(raw));
+          else out(`[${passage.id}: characters ${passage.start}–${passage.end} of ${basename(engine.corpus.documentsById.get(passage.documentId)?.path ?? '')}, as extracted]\n…${raw.before}⟦${raw.text}⟧${raw.after}…`);
+          return 0;
+        }
         if (json) out(JSON.stringify({ passageId: passage.id, section: passage.sectionTitle, paragraph: passage.paragraph, text: passage.text, citation }));
         else out(renderText(passageReply({ engine }, passage.id)));
         return 0;

@@ -46,6 +46,14 @@ describe('cli ask --json', () => {
     expect(best.parts.reduce((n: number, p: { contribution: number }) => n + p.contribution, 0)).toBeCloseTo(best.score, 2);
   });
 
+  it('shows the extracted text around a passage with source --raw, the passage an exact slice of it', async () => {
+    const out = JSON.parse((await cli(['source', '--raw', '--json', 'ellis-peru-2/cocaine/3'])).stdout);
+    expect(out.passageId).toBe('ellis-peru-2/cocaine/3');
+    expect(out.text).toContain('88,200 hectares');
+    expect(out.end - out.start).toBe(out.text.length);
+    expect(out.before.length).toBeGreaterThan(0);
+  });
+
   it('lists the reports it knows with reports --json', async () => {
     const r = await cli(['reports', '--json']);
     expect(r.code).toBe(0);
