@@ -239,7 +239,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
           f[F.typeFit] = fit ? 1 : 0;
           f[F.typeMiss] = fit ? 0 : 1;
         }
-        if (q.units.length) f[F.unit] = win.some((s) => s.hasQuantity && q.units.some((u) => s.lowerWords.has(u))) ? 1 : 0;
+        if (q.units.length) f[F.unit] = win.some((s) => s.hasQuantity && q.units.some((u) => s.unitWords.includes(u))) ? 1 : 0;
         f[F.novelty] = termCount ? novel / termCount : 0;
         f[F.refersBack] = win[0]!.refersBack ? 1 : 0;
         f[F.caption] = win.some((s) => s.caption) ? 1 : 0;

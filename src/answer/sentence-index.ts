@@ -27,8 +27,8 @@ export interface IndexedSentence {
   caption: boolean;
   /** Opens with a word that refers back ("This", "They", "However"). */
   refersBack: boolean;
-  /** Words of the sentence, folded, for unit look-ups. */
-  lowerWords: Set<string>;
+  /** The unit words of the language data the sentence uses ("kilometers", "percent"), folded. */
+  unitWords: readonly string[];
 }
 
 const MONTHS = new Set([...english.months, ...englishData.monthAbbreviations]);
@@ -36,6 +36,16 @@ const YEAR = /^(1[6-9]|20)\d\d$/;
 const CAUSAL = phraseRegExp(englishData.causalCues);
 const OPENER = new RegExp(`^["'\u201c\u2018(]*(?:${englishData.pronounOpeners.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i');
 const CAPTION = new RegExp(`^(?:${englishData.captionStarts.join('|')})\\.?\\s*\\d*\\s*[:.]`, 'i');
+
+const UNIT_WORDS = new Set(Object.values(englishData.units).flat());
+const NO_UNITS: readonly string[] = [];
+
+/** Only the unit words are kept per sentence: a set of all its words would cost more than its text. */
+function unitWordsIn(words: Set<string>): readonly string[] {
+  let found: string[] | null = null;
+  for (const w of words) if (UNIT_WORDS.has(w)) (found ??= []).push(w);
+  return found ?? NO_UNITS;
+}
 
 /** Indexes one sentence from its tokens. */
 export function indexSentence(sentence: Sentence, passage: Passage, tokens: Token[]): IndexedSentence {
@@ -56,6 +66,6 @@ export function indexSentence(sentence: Sentence, passage: Passage, tokens: Toke
     causal: CAUSAL.test(text),
     caption: CAPTION.test(text),
     refersBack: OPENER.test(text),
-    lowerWords,
+    unitWords: unitWordsIn(lowerWords),
   };
 }
