@@ -8,10 +8,14 @@ import { englishData, english, phraseRegExp } from '../language/index.ts';
 import { STOP_WORDS, type Token } from '../search/analyze.ts';
 import { fold } from '../search/fold.ts';
 
+/** A term of a sentence and where its word stands. */
+export type TermToken = Pick<Token, 'term' | 'start' | 'end'>;
+
 export interface IndexedSentence {
   sentence: Sentence;
   passage: Passage;
-  tokens: Token[];
+  /** The sentence's terms with the offsets of their words (the surface forms are not kept: only the build needs them). */
+  tokens: TermToken[];
   terms: Set<string>;
   /** Figures written in the sentence (thousands separators removed), years included. */
   figures: string[];
@@ -48,7 +52,8 @@ function unitWordsIn(words: Set<string>): readonly string[] {
 }
 
 /** Indexes one sentence from its tokens. */
-export function indexSentence(sentence: Sentence, passage: Passage, tokens: Token[]): IndexedSentence {
+export function indexSentence(sentence: Sentence, passage: Passage, analyzed: Token[]): IndexedSentence {
+  const tokens = analyzed.map(({ term, start, end }) => ({ term, start, end }));
   const text = sentence.text;
   const figures = [...text.matchAll(/\d[\d,.]*\d|\d/g)].map((m) => m[0].replace(/,/g, ''));
   const lowerWords = new Set([...text.matchAll(/[\p{L}%$]+/gu)].map((m) => fold(m[0])));
