@@ -71,11 +71,10 @@ function kindOf(folded: string, lang: Language): AnswerKind {
 }
 
 /** True when every word of the message is chit-chat or a function word (and it says something). */
-function isChitchat(folded: string, qWords: string[], lang: Language): boolean {
+function isChitchat(folded: string, qWords: string[]): boolean {
   const phrase = folded.replace(/[?!.,]+/g, ' ').replace(/\s+/g, ' ').trim();
   // Chit-chat is recognized in every language with data: "gracias" is one word, too short to tell a language by.
   const langs = languages;
-  void lang;
   if (langs.some((l) => l.chitchatPhrases.has(phrase))) return true;
   // "hey, how's it going": a greeting before a chit-chat phrase.
   const rest = phrase.split(' ').slice(1).join(' ');
@@ -161,6 +160,6 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
   const measure = englishData.measurePattern.exec(folded)?.[1];
   const units = measure ? (englishData.units[measure] ?? []) : [];
   const meta = metaFields(qWords);
-  const chitchat = meta.length === 0 && isChitchat(folded, qWords, language);
+  const chitchat = meta.length === 0 && isChitchat(folded, qWords);
   return { text, words: qWords, language, kind, meta, chitchat, capitalized, acronyms, years, figures, units, focus, subject };
 }
