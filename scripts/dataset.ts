@@ -95,6 +95,8 @@ export interface Outcome {
   hit1: boolean;
   hit3: boolean;
   confidence: number;
+  /** The best-ranked candidate contains a gold string, answered or not. */
+  top: boolean;
 }
 
 function scoresOf(it: Item, w: Float64Array): Float64Array {
@@ -112,7 +114,7 @@ function orderOf(it: Item, scores: Float64Array): number[] {
 
 /** What the engine would do with these weights. */
 export function outcome(it: Item, m: Fitted): Outcome {
-  if (it.fixed) return { ...it.fixed, confidence: it.fixed.answered ? 1 : 0 };
+  if (it.fixed) return { ...it.fixed, confidence: it.fixed.answered ? 1 : 0, top: it.fixed.hit1 };
   const scores = scoresOf(it, m.ranker);
   const order = orderOf(it, scores);
   const x = confidenceFeatures(it.q, it.qts, it.candidates, scores, order);
@@ -131,7 +133,7 @@ export function outcome(it: Item, m: Fitted): Outcome {
     if (it.passageHasGold[i]) hit3 = true;
     if (seen.size === 3) break;
   }
-  return { answered: verdict.answered, hit1: verdict.answered && top, hit3: it.item.gold !== null && hit3, confidence: p };
+  return { answered: verdict.answered, hit1: verdict.answered && top, hit3: it.item.gold !== null && hit3, confidence: p, top };
 }
 
 /** Fits ranker, confidence and threshold on the training items. */

@@ -43,6 +43,23 @@ for (let lo = 0; lo < 1; lo += 0.1) {
   console.log(`| ${lo.toFixed(1)}–${hi.toFixed(1)} | ${bin.length} | ${right} (${((100 * right) / bin.length).toFixed(0)}%) |`);
 }
 
+// Where the answerable questions are lost: retrieval (no candidate holds the answer), ranking (one
+// does, but another ranks first), or the decision (the best candidate holds it, yet the engine abstains).
+console.log('\nwhere answerable questions are lost (cross-validated by question)\n| set | answerable | right | no candidate holds the answer | a wrong candidate ranked first | best candidate right, abstained |\n|---|---|---|---|---|---|');
+for (const name of [...new Set(all.map((it) => it.set)), 'all']) {
+  let n = 0, right = 0, retrieval = 0, ranking = 0, decision = 0;
+  all.forEach((it, i) => {
+    if (it.item.gold === null || (name !== 'all' && it.set !== name)) return;
+    const o = byQuestion[i]!;
+    n++;
+    if (o.hit1) right++;
+    else if (it.fixed ? !it.fixed.hit1 : !it.positive.some(Boolean)) retrieval++;
+    else if (!o.top) ranking++;
+    else decision++;
+  });
+  console.log(`| ${name} | ${n} | ${right} | ${retrieval} | ${ranking} | ${decision} |`);
+}
+
 if (verbose) {
   console.log('\nMisses (cross-validated by question):');
   all.forEach((it, i) => {
