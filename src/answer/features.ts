@@ -99,9 +99,13 @@ const ALL_TYPES: ReadonlySet<MatchType> = new Set(MATCH_TYPES);
 export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: ReadonlySet<MatchType> = ALL_TYPES): { types: Uint8Array; tokenTerm: Int16Array } {
   const types = new Uint8Array(qts.length).fill(NONE);
   const tokenTerm = new Int16Array(s.tokens.length).fill(-1);
+  const text = s.sentence.text;
   s.tokens.forEach((tok, j) => {
+    // A capitalized word after the sentence's first is part of a name.
+    const inName = tok.start > 0 && /\p{Lu}/u.test(text[tok.start] ?? '');
     for (let i = 0; i < qts.length; i++) {
       const t = qts[i]!;
+      if (inName && t.common) continue;
       let type: number = NONE;
       if (tok.term === t.term) type = 0;
       else {

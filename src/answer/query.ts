@@ -30,6 +30,11 @@ export interface QueryTerm {
   focus: boolean;
   /** The question's word was not in the corpus and was replaced (typo, cognate, translation). */
   corrected: boolean;
+  /**
+   * Written in lower case by a question that capitalizes its names: a common word, which a
+   * capitalized word inside a sentence (part of a name: "First Capital Command") does not match.
+   */
+  common: boolean;
 }
 
 /** Options of query-term building. */
@@ -95,6 +100,7 @@ export function queryTerms(q: QuestionAnalysis, vocab: Vocabulary, aliases: Alia
         entity,
         focus: focusWords.has(word) || focusWords.has(surface),
         corrected,
+        common: q.capitalized.length > 0 && !entity && !q.acronyms.includes(surface),
       };
       for (const extra of translations.slice(1)) credit(qt, extra, 'alias');
       list.push(qt);

@@ -182,6 +182,11 @@ describe('Engine.answer on the bundled report', () => {
     }
   });
 
+  // The off-topic questions of the engine issue, which once got confident answers.
+  it.each(['what is the capital of Brazil?', 'how do I reset my password?', 'tell me a joke', 'good bot'])('does not answer the off-topic "%s"', (q) => {
+    expect(engine.answer(q)).toMatchObject({ answered: false, answer: null });
+  });
+
   it('answers who wrote the report from the report’s own note on its author', () => {
     const a = engine.answer('who wrote this?');
     expect(a.answered).toBe(true);

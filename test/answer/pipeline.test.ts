@@ -101,6 +101,24 @@ describe('candidate features', () => {
     const { types } = sentenceMatches(inputs[0]!.sentences[0]!, qts);
     expect([...types].every((t) => t === 0)).toBe(true);
   });
+
+  it('does not match a word the question writes in lower case, among capitalized names, with a word inside a name', () => {
+    const corpus = buildCorpus([parseDocument('/f/b.md', '# Gangs\n\nBrazil’s First Capital Command is present in Peru. Lima is the capital.\n')]);
+    const tokens = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
+    const vocab = new Vocabulary(corpus, tokens);
+    const sentence = indexSentence(corpus.passages[0]!.sentences[0]!, corpus.passages[0]!, tokens[0]![0]!);
+    const matched = (question: string) => {
+      const terms = queryTerms(analyzeQuestion(question), vocab, new AliasTable([], corpus.glossary), { unknownWeight: 0.8 });
+      const { types } = sentenceMatches(sentence, terms);
+      return terms.filter((_, i) => types[i] !== 255).map((t) => t.surface);
+    };
+    // "capital" the common noun is not the C of "Capital Command"; "Brazil" is the name either way.
+    expect(matched('What is the capital of Brazil?')).toEqual(['brazil']);
+    // Written as a name, or in a question typed all in lower case, it matches. (A word the corpus
+    // writes only as part of names counts as a name whatever the question's case.)
+    expect(matched('What is the First Capital Command of Brazil?')).toEqual(['first', 'capital', 'command', 'brazil']);
+    expect(matched('what is the capital command')).toEqual(['capital', 'command']);
+  });
 });
 
 describe('fitting', () => {
