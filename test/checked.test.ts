@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { at } from '../src/checked.ts';
+import { defined } from '../src/checked.ts';
 
-describe('at, the checked index read', () => {
-  it('reads an element of an array, a typed array or a match', () => {
-    expect(at(['a', 'b'], 1)).toBe('b');
-    expect(at(new Float64Array([0, 2.5]), 1)).toBe(2.5);
-    expect(at(/(\d+)/.exec('no 42') ?? [], 1)).toBe('42');
+describe('defined, the checked read', () => {
+  it('passes on what an array, a typed array or a match holds', () => {
+    expect(defined(['a', 'b'][1])).toBe('b');
+    expect(defined(new Float64Array([0, 2.5])[1])).toBe(2.5);
+    expect(defined(/(\d+)/.exec('no 42')?.[1])).toBe('42');
   });
 
-  it('keeps falsy elements: 0 and the empty string are values', () => {
-    expect(at(new Uint8Array([0]), 0)).toBe(0);
-    expect(at([''], 0)).toBe('');
+  it('keeps falsy values: 0, the empty string and null are values', () => {
+    expect(defined(new Uint8Array([0])[0])).toBe(0);
+    expect(defined([''][0])).toBe('');
+    expect(defined([null][0])).toBe(null);
   });
 
-  it('throws an internal error naming the index when the read is out of range', () => {
-    expect(() => at([1, 2], 2)).toThrow(/internal error: index 2 read out of range \(length 2\)/);
-    expect(() => at(new Int16Array(3), -1)).toThrow(RangeError);
+  it('throws an internal error when the read is out of range', () => {
+    expect(() => defined([1, 2][2])).toThrow(/internal error: read out of range/);
+    expect(() => defined(new Int16Array(3)[-1])).toThrow(RangeError);
   });
 });

@@ -40,6 +40,6 @@ describe('the shape of the code', () => {
     const files = [...sourceFiles('src'), ...sourceFiles('commands')];
     expect(files.length).toBeGreaterThan(20);
     const found = files.flatMap((f) => nonNullAssertions(relative(root, f), readFileSync(f, 'utf8')));
-    expect(found, `non-null assertions (use a checked read such as at() in src/checked.ts, or narrow the type):\n${found.join('\n')}`).toEqual([]);
+    expect(found, `non-null assertions (use a checked read, defined() in src/checked.ts, or narrow the type):\n${found.join('\n')}`).toEqual([]);
   });
 });

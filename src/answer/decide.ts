@@ -9,13 +9,13 @@ import { CANDIDATE_FEATURE_NAMES, type Candidate, type CandidateFeature } from '
 import type { QueryTerm } from './query.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { AbstainReason } from './types.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 const C = Object.fromEntries(CANDIDATE_FEATURE_NAMES.map((n, i) => [n, i])) as Record<CandidateFeature, number>;
 
 /** A candidate's value of one feature. */
 function feature(c: Candidate, name: CandidateFeature): number {
-  return at(c.features, C[name]);
+  return defined(c.features[C[name]]);
 }
 
 /** Share of the question a candidate matches, any way (context included). */
@@ -51,10 +51,10 @@ export function confidenceFeatures(q: QuestionAnalysis, qts: QueryTerm[], cands:
   set('foreign', q.language.code === 'en' ? 0 : 1);
   const best = order[0];
   if (best === undefined) return f;
-  const c = at(cands, best);
-  const runnerUp = order.slice(1).find((i) => !overlaps(at(cands, i), c));
-  set('score', at(scores, best));
-  set('margin', runnerUp === undefined ? 1 : at(scores, best) - at(scores, runnerUp));
+  const c = defined(cands[best]);
+  const runnerUp = order.slice(1).find((i) => !overlaps(defined(cands[i]), c));
+  set('score', defined(scores[best]));
+  set('margin', runnerUp === undefined ? 1 : defined(scores[best]) - defined(scores[runnerUp]));
   set('coverage', coverage(c));
   set('exact', feature(c, 'exact'));
   set('focus', feature(c, 'focus'));

@@ -11,7 +11,7 @@ import type MiniSearch from 'minisearch';
 import type { Corpus, Document, Passage } from '../corpus/types.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { InputError } from '../errors.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 import { DEFAULT_MAX_QUESTION_CHARS } from '../limits.ts';
 import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { tokenize, toTerms, type Token } from '../search/analyze.ts';
@@ -115,8 +115,8 @@ export class Engine {
     const titleTerms = new Map(corpus.documents.map((d) => [d.id, several ? toTermSet(d.title) : new Set<string>()]));
     const sectionCache = new Map<string, Set<string>>();
     corpus.passages.forEach((p, pi) => {
-      const passageTokens = at(tokens, pi);
-      this.sentences.set(p.id, p.sentences.map((s, si) => indexSentence(s, p, at(passageTokens, si))));
+      const passageTokens = defined(tokens[pi]);
+      this.sentences.set(p.id, p.sentences.map((s, si) => indexSentence(s, p, defined(passageTokens[si]))));
       const key = `${p.documentId}/${p.sectionId}`;
       let ctx = sectionCache.get(key);
       if (!ctx) sectionCache.set(key, (ctx = new Set([...toTermSet(p.sectionTitle), ...(titleTerms.get(p.documentId) ?? [])])));
@@ -240,7 +240,7 @@ export class Engine {
   span(c: Candidate, qts: QueryTerm[], max = this.options.maxExcerptChars): [number, number] {
     const list = this.sentencesOf(c.passage);
     const doc = this.documentOf(c.passage);
-    return clip(doc.source, list, at(list, c.first).sentence.start, at(list, c.last).sentence.end, qts, max);
+    return clip(doc.source, list, defined(list[c.first]).sentence.start, defined(list[c.last]).sentence.end, qts, max);
   }
 
   /** The text a candidate would quote. */
@@ -285,7 +285,7 @@ export class Engine {
     if (cands.length === 0) return abstain('not-covered');
     const { scores, order } = this.rank(cands);
     const closest = this.closestPassages(cands, scores, order, qts);
-    const best = at(cands, at(order, 0));
+    const best = defined(cands[defined(order[0])]);
     const confidence = this.model.probability(confidenceFeatures(q, qts, cands, scores, order));
     const verdict = decide(best, confidence, this.model.threshold, this.options.decision, unknownName(q, qts));
     if (!verdict.answered) return abstain(verdict.reason, closest, confidence);
@@ -310,7 +310,7 @@ export class Engine {
     if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood: 'more after the previous answer', followUp: 'more' };
     const list = this.sentences.get(next.id) ?? [];
     // The passage's opening sentences, as many as fit.
-    const first = at(list, 0);
+    const first = defined(list[0]);
     let last = first;
     for (const s of list.slice(1, this.options.maxExcerptSentences)) {
       if (s.sentence.end - first.sentence.start > this.options.maxExcerptChars) break;
@@ -334,8 +334,8 @@ export class Engine {
     const { qts, candidates: cands } = this.analyze(question);
     const { scores, order } = this.rank(cands);
     return order.slice(0, top).map((i) => {
-      const c = at(cands, i);
-      return { text: this.candidateText(c, qts), passageId: c.passage.id, score: Math.round(at(scores, i) * 1000) / 1000, parts: this.model.explain(c) };
+      const c = defined(cands[i]);
+      return { text: this.candidateText(c, qts), passageId: c.passage.id, score: Math.round(defined(scores[i]) * 1000) / 1000, parts: this.model.explain(c) };
     });
   }
 
@@ -344,10 +344,10 @@ export class Engine {
     const out: RankedPassage[] = [];
     const seen = new Set<string>();
     for (const i of order) {
-      const p = at(cands, i).passage;
+      const p = defined(cands[i]).passage;
       if (seen.has(p.id)) continue;
       seen.add(p.id);
-      out.push(this.ranked(p, at(scores, i), qts));
+      out.push(this.ranked(p, defined(scores[i]), qts));
       if (out.length === 3) break;
     }
     return out;

@@ -8,7 +8,7 @@ import { MATCH_STRENGTH, MATCH_TYPES, type MatchType } from '../search/vocabular
 import type { IndexedSentence } from './sentence-index.ts';
 import type { QueryTerm } from './query.ts';
 import type { QuestionAnalysis } from './question.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 /** Every candidate feature, in the order of a feature vector, with what it measures. */
 export const CANDIDATE_FEATURES = {
@@ -101,7 +101,8 @@ export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: R
   const types = new Uint8Array(qts.length).fill(NONE);
   const tokenTerm = new Int16Array(s.tokens.length).fill(-1);
   s.tokens.forEach((tok, j) => {
-    qts.forEach((t, i) => {
+    for (let i = 0; i < qts.length; i++) {
+      const t = defined(qts[i]);
       let type: number = NONE;
       if (tok.term === t.term) type = 0;
       else {
@@ -109,25 +110,35 @@ export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: R
         if (c !== undefined && counted.has(c)) type = MATCH_STRENGTH[c];
       }
       if (type !== NONE) {
-        if (type < at(types, i)) types[i] = type;
+        if (type < defined(types[i])) types[i] = type;
         if (tokenTerm[j] === -1) tokenTerm[j] = i;
       }
-    });
+    }
   });
   qts.forEach((t, i) => {
-    if (at(types, i) > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.has(x)))) types[i] = 1;
+    if (defined(types[i]) > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.has(x)))) types[i] = 1;
   });
   return { types, tokenTerm };
 }
 
 function bestTypes(rows: Uint8Array[], n: number): Uint8Array {
   const out = new Uint8Array(n).fill(NONE);
-  for (const r of rows) {
-    r.forEach((x, i) => {
-      if (x < at(out, i)) out[i] = x;
-    });
-  }
+  for (const r of rows) strongest(out, r);
   return out;
+}
+
+/** `into[i] = min(into[i], from[i])`: the strongest match of each term (lower is stronger). */
+function strongest(into: Uint8Array, from: Uint8Array): void {
+  for (let i = 0; i < into.length; i++) {
+    const x = defined(from[i]);
+    if (x < defined(into[i])) into[i] = x;
+  }
+}
+
+/** Whether any term is matched. */
+function anyMatched(types: Uint8Array): boolean {
+  for (const x of types) if (x !== NONE) return true;
+  return false;
 }
 
 /** One sentence of a retrieved passage with what the window features read of it. */
@@ -172,30 +183,26 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     for (const [a, first] of rows.entries()) {
       types.set(first.types);
       // The sentence just before the window, whose matches the lead-in features read.
-      const before = a > 0 ? at(rows, a - 1).types : null;
+      const before = a > 0 ? defined(rows[a - 1]).types : null;
       for (let b = a; b < rows.length && b - a < ctx.maxSentences; b++) {
-        const last = at(rows, b);
+        const last = defined(rows[b]);
         const start = first.indexed.sentence.start;
         const end = last.indexed.sentence.end;
         if (b > a && end - start > ctx.maxChars) break;
-        if (b > a) {
-          last.types.forEach((x, i) => {
-            if (x < at(types, i)) types[i] = x;
-          });
-        }
+        if (b > a) strongest(types, last.types);
         // A window that matches no word of the question is no candidate.
-        if (!types.some((x) => x !== NONE)) continue;
+        if (!anyMatched(types)) continue;
+        const win = sentences.slice(a, b + 1);
         const winRows = rows.slice(a, b + 1);
-        const win = winRows.map((r) => r.indexed);
         const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
         let matchedShare = 0;
-        qts.forEach((t, i) => {
-          const ty = at(types, i);
-          const k = ty !== NONE ? at(TYPE_FEATURE, ty) : contextMatched[i] ? F.context : -1;
-          const w = t.weight / total;
-          if (k >= 0) f[k] = at(f, k) + w;
+        for (let i = 0; i < qts.length; i++) {
+          const ty = defined(types[i]);
+          const k = ty !== NONE ? defined(TYPE_FEATURE[ty]) : contextMatched[i] ? F.context : -1;
+          const w = defined(qts[i]).weight / total;
+          if (k >= 0) f[k] = defined(f[k]) + w;
           if (ty !== NONE) matchedShare += w;
-        });
+        }
         f[F.passage] = passageShare;
         f[F.document] = documentShare;
         let rare = 0;
@@ -282,14 +289,14 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerm
   tokenTerm.forEach((ti, j) => {
     if (ti < 0) return;
     distinct.add(ti);
-    at(positions, ti).push(j);
+    defined(positions[ti]).push(j);
     if (firstPos < 0) firstPos = j;
     lastPos = j;
   });
   const pairs = new Uint8Array(Math.max(0, n - 1));
   for (let i = 0; i + 1 < n; i++) {
-    const p1 = at(positions, i);
-    const p2 = at(positions, i + 1);
+    const p1 = defined(positions[i]);
+    const p2 = defined(positions[i + 1]);
     if (p1.length && p2.length && p1.some((x) => p2.some((y) => Math.abs(x - y) <= 2))) pairs[i] = 1;
   }
   let yearBits = 0;

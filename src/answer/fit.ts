@@ -6,7 +6,7 @@
  * - the threshold that makes the most right decisions (right answers plus right abstentions).
  * Full-batch gradient descent from zero weights with L2: the same data give the same weights.
  */
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 /** One training question for the ranker: its candidates' features and which contain the answer. */
 export interface RankingExample {
@@ -45,14 +45,14 @@ export function fitRanker(examples: RankingExample[], dims: number, opts: FitOpt
       // d/dw [log zPos - log z] = Σ_pos (exp/zPos) x - Σ (exp/z) x
       exp.forEach((ex, i) => {
         const coef = (e.positive[i] ? ex / zPos : 0) - ex / z;
-        if (coef !== 0) addScaled(grad, coef, at(e.features, i));
+        if (coef !== 0) addScaled(grad, coef, defined(e.features[i]));
       });
     }
     const n = usable.length || 1;
     w.forEach((wd, d) => {
-      const g = -at(grad, d) / n + opts.l2 * wd;
-      const md = b1 * at(m, d) + (1 - b1) * g;
-      const vd = b2 * at(v, d) + (1 - b2) * g * g;
+      const g = -defined(grad[d]) / n + opts.l2 * wd;
+      const md = b1 * defined(m[d]) + (1 - b1) * g;
+      const vd = b2 * defined(v[d]) + (1 - b2) * g * g;
       m[d] = md;
       v[d] = vd;
       const mh = md / (1 - b1 ** it);
@@ -79,9 +79,9 @@ export function fitLogistic(X: Float64Array[], y: boolean[], opts: FitOptions = 
     });
     const n = X.length || 1;
     w.forEach((wd, d) => {
-      const g = at(grad, d) / n + (d === 0 ? 0 : opts.l2 * wd);
-      const md = 0.9 * at(m, d) + 0.1 * g;
-      const vd = 0.999 * at(v, d) + 0.001 * g * g;
+      const g = defined(grad[d]) / n + (d === 0 ? 0 : opts.l2 * wd);
+      const md = 0.9 * defined(m[d]) + 0.1 * g;
+      const vd = 0.999 * defined(v[d]) + 0.001 * g * g;
       m[d] = md;
       v[d] = vd;
       w[d] = wd - (opts.learningRate * 0.1 * (md / (1 - 0.9 ** it))) / (Math.sqrt(vd / (1 - 0.999 ** it)) + 1e-8);
@@ -96,7 +96,7 @@ export function fitLogistic(X: Float64Array[], y: boolean[], opts: FitOptions = 
  * midpoints between sorted probabilities.
  */
 export function chooseThreshold(probabilities: number[], right: boolean[]): number {
-  const order = probabilities.map((p, i) => [p, at(right, i)] as const).sort((a, b) => a[0] - b[0]);
+  const order = probabilities.map((p, i) => [p, defined(right[i])] as const).sort((a, b) => a[0] - b[0]);
   // Start with "answer everything" and raise the threshold past one question at a time.
   let correct = order.filter(([, r]) => r).length;
   let best = correct;
@@ -128,7 +128,7 @@ export function folds(n: number, k: number, seed: number): number[] {
   };
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [idx[i], idx[j]] = [at(idx, j), at(idx, i)];
+    [idx[i], idx[j]] = [defined(idx[j]), defined(idx[i])];
   }
   const out = new Array<number>(n);
   idx.forEach((item, pos) => (out[item] = pos % k));
@@ -137,17 +137,13 @@ export function folds(n: number, k: number, seed: number): number[] {
 
 function dotp(w: Float64Array, x: Float64Array): number {
   let s = 0;
-  x.forEach((xd, d) => {
-    s += at(w, d) * xd;
-  });
+  for (let d = 0; d < x.length; d++) s += defined(w[d]) * defined(x[d]);
   return s;
 }
 
 /** `sum += scale · x`, element by element. */
 function addScaled(sum: Float64Array, scale: number, x: Float64Array): void {
-  x.forEach((xd, d) => {
-    sum[d] = at(sum, d) + scale * xd;
-  });
+  for (let d = 0; d < x.length; d++) sum[d] = defined(sum[d]) + scale * defined(x[d]);
 }
 
 function sigmoid(x: number): number {

@@ -6,7 +6,7 @@
  */
 import fitted from './weights.json' with { type: 'json' };
 import { CANDIDATE_FEATURE_NAMES, CANDIDATE_FEATURES, type Candidate } from './features.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 /** Facts about the best candidate that the confidence is computed from. */
 export const CONFIDENCE_FEATURES = {
@@ -69,8 +69,8 @@ export class Model {
   /** The parts of a candidate's score, largest first, each with what it measures. */
   explain(c: Candidate): Array<{ feature: string; value: number; weight: number; contribution: number; description: string }> {
     return CANDIDATE_FEATURE_NAMES.map((name, i) => {
-      const value = at(c.features, i);
-      const weight = at(this.candidate, i);
+      const value = defined(c.features[i]);
+      const weight = defined(this.candidate[i]);
       return { feature: name, value, weight, contribution: value * weight, description: CANDIDATE_FEATURES[name] };
     })
       .filter((p) => p.value !== 0)
@@ -81,9 +81,7 @@ export class Model {
 /** Σ a[i]·b[i] over the elements of `a`; `b` must be at least as long. */
 export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
-  a.forEach((x, i) => {
-    s += x * at(b, i);
-  });
+  for (let i = 0; i < a.length; i++) s += defined(a[i]) * defined(b[i]);
   return s;
 }
 

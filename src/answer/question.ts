@@ -9,7 +9,7 @@ import { fold } from '../search/fold.ts';
 import { stripInvisible } from '../text.ts';
 import { words } from '../search/analyze.ts';
 import { english, englishData, languages, questionLanguage, type AnswerKind, type Language, type MetaField } from '../language/index.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 export type { AnswerKind, MetaField } from '../language/index.ts';
 
@@ -148,7 +148,7 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
     const counted = l.countPattern?.exec(folded);
     if (!counted) continue;
     // The language data's count pattern captures what is counted.
-    const after = words(at(counted, 1));
+    const after = words(defined(counted[1]));
     const first = after[0];
     if (first && !l.countSkip.has(first)) {
       focus.push(first);

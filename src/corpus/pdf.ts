@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { CorpusError } from '../errors.ts';
 import { collapse, isoDate, TextBuilder, type ExtractedReport } from './extracted.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 /** One run of text after merging pdf.js items on the same baseline. */
 interface Line {
@@ -122,7 +122,7 @@ function dropFurniture(pages: Line[][], heights: number[]): Line[][] {
   for (const lines of pages) for (const k of new Set(lines.map(key))) count.set(k, (count.get(k) ?? 0) + 1);
   const repeated = (l: Line) => pages.length >= 2 && (count.get(key(l)) ?? 0) >= Math.max(2, Math.ceil(pages.length * 0.5));
   return pages.map((lines, i) => {
-    const h = at(heights, i);
+    const h = defined(heights[i]);
     const ys = lines.map((l) => l.y);
     const top = ys.reduce((m, y) => Math.max(m, y), -Infinity);
     const bottom = ys.reduce((m, y) => Math.min(m, y), Infinity);

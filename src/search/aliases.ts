@@ -6,7 +6,7 @@
 import type { Corpus } from '../corpus/types.ts';
 import { fold } from './fold.ts';
 import { toTerms, words } from './analyze.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 /** An acronym and the long form the text gives for it. */
 export interface Acronym {
@@ -36,7 +36,7 @@ function longFormFor(acronym: string, before: string): string | null {
   for (const allowed of tolerances) {
     for (let n = 1; n <= rawWords.length; n++) {
       const run = rawWords.slice(-n);
-      const first = at(run, 0).replace(/^[^\p{L}\d]+/u, '');
+      const first = defined(run[0]).replace(/^[^\p{L}\d]+/u, '');
       if (JOINERS.has(first.toLowerCase())) continue;
       // Never reach back across a clause boundary.
       if (run.slice(0, -1).some((w) => /[.;:!?]$/.test(w))) break;
@@ -65,10 +65,10 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
   for (const p of corpus.passages) {
     // "long form (ACR)"; a quoted long form right before the bracket is taken whole.
     for (const m of p.text.matchAll(/\(([A-Z][A-Za-z]*[A-Z]\d*)\)/g)) {
-      const acronym = at(m, 1);
+      const acronym = defined(m[1]);
       const before = p.text.slice(Math.max(0, m.index - 160), m.index).replace(/\s+$/, '');
       const quoted = /["\u201c]([^"\u201c\u201d]{3,80})["\u201d]$/.exec(before);
-      const longForm = quoted ? at(quoted, 1) : longFormFor(acronym, before);
+      const longForm = quoted ? defined(quoted[1]) : longFormFor(acronym, before);
       if (!longForm) continue;
       const key = `${acronym}|${fold(longForm)}`;
       if (seen.has(key)) continue;
@@ -81,8 +81,8 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
     // (The regex is slow on long text, so only passages that say "known as" try it.)
     const knownAs = p.text.includes('known as') ? p.text.matchAll(/([\p{L}'\u2019 ,-]{6,90}?),? (?:also )?known as (?:the )?([A-Z][A-Za-z]*[A-Z])\b/gu) : [];
     for (const m of knownAs) {
-      const acronym = at(m, 2);
-      const longForm = longFormFor(acronym, at(m, 1).replace(/^.*?\b(?:the|over|of|in)\s+(?=\p{L})/iu, ''));
+      const acronym = defined(m[2]);
+      const longForm = longFormFor(acronym, defined(m[1]).replace(/^.*?\b(?:the|over|of|in)\s+(?=\p{L})/iu, ''));
       if (!longForm) continue;
       const key = `${acronym}|${fold(longForm)}`;
       if (seen.has(key)) continue;
@@ -122,7 +122,7 @@ export class AliasTable {
     const terms = words(equivalent).flatMap(toTerms);
     if (terms.length === 0) return;
     const keyWords = key.split(' ');
-    const firstWord = at(keyWords, 0);
+    const firstWord = defined(keyWords[0]);
     this.maxWords = Math.max(this.maxWords, keyWords.length);
     const lengths = this.lengthsByFirstWord.get(firstWord) ?? [];
     if (!lengths.includes(keyWords.length)) {

@@ -9,7 +9,7 @@
 import { fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 /** How a question word relates to another word. */
 export type Relation = 'synonym' | 'derived' | 'broader';
@@ -156,16 +156,16 @@ export class WordNet {
     const parts = (bar >= 0 ? line.slice(0, bar) : line).split(' ');
     // A data line: offset, lexicographer file, part of speech, word count (hex), then the words
     // (each with a lexical id), the pointer count and the pointers (symbol, offset, part of speech, source/target).
-    const wCnt = parseInt(at(parts, 3), 16);
+    const wCnt = parseInt(defined(parts[3]), 16);
     const words: string[] = [];
-    for (let i = 0; i < wCnt; i++) words.push(at(parts, 4 + 2 * i).replace(/\(.*\)$/, '').toLowerCase());
+    for (let i = 0; i < wCnt; i++) words.push(defined(parts[4 + 2 * i]).replace(/\(.*\)$/, '').toLowerCase());
     let cursor = 4 + 2 * wCnt;
     const pCnt = Number(parts[cursor]);
     cursor++;
     const pointers: Array<[string, Pos, number]> = [];
     for (let i = 0; i < pCnt; i++, cursor += 4) {
-      const p = POS_OF[at(parts, cursor + 2)];
-      if (p) pointers.push([at(parts, cursor), p, Number(parts[cursor + 1])]);
+      const p = POS_OF[defined(parts[cursor + 2])];
+      if (p) pointers.push([defined(parts[cursor]), p, Number(parts[cursor + 1])]);
     }
     return { words, pointers };
   }

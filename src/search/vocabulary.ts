@@ -9,7 +9,7 @@ import { english, spanish, type Language } from '../language/index.ts';
 import { stem, tokenize, type Token } from './analyze.ts';
 import { fold } from './fold.ts';
 import { WordNet, type Relation } from './lexicon.ts';
-import { at } from '../checked.ts';
+import { defined } from '../checked.ts';
 
 /** How a question term reached a corpus term, strongest first. */
 export type MatchType = 'exact' | 'alias' | 'family' | 'synonym' | 'derived' | 'broader';
@@ -45,14 +45,14 @@ export function editDistance(a: string, b: string, max: number): number {
     rows[cur] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      let v = Math.min(at(rows, prev + j) + 1, at(rows, cur + j - 1) + 1, at(rows, prev + j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(rows, prev2 + j - 2) + 1);
+      let v = Math.min(defined(rows[prev + j]) + 1, defined(rows[cur + j - 1]) + 1, defined(rows[prev + j - 1]) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, defined(rows[prev2 + j - 2]) + 1);
       rows[cur + j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
   }
-  return at(rows, (a.length % 3) * width + b.length);
+  return defined(rows[(a.length % 3) * width + b.length]);
 }
 
 /** Two stems of one word family: one extends the other by a short ending (produc/product). */
@@ -123,9 +123,9 @@ export class Vocabulary {
     const capitals = new Map<string, [number, number]>();
     corpus.passages.forEach((p, pi) => {
       const seen = new Set<string>();
-      const tokensOf = at(passageTokens, pi);
+      const tokensOf = defined(passageTokens[pi]);
       p.sentences.forEach((s, si) => {
-        const tokens = at(tokensOf, si);
+        const tokens = defined(tokensOf[si]);
         for (const t of tokens) {
           seen.add(t.term);
           const e = this.surfaces.get(t.surface);
