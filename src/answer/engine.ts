@@ -251,10 +251,14 @@ export class Engine {
 
   /** Candidate indices by score, best first (ties by passage order, then position). */
   private rank(cands: Candidate[]): { scores: Float64Array; order: number[] } {
-    const rows = cands.map((c, i) => ({ c, i, score: this.model.score(c.features) }));
-    const scores = Float64Array.from(rows, (r) => r.score);
-    rows.sort((x, y) => y.score - x.score || x.c.passage.order - y.c.passage.order || x.c.first - y.c.first || x.c.last - y.c.last);
-    return { scores, order: rows.map((r) => r.i) };
+    const scores = Float64Array.from(cands, (c) => this.model.score(c.features));
+    const order = cands.map((_, i) => i);
+    order.sort((i, j) => {
+      const a = defined(cands[i]);
+      const b = defined(cands[j]);
+      return defined(scores[j]) - defined(scores[i]) || a.passage.order - b.passage.order || a.first - b.first || a.last - b.last;
+    });
+    return { scores, order };
   }
 
   /**

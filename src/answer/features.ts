@@ -193,7 +193,6 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         // A window that matches no word of the question is no candidate.
         if (!anyMatched(types)) continue;
         const win = sentences.slice(a, b + 1);
-        const winRows = rows.slice(a, b + 1);
         const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
         let matchedShare = 0;
         for (let i = 0; i < qts.length; i++) {
@@ -215,7 +214,10 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         f[F.leadIn] = lead / total;
         // The best single sentence: the first with the highest share (shares are never negative).
         let best = first;
-        for (const r of winRows) if (r.share > best.share) best = r;
+        for (let k = a + 1; k <= b; k++) {
+          const r = defined(rows[k]);
+          if (r.share > best.share) best = r;
+        }
         f[F.concentration] = best.share;
         f[F.extraGain] = Math.max(0, matchedShare - best.share);
         f[F.retrieval] = input.score / top;
@@ -223,7 +225,14 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         f[F.proximity] = best.scan.proximity;
         if (qts.length >= 2) {
           let pairs = 0;
-          for (let i = 0; i + 1 < qts.length; i++) if (winRows.some((r) => r.scan.pairs[i])) pairs++;
+          for (let i = 0; i + 1 < qts.length; i++) {
+            for (let k = a; k <= b; k++) {
+              if (defined(rows[k]).scan.pairs[i]) {
+                pairs++;
+                break;
+              }
+            }
+          }
           f[F.bigram] = pairs / (qts.length - 1);
         }
         f[F.focus] = qts.reduce((n, t, i) => n + (focusTerms[i] && (types[i] !== NONE || contextMatched[i]) ? t.weight : 0), 0) / focusTotal;
@@ -238,7 +247,8 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         let years = 0;
         let novel = 0;
         let termCount = 0;
-        for (const { scan } of winRows) {
+        for (let k = a; k <= b; k++) {
+          const { scan } = defined(rows[k]);
           years |= scan.years;
           novel += scan.novel;
           termCount += scan.terms;
