@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import type { Command, Quote, Reply, Action, ViewContext } from './types.ts';
-import type { RankedPassage, Span, Answer } from '../src/answer/types.ts';
+import type { RankedPassage, Answer } from '../src/answer/types.ts';
 import { encodeFeedback, encodeView, passageRef } from '../src/actions.ts';
+import { excerptAround } from '../src/answer/excerpt.ts';
 import { MORE_PAGE, resultsReply, searchPage } from './search.ts';
 
 /** Longest excerpt shown for one of the closest passages in an abstention. */
@@ -17,33 +18,9 @@ export const ABSTENTION_HEADING = "The report doesn't cover that.";
 /** Close passages, but none answers with confidence. */
 export const UNCLEAR_HEADING = "I couldn't find a passage that answers this directly.";
 
-/**
- * A verbatim window of a passage around its first highlight, cut at word boundaries. The text stays
- * an exact slice of the passage (never rewritten); highlights are shifted into the window.
- */
-export function excerptAround(text: string, highlights: Span[], max = CLOSEST_EXCERPT_CHARS): { text: string; highlights: Span[] } {
-  if (text.length <= max) return { text, highlights };
-  const anchor = highlights[0]?.start ?? 0;
-  let start = Math.max(0, Math.min(anchor - Math.floor(max / 3), text.length - max));
-  let end = Math.min(text.length, start + max);
-  // Move inwards to whitespace so no word is cut in half.
-  if (start > 0) {
-    const ws = text.slice(start, start + 40).search(/\s/);
-    if (ws >= 0) start += ws + 1;
-  }
-  if (end < text.length) {
-    const ws = text.slice(Math.max(start, end - 40), end).search(/\s\S*$/);
-    if (ws >= 0) end = Math.max(start, end - 40) + ws;
-  }
-  const shifted = highlights
-    .filter((h) => h.start >= start && h.end <= end)
-    .map((h) => ({ start: h.start - start, end: h.end - start }));
-  return { text: text.slice(start, end), highlights: shifted };
-}
-
-/** A closest passage as a short quote. */
+/** A closest passage as a short quote, windowed by the engine's excerpt rule. */
 export function closestQuote(p: RankedPassage): Quote {
-  const cut = excerptAround(p.text, p.highlights);
+  const cut = excerptAround(p.text, p.highlights, CLOSEST_EXCERPT_CHARS);
   return { ...cut, citation: p.citation, passageId: p.passageId };
 }
 

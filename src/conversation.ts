@@ -37,6 +37,10 @@ export class Conversations {
   remember(key: string, turn: Turn): void {
     this.turns.delete(key);
     this.turns.set(key, { turn, at: this.now() });
-    if (this.turns.size > this.options.maxConversations) this.turns.delete(this.turns.keys().next().value!);
+    if (this.turns.size > this.options.maxConversations) {
+      // A Map keeps insertion order: the first key is the conversation least recently remembered.
+      const [oldest] = this.turns.keys();
+      if (oldest !== undefined) this.turns.delete(oldest);
+    }
   }
 }

@@ -5,12 +5,23 @@
  * of abstention: nothing close ("not-covered"), or close passages but no confident answer ("unclear").
  */
 import { CONFIDENCE_FEATURE_NAMES, type ConfidenceFeature } from './model.ts';
-import { CANDIDATE_FEATURE_NAMES, type Candidate } from './features.ts';
+import { CANDIDATE_FEATURE_NAMES, type Candidate, type CandidateFeature } from './features.ts';
 import type { QueryTerm } from './query.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { AbstainReason } from './types.ts';
+import { defined } from '../checked.ts';
 
-const C = Object.fromEntries(CANDIDATE_FEATURE_NAMES.map((n, i) => [n, i])) as Record<(typeof CANDIDATE_FEATURE_NAMES)[number], number>;
+const C = Object.fromEntries(CANDIDATE_FEATURE_NAMES.map((n, i) => [n, i])) as Record<CandidateFeature, number>;
+
+/** A candidate's value of one feature. */
+function feature(c: Candidate, name: CandidateFeature): number {
+  return defined(c.features[C[name]]);
+}
+
+/** Share of the question a candidate matches, any way (context included). */
+function coverage(c: Candidate): number {
+  return feature(c, 'exact') + feature(c, 'alias') + feature(c, 'family') + feature(c, 'synonym') + feature(c, 'derived') + feature(c, 'broader') + feature(c, 'context');
+}
 
 /** Decision settings. */
 export interface DecisionOptions {
@@ -40,18 +51,17 @@ export function confidenceFeatures(q: QuestionAnalysis, qts: QueryTerm[], cands:
   set('foreign', q.language.code === 'en' ? 0 : 1);
   const best = order[0];
   if (best === undefined) return f;
-  const c = cands[best]!;
-  const runnerUp = order.slice(1).find((i) => !overlaps(cands[i]!, c));
-  set('score', scores[best]!);
-  set('margin', runnerUp === undefined ? 1 : scores[best]! - scores[runnerUp]!);
-  const x = c.features;
-  set('coverage', x[C.exact]! + x[C.alias]! + x[C.family]! + x[C.synonym]! + x[C.derived]! + x[C.broader]! + x[C.context]!);
-  set('exact', x[C.exact]!);
-  set('focus', x[C.focus]!);
-  set('entityMissing', x[C.entityMissing]!);
-  set('typeMiss', x[C.typeMiss]!);
-  set('yearMissing', x[C.yearMissing]!);
-  set('documentShare', x[C.document]!);
+  const c = defined(cands[best]);
+  const runnerUp = order.slice(1).find((i) => !overlaps(defined(cands[i]), c));
+  set('score', defined(scores[best]));
+  set('margin', runnerUp === undefined ? 1 : defined(scores[best]) - defined(scores[runnerUp]));
+  set('coverage', coverage(c));
+  set('exact', feature(c, 'exact'));
+  set('focus', feature(c, 'focus'));
+  set('entityMissing', feature(c, 'entityMissing'));
+  set('typeMiss', feature(c, 'typeMiss'));
+  set('yearMissing', feature(c, 'yearMissing'));
+  set('documentShare', feature(c, 'document'));
   // The rarest word the window leaves unmatched: a detail the report may simply not give.
   let rarest = 0;
   const maxWeight = Math.max(...qts.map((t) => t.weight), 1e-9);
@@ -68,11 +78,9 @@ export function confidenceFeatures(q: QuestionAnalysis, qts: QueryTerm[], cands:
  */
 export function decide(best: Candidate, confidence: number, threshold: number, options: DecisionOptions, unknownName = false): { answered: true } | { answered: false; reason: AbstainReason } {
   if (unknownName) return { answered: false, reason: 'not-covered' };
-  const focusMatched = best.features[C.focus]! > 0;
+  const focusMatched = feature(best, 'focus') > 0;
   if (focusMatched && confidence >= threshold) return { answered: true };
-  const f = best.features;
-  const coverage = f[C.exact]! + f[C.alias]! + f[C.family]! + f[C.synonym]! + f[C.derived]! + f[C.broader]! + f[C.context]!;
-  const close = focusMatched && confidence >= options.closeConfidence && coverage >= options.closeCoverage;
+  const close = focusMatched && confidence >= options.closeConfidence && coverage(best) >= options.closeCoverage;
   return { answered: false, reason: close ? 'unclear' : 'not-covered' };
 }
 

@@ -11,6 +11,7 @@ import type MiniSearch from 'minisearch';
 import type { Corpus, Document, Passage } from '../corpus/types.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { InputError } from '../errors.ts';
+import { defined } from '../checked.ts';
 import { DEFAULT_MAX_QUESTION_CHARS } from '../limits.ts';
 import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { tokenize, toTerms, type Token } from '../search/analyze.ts';
@@ -114,14 +115,15 @@ export class Engine {
     const titleTerms = new Map(corpus.documents.map((d) => [d.id, several ? toTermSet(d.title) : new Set<string>()]));
     const sectionCache = new Map<string, Set<string>>();
     corpus.passages.forEach((p, pi) => {
-      this.sentences.set(p.id, p.sentences.map((s, si) => indexSentence(s, p, tokens[pi]![si]!)));
+      const passageTokens = defined(tokens[pi]);
+      this.sentences.set(p.id, p.sentences.map((s, si) => indexSentence(s, p, defined(passageTokens[si]))));
       const key = `${p.documentId}/${p.sectionId}`;
       let ctx = sectionCache.get(key);
       if (!ctx) sectionCache.set(key, (ctx = new Set([...toTermSet(p.sectionTitle), ...(titleTerms.get(p.documentId) ?? [])])));
       this.contextTerms.set(p.id, ctx);
       let docTerms = this.documentTerms.get(p.documentId);
       if (!docTerms) this.documentTerms.set(p.documentId, (docTerms = new Set()));
-      for (const sentence of tokens[pi]!) for (const t of sentence) docTerms.add(t.term);
+      for (const sentence of passageTokens) for (const t of sentence) docTerms.add(t.term);
     });
   }
 
@@ -238,7 +240,7 @@ export class Engine {
   span(c: Candidate, qts: QueryTerm[], max = this.options.maxExcerptChars): [number, number] {
     const list = this.sentencesOf(c.passage);
     const doc = this.documentOf(c.passage);
-    return clip(doc.source, list, list[c.first]!.sentence.start, list[c.last]!.sentence.end, qts, max);
+    return clip(doc.source, list, defined(list[c.first]).sentence.start, defined(list[c.last]).sentence.end, qts, max);
   }
 
   /** The text a candidate would quote. */
@@ -251,7 +253,11 @@ export class Engine {
   private rank(cands: Candidate[]): { scores: Float64Array; order: number[] } {
     const scores = Float64Array.from(cands, (c) => this.model.score(c.features));
     const order = cands.map((_, i) => i);
-    order.sort((i, j) => scores[j]! - scores[i]! || cands[i]!.passage.order - cands[j]!.passage.order || cands[i]!.first - cands[j]!.first || cands[i]!.last - cands[j]!.last);
+    order.sort((i, j) => {
+      const a = defined(cands[i]);
+      const b = defined(cands[j]);
+      return defined(scores[j]) - defined(scores[i]) || a.passage.order - b.passage.order || a.first - b.first || a.last - b.last;
+    });
     return { scores, order };
   }
 
@@ -283,7 +289,7 @@ export class Engine {
     if (cands.length === 0) return abstain('not-covered');
     const { scores, order } = this.rank(cands);
     const closest = this.closestPassages(cands, scores, order, qts);
-    const best = cands[order[0]!]!;
+    const best = defined(cands[defined(order[0])]);
     const confidence = this.model.probability(confidenceFeatures(q, qts, cands, scores, order));
     const verdict = decide(best, confidence, this.model.threshold, this.options.decision, unknownName(q, qts));
     if (!verdict.answered) return abstain(verdict.reason, closest, confidence);
@@ -307,10 +313,15 @@ export class Engine {
     }
     if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood: 'more after the previous answer', followUp: 'more' };
     const list = this.sentences.get(next.id) ?? [];
-    let last = 0;
-    while (last + 1 < list.length && last + 1 < this.options.maxExcerptSentences && list[last + 1]!.sentence.end - list[0]!.sentence.start <= this.options.maxExcerptChars) last++;
+    // The passage's opening sentences, as many as fit.
+    const first = defined(list[0]);
+    let last = first;
+    for (const s of list.slice(1, this.options.maxExcerptSentences)) {
+      if (s.sentence.end - first.sentence.start > this.options.maxExcerptChars) break;
+      last = s;
+    }
     const doc = this.documentOf(next);
-    const [start, end] = clip(doc.source, list, list[0]!.sentence.start, list[last]!.sentence.end, [], this.options.maxExcerptChars);
+    const [start, end] = clip(doc.source, list, first.sentence.start, last.sentence.end, [], this.options.maxExcerptChars);
     return {
       question: asked,
       answered: true,
@@ -326,7 +337,10 @@ export class Engine {
   explain(question: string, top = 3): Array<{ text: string; passageId: string; score: number; parts: ReturnType<Model['explain']> }> {
     const { qts, candidates: cands } = this.analyze(question);
     const { scores, order } = this.rank(cands);
-    return order.slice(0, top).map((i) => ({ text: this.candidateText(cands[i]!, qts), passageId: cands[i]!.passage.id, score: Math.round(scores[i]! * 1000) / 1000, parts: this.model.explain(cands[i]!) }));
+    return order.slice(0, top).map((i) => {
+      const c = defined(cands[i]);
+      return { text: this.candidateText(c, qts), passageId: c.passage.id, score: Math.round(defined(scores[i]) * 1000) / 1000, parts: this.model.explain(c) };
+    });
   }
 
   /** Up to three passages, each ranked by its best candidate. */
@@ -334,10 +348,10 @@ export class Engine {
     const out: RankedPassage[] = [];
     const seen = new Set<string>();
     for (const i of order) {
-      const p = cands[i]!.passage;
+      const p = defined(cands[i]).passage;
       if (seen.has(p.id)) continue;
       seen.add(p.id);
-      out.push(this.ranked(p, scores[i]!, qts));
+      out.push(this.ranked(p, defined(scores[i]), qts));
       if (out.length === 3) break;
     }
     return out;
@@ -357,8 +371,8 @@ export class Engine {
 
   /** Ranked passages for lookup terms, each with a short highlighted snippet. */
   search(terms: string, opts: { limit?: number; offset?: number; section?: string; exclude?: string | null } = {}): SearchHit[] {
-    const limit = Number.isFinite(opts.limit) ? Math.max(1, Math.min(Math.floor(opts.limit!), 25)) : 5;
-    const offset = Number.isFinite(opts.offset) ? Math.max(0, Math.floor(opts.offset!)) : 0;
+    const limit = opts.limit !== undefined && Number.isFinite(opts.limit) ? Math.max(1, Math.min(Math.floor(opts.limit), 25)) : 5;
+    const offset = opts.offset !== undefined && Number.isFinite(opts.offset) ? Math.max(0, Math.floor(opts.offset)) : 0;
     const q = analyzeQuestion(cleanQuestion(String(terms ?? '')).slice(0, this.options.maxQuestionChars));
     const qts = queryTerms(q, this.vocabulary, this.aliases, this.options.query);
     if (qts.length === 0) return [];

@@ -32,12 +32,16 @@ export function highlightsIn(sentences: IndexedSentence[], start: number, end: n
   return spans;
 }
 
-/** Cuts a range longer than `max` to the window around its matches, snapped to word boundaries. */
-export function clip(source: string, sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[], max: number): [number, number] {
-  if (end - start <= max) return [start, end];
-  const text = source.slice(start, end);
-  const hits = highlightsIn(sentences, start, end, qts);
-  const center = hits.length ? (hits[0]!.start + hits[hits.length - 1]!.end) / 2 : 0;
+/**
+ * The one excerpt windowing rule: the range of `text` to quote when it is longer than `max`, centred
+ * on its highlighted spans (offsets into `text`; the start when there are none) and snapped inward to
+ * word boundaries. A text that fits is returned whole. The range is never empty.
+ */
+export function windowAround(text: string, hits: readonly Span[], max: number): [number, number] {
+  if (text.length <= max) return [0, text.length];
+  const first = hits[0];
+  const last = hits.at(-1);
+  const center = first && last ? (first.start + last.end) / 2 : 0;
   let a = Math.max(0, Math.round(center - max / 2));
   let b = Math.min(text.length, a + max);
   a = Math.max(0, b - max);
@@ -47,7 +51,27 @@ export function clip(source: string, sentences: IndexedSentence[], start: number
   const b2 = b < text.length ? text.lastIndexOf(' ', b) : b;
   if (a2 > 0 && a2 < b) a = a2;
   if (b2 > a) b = b2;
-  return [start + a, start + Math.max(a + 1, b)];
+  return [a, Math.max(a + 1, b)];
+}
+
+/** Cuts a range of a document longer than `max` to the window around its matches (see {@link windowAround}). */
+export function clip(source: string, sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[], max: number): [number, number] {
+  if (end - start <= max) return [start, end];
+  const [a, b] = windowAround(source.slice(start, end), highlightsIn(sentences, start, end, qts), max);
+  return [start + a, start + b];
+}
+
+/**
+ * A verbatim window of a passage's text around its highlights, by {@link windowAround}. The text stays
+ * an exact slice (never rewritten); the highlights inside the window are shifted into it.
+ */
+export function excerptAround(text: string, highlights: Span[], max: number): { text: string; highlights: Span[] } {
+  if (text.length <= max) return { text, highlights };
+  const [start, end] = windowAround(text, highlights, max);
+  const shifted = highlights
+    .filter((h) => h.start >= start && h.end <= end)
+    .map((h) => ({ start: h.start - start, end: h.end - start }));
+  return { text: text.slice(start, end), highlights: shifted };
 }
 
 /** The excerpt of [start, end) of a passage. */

@@ -8,6 +8,7 @@ import { MATCH_STRENGTH, MATCH_TYPES, type MatchType } from '../search/vocabular
 import type { IndexedSentence } from './sentence-index.ts';
 import type { QueryTerm } from './query.ts';
 import type { QuestionAnalysis } from './question.ts';
+import { defined } from '../checked.ts';
 
 /** Every candidate feature, in the order of a feature vector, with what it measures. */
 export const CANDIDATE_FEATURES = {
@@ -102,9 +103,9 @@ export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: R
   const text = s.sentence.text;
   s.tokens.forEach((tok, j) => {
     // A capitalized word after the sentence's first is part of a name.
-    const inName = tok.start > 0 && /\p{Lu}/u.test(text[tok.start] ?? '');
+    const inName = tok.start > 0 && /\p{Lu}/u.test(text.charAt(tok.start));
     for (let i = 0; i < qts.length; i++) {
-      const t = qts[i]!;
+      const t = defined(qts[i]);
       if (inName && t.common) continue;
       let type: number = NONE;
       if (tok.term === t.term) type = 0;
@@ -113,21 +114,45 @@ export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: R
         if (c !== undefined && counted.has(c)) type = MATCH_STRENGTH[c];
       }
       if (type !== NONE) {
-        if (type < types[i]!) types[i] = type;
+        if (type < defined(types[i])) types[i] = type;
         if (tokenTerm[j] === -1) tokenTerm[j] = i;
       }
     }
   });
   qts.forEach((t, i) => {
-    if (types[i]! > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.has(x)))) types[i] = 1;
+    if (defined(types[i]) > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.has(x)))) types[i] = 1;
   });
   return { types, tokenTerm };
 }
 
 function bestTypes(rows: Uint8Array[], n: number): Uint8Array {
   const out = new Uint8Array(n).fill(NONE);
-  for (const r of rows) for (let i = 0; i < n; i++) if (r[i]! < out[i]!) out[i] = r[i]!;
+  for (const r of rows) strongest(out, r);
   return out;
+}
+
+/** `into[i] = min(into[i], from[i])`: the strongest match of each term (lower is stronger). */
+function strongest(into: Uint8Array, from: Uint8Array): void {
+  for (let i = 0; i < into.length; i++) {
+    const x = defined(from[i]);
+    if (x < defined(into[i])) into[i] = x;
+  }
+}
+
+/** Whether any term is matched. */
+function anyMatched(types: Uint8Array): boolean {
+  for (const x of types) if (x !== NONE) return true;
+  return false;
+}
+
+/** One sentence of a retrieved passage with what the window features read of it. */
+interface SentenceRow {
+  indexed: IndexedSentence;
+  /** Per query term, its strongest match in the sentence (see {@link sentenceMatches}). */
+  types: Uint8Array;
+  /** Share of the question the sentence matches. */
+  share: number;
+  scan: Scan;
 }
 
 /** Every candidate window of the passages, with its features. */
@@ -147,70 +172,66 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const out: Candidate[] = [];
   for (const input of inputs) {
     const { passage, sentences } = input;
-    const matches = sentences.map((s) => sentenceMatches(s, qts, ctx.matchTypes));
-    const scans = sentences.map((s, k) => scan(s, matches[k]!.tokenTerm, qts.length, questionTerms, q.years));
-    const passageTypes = bestTypes(matches.map((m) => m.types), qts.length);
+    const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i] !== NONE ? t.weight : 0), 0) / total;
+    const rows = sentences.map((s): SentenceRow => {
+      const { types, tokenTerm } = sentenceMatches(s, qts, ctx.matchTypes);
+      return { indexed: s, types, share: share(types), scan: scan(s, tokenTerm, qts.length, questionTerms, q.years) };
+    });
+    const passageTypes = bestTypes(rows.map((r) => r.types), qts.length);
     const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || [...t.credits.keys()].some((x) => input.contextTerms.has(x)));
-    const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i]! !== NONE ? t.weight : 0), 0) / total;
-    const passageShare = qts.reduce((n, t, i) => n + (passageTypes[i]! !== NONE || contextMatched[i] ? t.weight : 0), 0) / total;
-    const sentenceShare = matches.map((m) => share(m.types));
+    const passageShare = qts.reduce((n, t, i) => n + (passageTypes[i] !== NONE || contextMatched[i] ? t.weight : 0), 0) / total;
     const documentShare = qts.reduce((n, t) => n + (input.documentTerms.has(t.term) ? t.weight : 0), 0) / total;
     const firstMention = ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null;
     // The strongest match of each term over the window, grown one sentence at a time.
     const types = new Uint8Array(qts.length);
-    for (let a = 0; a < sentences.length; a++) {
-      types.set(matches[a]!.types);
-      for (let b = a; b < sentences.length && b - a < ctx.maxSentences; b++) {
-        const start = sentences[a]!.sentence.start;
-        const end = sentences[b]!.sentence.end;
+    for (const [a, first] of rows.entries()) {
+      types.set(first.types);
+      // The sentence just before the window, whose matches the lead-in features read.
+      const before = a > 0 ? defined(rows[a - 1]).types : null;
+      for (let b = a; b < rows.length && b - a < ctx.maxSentences; b++) {
+        const last = defined(rows[b]);
+        const start = first.indexed.sentence.start;
+        const end = last.indexed.sentence.end;
         if (b > a && end - start > ctx.maxChars) break;
-        if (b > a) {
-          const next = matches[b]!.types;
-          for (let i = 0; i < qts.length; i++) if (next[i]! < types[i]!) types[i] = next[i]!;
-        }
+        if (b > a) strongest(types, last.types);
         // A window that matches no word of the question is no candidate.
-        let any = false;
-        for (let i = 0; i < qts.length && !any; i++) any = types[i]! !== NONE;
-        if (!any) continue;
+        if (!anyMatched(types)) continue;
         const win = sentences.slice(a, b + 1);
         const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
         let matchedShare = 0;
         for (let i = 0; i < qts.length; i++) {
-          const ty = types[i]!;
-          const k = ty !== NONE ? TYPE_FEATURE[ty]! : contextMatched[i] ? F.context : -1;
-          const w = qts[i]!.weight / total;
-          if (k >= 0) f[k] = f[k]! + w;
+          const ty = defined(types[i]);
+          const k = ty !== NONE ? defined(TYPE_FEATURE[ty]) : contextMatched[i] ? F.context : -1;
+          const w = defined(qts[i]).weight / total;
+          if (k >= 0) f[k] = defined(f[k]) + w;
           if (ty !== NONE) matchedShare += w;
         }
         f[F.passage] = passageShare;
         f[F.document] = documentShare;
         let rare = 0;
         let lead = 0;
-        const before = a > 0 ? matches[a - 1]!.types : null;
         qts.forEach((t, i) => {
           if (types[i] === 0) rare += t.weight * t.weight;
-          if (before && types[i]! === NONE && before[i]! !== NONE) lead += t.weight;
+          if (before && types[i] === NONE && before[i] !== NONE) lead += t.weight;
         });
         f[F.rare] = rare / total2;
         f[F.leadIn] = lead / total;
-        let bestShare = 0;
-        let bestIdx = a;
-        for (let k = a; k <= b; k++) {
-          if (sentenceShare[k]! > bestShare) {
-            bestShare = sentenceShare[k]!;
-            bestIdx = k;
-          }
+        // The best single sentence: the first with the highest share (shares are never negative).
+        let best = first;
+        for (let k = a + 1; k <= b; k++) {
+          const r = defined(rows[k]);
+          if (r.share > best.share) best = r;
         }
-        f[F.concentration] = bestShare;
-        f[F.extraGain] = Math.max(0, matchedShare - bestShare);
+        f[F.concentration] = best.share;
+        f[F.extraGain] = Math.max(0, matchedShare - best.share);
         f[F.retrieval] = input.score / top;
         f[F.topPassage] = input.rank === 0 ? 1 : 0;
-        f[F.proximity] = scans[bestIdx]!.proximity;
+        f[F.proximity] = best.scan.proximity;
         if (qts.length >= 2) {
           let pairs = 0;
           for (let i = 0; i + 1 < qts.length; i++) {
             for (let k = a; k <= b; k++) {
-              if (scans[k]!.pairs[i]) {
+              if (defined(rows[k]).scan.pairs[i]) {
                 pairs++;
                 break;
               }
@@ -218,12 +239,11 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
           }
           f[F.bigram] = pairs / (qts.length - 1);
         }
-        const prev = a > 0 ? matches[a - 1]!.types : null;
-        f[F.focus] = qts.reduce((n, t, i) => n + (focusTerms[i] && (types[i]! !== NONE || contextMatched[i]) ? t.weight : 0), 0) / focusTotal;
+        f[F.focus] = qts.reduce((n, t, i) => n + (focusTerms[i] && (types[i] !== NONE || contextMatched[i]) ? t.weight : 0), 0) / focusTotal;
         if (entityTotal > 0) {
           let missing = 0;
           qts.forEach((t, i) => {
-            if (!entities[i] || types[i]! !== NONE || (prev && prev[i]! !== NONE) || contextMatched[i]) return;
+            if (!entities[i] || types[i] !== NONE || (before && before[i] !== NONE) || contextMatched[i]) return;
             missing += t.weight;
           });
           f[F.entityMissing] = missing / entityTotal;
@@ -232,9 +252,10 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         let novel = 0;
         let termCount = 0;
         for (let k = a; k <= b; k++) {
-          years |= scans[k]!.years;
-          novel += scans[k]!.novel;
-          termCount += scans[k]!.terms;
+          const { scan } = defined(rows[k]);
+          years |= scan.years;
+          novel += scan.novel;
+          termCount += scan.terms;
         }
         f[F.yearMissing] = years !== (1 << q.years.length) - 1 ? 1 : 0;
         const definesAcronym = ctx.acronymSpans.some((s) => s.documentId === passage.documentId && s.start >= start && s.end <= end);
@@ -245,7 +266,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         }
         if (q.units.length) f[F.unit] = win.some((s) => s.hasQuantity && q.units.some((u) => s.unitWords.includes(u))) ? 1 : 0;
         f[F.novelty] = termCount ? novel / termCount : 0;
-        f[F.refersBack] = win[0]!.refersBack ? 1 : 0;
+        f[F.refersBack] = first.indexed.refersBack ? 1 : 0;
         f[F.caption] = win.some((s) => s.caption) ? 1 : 0;
         f[F.incomplete] = win.some((s) => !s.sentence.complete) ? 1 : 0;
         f[F.short] = end - start < 60 ? 1 : 0;
@@ -253,8 +274,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         f[F.threeSentences] = b - a === 2 ? 1 : 0;
         f[F.firstMention] = firstMention && win.includes(firstMention) ? 1 : 0;
         f[F.acronymDefinition] = definesAcronym ? 1 : 0;
-        const matched = new Array<boolean>(qts.length);
-        for (let i = 0; i < qts.length; i++) matched[i] = types[i]! !== NONE || contextMatched[i]!;
+        const matched = contextMatched.map((c, i) => types[i] !== NONE || c);
         out.push({ passage, first: a, last: b, features: f, matched });
       }
     }
@@ -283,14 +303,14 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerm
   tokenTerm.forEach((ti, j) => {
     if (ti < 0) return;
     distinct.add(ti);
-    positions[ti]!.push(j);
+    defined(positions[ti]).push(j);
     if (firstPos < 0) firstPos = j;
     lastPos = j;
   });
   const pairs = new Uint8Array(Math.max(0, n - 1));
   for (let i = 0; i + 1 < n; i++) {
-    const p1 = positions[i]!;
-    const p2 = positions[i + 1]!;
+    const p1 = defined(positions[i]);
+    const p2 = defined(positions[i + 1]);
     if (p1.length && p2.length && p1.some((x) => p2.some((y) => Math.abs(x - y) <= 2))) pairs[i] = 1;
   }
   let yearBits = 0;

@@ -6,6 +6,7 @@
  * - the threshold that makes the most right decisions (right answers plus right abstentions).
  * Full-batch gradient descent from zero weights with L2: the same data give the same weights.
  */
+import { defined } from '../checked.ts';
 
 /** One training question for the ranker: its candidates' features and which contain the answer. */
 export interface RankingExample {
@@ -42,20 +43,22 @@ export function fitRanker(examples: RankingExample[], dims: number, opts: FitOpt
       const z = exp.reduce((a, b) => a + b, 0);
       const zPos = exp.reduce((a, b, i) => a + (e.positive[i] ? b : 0), 0);
       // d/dw [log zPos - log z] = Σ_pos (exp/zPos) x - Σ (exp/z) x
-      e.features.forEach((x, i) => {
-        const coef = (e.positive[i] ? exp[i]! / zPos : 0) - exp[i]! / z;
-        if (coef !== 0) for (let d = 0; d < dims; d++) grad[d] = grad[d]! + coef * x[d]!;
+      exp.forEach((ex, i) => {
+        const coef = (e.positive[i] ? ex / zPos : 0) - ex / z;
+        if (coef !== 0) addScaled(grad, coef, defined(e.features[i]));
       });
     }
     const n = usable.length || 1;
-    for (let d = 0; d < dims; d++) {
-      const g = -grad[d]! / n + opts.l2 * w[d]!;
-      m[d] = b1 * m[d]! + (1 - b1) * g;
-      v[d] = b2 * v[d]! + (1 - b2) * g * g;
-      const mh = m[d]! / (1 - b1 ** it);
-      const vh = v[d]! / (1 - b2 ** it);
-      w[d] = w[d]! - (opts.learningRate * 0.1 * mh) / (Math.sqrt(vh) + 1e-8);
-    }
+    w.forEach((wd, d) => {
+      const g = -defined(grad[d]) / n + opts.l2 * wd;
+      const md = b1 * defined(m[d]) + (1 - b1) * g;
+      const vd = b2 * defined(v[d]) + (1 - b2) * g * g;
+      m[d] = md;
+      v[d] = vd;
+      const mh = md / (1 - b1 ** it);
+      const vh = vd / (1 - b2 ** it);
+      w[d] = wd - (opts.learningRate * 0.1 * mh) / (Math.sqrt(vh) + 1e-8);
+    });
   }
   return w;
 }
@@ -72,15 +75,17 @@ export function fitLogistic(X: Float64Array[], y: boolean[], opts: FitOptions = 
     X.forEach((x, i) => {
       const p = sigmoid(dotp(w, x));
       const err = p - (y[i] ? 1 : 0);
-      for (let d = 0; d < dims; d++) grad[d] = grad[d]! + err * x[d]!;
+      addScaled(grad, err, x);
     });
     const n = X.length || 1;
-    for (let d = 0; d < dims; d++) {
-      const g = grad[d]! / n + (d === 0 ? 0 : opts.l2 * w[d]!);
-      m[d] = 0.9 * m[d]! + 0.1 * g;
-      v[d] = 0.999 * v[d]! + 0.001 * g * g;
-      w[d] = w[d]! - (opts.learningRate * 0.1 * (m[d]! / (1 - 0.9 ** it))) / (Math.sqrt(v[d]! / (1 - 0.999 ** it)) + 1e-8);
-    }
+    w.forEach((wd, d) => {
+      const g = defined(grad[d]) / n + (d === 0 ? 0 : opts.l2 * wd);
+      const md = 0.9 * defined(m[d]) + 0.1 * g;
+      const vd = 0.999 * defined(v[d]) + 0.001 * g * g;
+      m[d] = md;
+      v[d] = vd;
+      w[d] = wd - (opts.learningRate * 0.1 * (md / (1 - 0.9 ** it))) / (Math.sqrt(vd / (1 - 0.999 ** it)) + 1e-8);
+    });
   }
   return w;
 }
@@ -91,17 +96,19 @@ export function fitLogistic(X: Float64Array[], y: boolean[], opts: FitOptions = 
  * midpoints between sorted probabilities.
  */
 export function chooseThreshold(probabilities: number[], right: boolean[]): number {
-  const order = probabilities.map((p, i) => [p, right[i]!] as const).sort((a, b) => a[0] - b[0]);
+  const order = probabilities.map((p, i) => [p, defined(right[i])] as const).sort((a, b) => a[0] - b[0]);
   // Start with "answer everything" and raise the threshold past one question at a time.
   let correct = order.filter(([, r]) => r).length;
   let best = correct;
-  let threshold = order.length ? Math.max(0, order[0]![0] - 1e-6) : 0.5;
-  for (let i = 0; i < order.length; i++) {
-    correct += order[i]![1] ? -1 : 1;
-    if (i + 1 < order.length && order[i + 1]![0] === order[i]![0]) continue;
+  const lowest = order[0];
+  let threshold = lowest ? Math.max(0, lowest[0] - 1e-6) : 0.5;
+  for (const [i, [p, r]] of order.entries()) {
+    correct += r ? -1 : 1;
+    const next = order[i + 1];
+    if (next && next[0] === p) continue;
     if (correct > best) {
       best = correct;
-      threshold = i + 1 < order.length ? (order[i]![0] + order[i + 1]![0]) / 2 : order[i]![0] + 1e-6;
+      threshold = next ? (p + next[0]) / 2 : p + 1e-6;
     }
   }
   return threshold;
@@ -121,7 +128,7 @@ export function folds(n: number, k: number, seed: number): number[] {
   };
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    [idx[i], idx[j]] = [defined(idx[j]), defined(idx[i])];
   }
   const out = new Array<number>(n);
   idx.forEach((item, pos) => (out[item] = pos % k));
@@ -130,8 +137,13 @@ export function folds(n: number, k: number, seed: number): number[] {
 
 function dotp(w: Float64Array, x: Float64Array): number {
   let s = 0;
-  for (let d = 0; d < x.length; d++) s += w[d]! * x[d]!;
+  for (let d = 0; d < x.length; d++) s += defined(w[d]) * defined(x[d]);
   return s;
+}
+
+/** `sum += scale · x`, element by element. */
+function addScaled(sum: Float64Array, scale: number, x: Float64Array): void {
+  for (let d = 0; d < x.length; d++) sum[d] = defined(sum[d]) + scale * defined(x[d]);
 }
 
 function sigmoid(x: number): number {

@@ -6,6 +6,7 @@
  */
 import fitted from './weights.json' with { type: 'json' };
 import { CANDIDATE_FEATURE_NAMES, CANDIDATE_FEATURES, type Candidate } from './features.ts';
+import { defined } from '../checked.ts';
 
 /** Facts about the best candidate that the confidence is computed from. */
 export const CONFIDENCE_FEATURES = {
@@ -57,9 +58,7 @@ export class Model {
   }
 
   score(features: Float64Array): number {
-    let s = 0;
-    for (let i = 0; i < features.length; i++) s += features[i]! * this.candidate[i]!;
-    return s;
+    return dot(features, this.candidate);
   }
 
   /** A calibrated probability from confidence features. */
@@ -69,21 +68,20 @@ export class Model {
 
   /** The parts of a candidate's score, largest first, each with what it measures. */
   explain(c: Candidate): Array<{ feature: string; value: number; weight: number; contribution: number; description: string }> {
-    return CANDIDATE_FEATURE_NAMES.map((name, i) => ({
-      feature: name,
-      value: c.features[i]!,
-      weight: this.candidate[i]!,
-      contribution: c.features[i]! * this.candidate[i]!,
-      description: CANDIDATE_FEATURES[name],
-    }))
+    return CANDIDATE_FEATURE_NAMES.map((name, i) => {
+      const value = defined(c.features[i]);
+      const weight = defined(this.candidate[i]);
+      return { feature: name, value, weight, contribution: value * weight, description: CANDIDATE_FEATURES[name] };
+    })
       .filter((p) => p.value !== 0)
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   }
 }
 
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Σ a[i]·b[i] over the elements of `a`; `b` must be at least as long. */
+export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  for (let i = 0; i < a.length; i++) s += defined(a[i]) * defined(b[i]);
   return s;
 }
 

@@ -74,8 +74,9 @@ export function queryTerms(q: QuestionAnalysis, vocab: Vocabulary, aliases: Alia
       let corrected = false;
       const translations: string[] = [];
       if (lang !== english && !vocab.writes(surface)) translations.push(...vocab.translate(surface, lang));
-      if (translations.length) {
-        term = translations[0]!;
+      const translation = translations[0];
+      if (translation !== undefined) {
+        term = translation;
         known = true;
         corrected = true;
       } else if (!known && /^\p{L}{3,}$/u.test(surface)) {
@@ -110,9 +111,10 @@ export function queryTerms(q: QuestionAnalysis, vocab: Vocabulary, aliases: Alia
   }
   for (const { matched, terms } of aliases.expand(q.words)) {
     for (const t of matched.flatMap((w) => byWord.get(w) ?? [])) {
-      if (terms.length === 1) {
-        if (terms[0] !== t.term && vocab.has(terms[0]!)) {
-          credit(t, terms[0]!, 'alias');
+      const [only] = terms;
+      if (only !== undefined && terms.length === 1) {
+        if (only !== t.term && vocab.has(only)) {
+          credit(t, only, 'alias');
           t.known = true;
         }
       } else if (terms.every((x) => vocab.has(x))) {

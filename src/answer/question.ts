@@ -9,6 +9,7 @@ import { fold } from '../search/fold.ts';
 import { stripInvisible } from '../text.ts';
 import { words } from '../search/analyze.ts';
 import { english, englishData, languages, questionLanguage, type AnswerKind, type Language, type MetaField } from '../language/index.ts';
+import { defined } from '../checked.ts';
 
 export type { AnswerKind, MetaField } from '../language/index.ts';
 
@@ -77,8 +78,9 @@ function isChitchat(folded: string, qWords: string[]): boolean {
   const langs = languages;
   if (langs.some((l) => l.chitchatPhrases.has(phrase))) return true;
   // "hey, how's it going": a greeting before a chit-chat phrase.
-  const rest = phrase.split(' ').slice(1).join(' ');
-  if (rest && langs.some((l) => l.chitchatWords.has(phrase.split(' ')[0]!) && l.chitchatPhrases.has(rest))) return true;
+  const [greeting = '', ...after] = phrase.split(' ');
+  const rest = after.join(' ');
+  if (rest && langs.some((l) => l.chitchatWords.has(greeting) && l.chitchatPhrases.has(rest))) return true;
   // A task ("summarize the whole thing", "can you make a chart of …"): not a question to quote an answer to.
   for (const l of langs) {
     const opener = l.taskOpeners.find((o) => phrase.startsWith(`${o} `));
@@ -126,7 +128,7 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
     if (/^\p{Lu}/u.test(w) && (!sentenceStart || /^\p{Lu}{2,}/u.test(w))) capitalized.push(fold(w).replace(/'s$/, ''));
   });
   const acronyms = tokens.filter((m) => /^\p{Lu}{2,}$/u.test(m[0])).map((m) => fold(m[0]));
-  const years = [...folded.matchAll(/\b(1[6-9]\d\d|20\d\d)\b/g)].map((m) => m[1]!);
+  const years = [...folded.matchAll(/\b(?:1[6-9]\d\d|20\d\d)\b/g)].map((m) => m[0]);
   const figures = [...text.matchAll(FIGURE)].map((m) => m[0].replace(/,/g, ''));
   let subject: string | undefined;
   for (const l of language === english ? [english] : [language, english]) {
@@ -145,7 +147,8 @@ export function analyzeQuestion(raw: string): QuestionAnalysis {
   for (const l of language === english ? [english] : [language, english]) {
     const counted = l.countPattern?.exec(folded);
     if (!counted) continue;
-    const after = words(counted[1]!);
+    // The language data's count pattern captures what is counted.
+    const after = words(defined(counted[1]));
     const first = after[0];
     if (first && !l.countSkip.has(first)) {
       focus.push(first);

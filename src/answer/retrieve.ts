@@ -55,11 +55,12 @@ export function retrieve(index: MiniSearch<IndexedPassage>, corpus: Corpus, voca
   // MiniSearch returns every match sorted by score: map only the first `limit` (and any ties with
   // the last of them, which passage order then breaks).
   let cut = Math.min(limit, results.length);
-  while (cut < results.length && cut > 0 && results[cut]!.score === results[cut - 1]!.score) cut++;
+  const lastScore = results[cut - 1]?.score;
+  while (lastScore !== undefined && results[cut]?.score === lastScore) cut++;
   const out: Retrieved[] = [];
-  for (let i = 0; i < cut; i++) {
-    const passage = corpus.byId.get(String(results[i]!.id));
-    if (passage) out.push({ passage, score: results[i]!.score });
+  for (const r of results.slice(0, cut)) {
+    const passage = corpus.byId.get(String(r.id));
+    if (passage) out.push({ passage, score: r.score });
   }
   out.sort((a, b) => b.score - a.score || a.passage.order - b.passage.order);
   return out.slice(0, limit);

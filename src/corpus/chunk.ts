@@ -77,8 +77,8 @@ function blocks(source: string, bodyStart: number): Block[] {
   while ((m = re.exec(source))) {
     let start = m.index;
     let end = start + m[0].length;
-    while (start < end && /\s/.test(source[start]!)) start++;
-    while (end > start && /\s/.test(source[end - 1]!)) end--;
+    while (start < end && /\s/.test(source.charAt(start))) start++;
+    while (end > start && /\s/.test(source.charAt(end - 1))) end--;
     if (end <= start) continue;
     const text = source.slice(start, end);
     if (/^#{1,6}\s/.test(text) && !text.includes('\n')) out.push({ kind: 'heading', start, end });

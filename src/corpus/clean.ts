@@ -44,12 +44,12 @@ export function stripInlineMarkup(p: string): string {
 }
 
 function parseByline(p: string): { author: string; date: string } | null {
-  const m = /^(?:[Bb]y\s+)?([\p{L}.' -]{3,60}?)\s*[|·,–-]\s*([A-Z][a-z]+)\.?\s+(\d{1,2}),\s*(\d{4})$/u.exec(p);
-  if (!m) return null;
-  const month = MONTHS.findIndex((name) => name.startsWith(m[2]!.toLowerCase().slice(0, 3)));
+  const { author, monthName, day, year } = /^(?:[Bb]y\s+)?(?<author>[\p{L}.' -]{3,60}?)\s*[|·,–-]\s*(?<monthName>[A-Z][a-z]+)\.?\s+(?<day>\d{1,2}),\s*(?<year>\d{4})$/u.exec(p)?.groups ?? {};
+  if (author === undefined || monthName === undefined || day === undefined || year === undefined) return null;
+  const month = MONTHS.findIndex((name) => name.startsWith(monthName.toLowerCase().slice(0, 3)));
   if (month < 0) return null;
-  const date = `${m[4]}-${String(month + 1).padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-  return { author: m[1]!.trim(), date };
+  const date = `${year}-${String(month + 1).padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return { author: author.trim(), date };
 }
 
 /** A short title-like line standing alone: a section heading in a scrape. */
@@ -95,7 +95,8 @@ export function cleanScrape(raw: string): CleanedScrape {
         continue;
       }
       // A byline directly under the title, with no blank line between ("Title\nJane Doe | July 25, 2022").
-      const underTitle = !title && rest.length && rest.slice(1).every((l) => ROLE.test(l)) ? parseByline(rest[0]!) : null;
+      const second = rest[0];
+      const underTitle = !title && second !== undefined && rest.slice(1).every((l) => ROLE.test(l)) ? parseByline(second) : null;
       if (underTitle && !/[.!?]$/.test(firstLine) && firstLine.length <= 200) {
         title = stripInlineMarkup(firstLine).replace(/^#+\s*/, '');
         author ||= underTitle.author;

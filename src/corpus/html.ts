@@ -152,9 +152,10 @@ export async function readHtml(path: string, html: string): Promise<ExtractedRep
 /** The text of one element of an XML document, entities decoded; '' when absent. */
 function xmlField(xml: string, tag: string): string {
   const m = new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`).exec(xml);
-  if (!m) return '';
+  const inner = m?.[1];
+  if (inner === undefined) return '';
   return collapse(
-    m[1]!
+    inner
       .replace(/<[^>]+>/g, '')
       .replace(/&#(x?)([0-9a-f]+);/gi, (_, x: string, n: string) => String.fromCodePoint(parseInt(n, x ? 16 : 10)))
       .replace(/&lt;/g, '<')

@@ -14,6 +14,7 @@ import type { Corpus, Document } from './types.ts';
 import { fold } from '../search/fold.ts';
 import { decodeReport, notRegular, readOptions, readReportBytes, readReportFile } from './read-file.ts';
 import type { ExtractedReport } from './extracted.ts';
+import { defined } from '../checked.ts';
 
 const FRONT_MATTER = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/;
 
@@ -68,7 +69,7 @@ export function parseDocument(path: string, raw: string, firstOrder = 0, overrid
   const m = FRONT_MATTER.exec(source);
   if (m) {
     try {
-      const parsed: unknown = parseYaml(m[1]!);
+      const parsed: unknown = parseYaml(defined(m[1]));
       if (parsed !== null && typeof parsed !== 'object') throw new Error('front matter is not a mapping');
       fm = (parsed ?? {}) as Record<string, unknown>;
     } catch (err) {
@@ -149,10 +150,10 @@ export function documentFromExtracted(path: string, ex: ExtractedReport, firstOr
         let hi = starts.length - 1;
         while (lo < hi) {
           const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]![0] <= p.start) lo = mid;
+          if (defined(starts[mid])[0] <= p.start) lo = mid;
           else hi = mid - 1;
         }
-        p.page = starts[lo]![1];
+        p.page = defined(starts[lo])[1];
       }
     }
   }

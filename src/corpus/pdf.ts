@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { CorpusError } from '../errors.ts';
 import { collapse, isoDate, TextBuilder, type ExtractedReport } from './extracted.ts';
+import { defined } from '../checked.ts';
 
 /** One run of text after merging pdf.js items on the same baseline. */
 interface Line {
@@ -48,10 +49,10 @@ const JUNK_TITLE = /^(untitled|microsoft word\s*-.*|.*\.(docx?|pdf|odt|rtf|indd|
 /** The text items of a page as baseline-merged fragments; a wide gap (a column gutter) splits a row. */
 function rowsOf(items: Item[], page: number): Line[] {
   const sorted = items.filter((i) => i.str.trim()).sort((a, b) => b.y - a.y || a.x - b.x);
-  const rows: Item[][] = [];
+  const rows: Array<[Item, ...Item[]]> = [];
   for (const it of sorted) {
     const row = rows.at(-1);
-    if (row && Math.abs(row[0]!.y - it.y) <= 0.35 * Math.min(row[0]!.size, it.size)) row.push(it);
+    if (row && Math.abs(row[0].y - it.y) <= 0.35 * Math.min(row[0].size, it.size)) row.push(it);
     else rows.push([it]);
   }
   const lines: Line[] = [];
@@ -121,7 +122,7 @@ function dropFurniture(pages: Line[][], heights: number[]): Line[][] {
   for (const lines of pages) for (const k of new Set(lines.map(key))) count.set(k, (count.get(k) ?? 0) + 1);
   const repeated = (l: Line) => pages.length >= 2 && (count.get(key(l)) ?? 0) >= Math.max(2, Math.ceil(pages.length * 0.5));
   return pages.map((lines, i) => {
-    const h = heights[i]!;
+    const h = defined(heights[i]);
     const ys = lines.map((l) => l.y);
     const top = ys.reduce((m, y) => Math.max(m, y), -Infinity);
     const bottom = ys.reduce((m, y) => Math.min(m, y), Infinity);
@@ -248,8 +249,9 @@ export async function readPdf(path: string, bytes: Uint8Array): Promise<Extracte
       const items: Item[] = [];
       for (const raw of content.items) {
         if (!('str' in raw)) continue;
-        const t = raw.transform as number[];
-        items.push({ str: raw.str, x: t[4]! - x0, y: t[5]! - y0, width: raw.width, size: Math.hypot(t[2]!, t[3]!) || raw.height });
+        // A text item's transform is a 2D matrix [a, b, c, d, e, f]: (e, f) its origin, (c, d) its height vector.
+        const [, , c, d, e, f] = raw.transform as [number, number, number, number, number, number];
+        items.push({ str: raw.str, x: e - x0, y: f - y0, width: raw.width, size: Math.hypot(c, d) || raw.height });
       }
       pages.push(readingOrder(rowsOf(items, n), x1 - x0));
       heights.push(y1 - y0);

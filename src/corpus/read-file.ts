@@ -80,7 +80,7 @@ export function decodeReport(bytes: Uint8Array, name: string): { text: string; e
     }
   }
   const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252');
-  const nonAscii = [...text].filter((c) => c.codePointAt(0)! >= 0x80);
+  const nonAscii = text.match(/[^\0-\x7f]/gu) ?? [];
   const plausible = nonAscii.filter((c) => PLAUSIBLE.test(c)).length;
   // Mostly ASCII prose whose few other characters read as letters and punctuation: Windows-1252.
   // Binary data or another code page (Cyrillic, Greek in 8 bits) gives a high share of symbols.

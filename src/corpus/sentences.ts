@@ -23,7 +23,7 @@ const TERMINALS = new Set(['.', '!', '?', '\u2026']);
 
 function isAbbreviation(text: string, periodAt: number): boolean {
   let i = periodAt - 1;
-  while (i >= 0 && /[\p{L}.]/u.test(text[i]!)) i--;
+  while (i >= 0 && /[\p{L}.]/u.test(text.charAt(i))) i--;
   const word = text.slice(i + 1, periodAt);
   if (word.length === 0) return false;
   // Initials and dotted acronyms: "U.S", "J", "a.m".
@@ -40,22 +40,22 @@ export function splitSentences(text: string): SentenceSpan[] {
   let start = 0;
   const n = text.length;
   const push = (s: number, e: number) => {
-    while (s < e && /\s/.test(text[s]!)) s++;
-    while (e > s && /\s/.test(text[e - 1]!)) e--;
+    while (s < e && /\s/.test(text.charAt(s))) s++;
+    while (e > s && /\s/.test(text.charAt(e - 1))) e--;
     if (e > s) spans.push({ start: s, end: e });
   };
   for (let i = 0; i < n; i++) {
-    const ch = text[i]!;
+    const ch = text.charAt(i);
     if (!TERMINALS.has(ch)) continue;
     // A decimal point or a dotted number ("1.45", "v2.0") is not a boundary.
     if (ch === '.' && /\d/.test(text[i - 1] ?? '') && /\d/.test(text[i + 1] ?? '')) continue;
     let j = i + 1;
-    while (j < n && (TERMINALS.has(text[j]!) || CLOSERS.has(text[j]!))) j++;
-    if (j < n && !/\s/.test(text[j]!)) continue;
+    while (j < n && (TERMINALS.has(text.charAt(j)) || CLOSERS.has(text.charAt(j)))) j++;
+    if (j < n && !/\s/.test(text.charAt(j))) continue;
     let k = j;
-    while (k < n && /\s/.test(text[k]!)) k++;
+    while (k < n && /\s/.test(text.charAt(k))) k++;
     if (k >= n) break;
-    const next = text[k]!;
+    const next = text.charAt(k);
     // A sentence opens with a capital, a digit, an opening quote or bracket, or an inverted mark.
     if (!/[\p{Lu}\d"'\u201c\u2018(\[¿¡]/u.test(next)) continue;
     if (ch === '.' && isAbbreviation(text, i)) {

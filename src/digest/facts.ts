@@ -61,7 +61,7 @@ const BOILERPLATE: RegExp[] = [
 // An opening word that points back to something the sentence itself does not name.
 const UNRESOLVED_OPENER = /^(?:This|That|These|Those|It|Its|They|Their|Them|Such|He|She|His|Her|Both)\b|^There,/;
 
-const MONTH = new RegExp(`\\b(?:${english.months.map((m) => m[0]!.toUpperCase() + m.slice(1)).join('|')})\\b`);
+const MONTH = new RegExp(`\\b(?:${english.months.map((m) => m.charAt(0).toUpperCase() + m.slice(1)).join('|')})\\b`);
 
 // Capitalized words and acronyms (letters from any script, with inner apostrophes, hyphens, dots).
 const CAPITALIZED = /\p{Lu}[\p{L}\p{M}'’.\-]*\p{L}|\p{Lu}{2,}/gu;
@@ -149,16 +149,17 @@ function passageFacts(doc: Document, passage: Passage, names: ReadonlySet<string
   const out: Array<Omit<Fact, 'citation'>> = [];
   const sentences = passage.sentences;
   let previousFactFrom = -1; // sentence index of the last fact that consisted of that single sentence
-  for (let i = 0; i < sentences.length; i++) {
-    const s = sentences[i]!;
+  for (const [i, s] of sentences.entries()) {
     if (!quotable(s)) continue;
     let first = i;
+    let opening = s;
     if (opensUnresolved(s.text)) {
       const prev = sentences[i - 1];
       if (!prev || !quotable(prev) || opensUnresolved(prev.text)) continue;
       first = i - 1;
+      opening = prev;
     }
-    const start = sentences[first]!.start;
+    const start = opening.start;
     const end = s.end;
     const text = doc.source.slice(start, end);
     if (text.length < opts.minChars || text.length > opts.maxChars || !isConcrete(text, names)) continue;
@@ -184,7 +185,6 @@ function passageFacts(doc: Document, passage: Passage, names: ReadonlySet<string
  */
 export function extractFacts(corpus: Corpus, cite?: CiteFn, options: Partial<FactOptions> = {}): Fact[] {
   const opts = { ...defaultFactOptions, ...options };
-  const citeFn = cite ?? ((id: string) => citationFor(corpus, corpus.byId.get(id)!));
   const facts: Fact[] = [];
   const kept: Array<Set<string>> = [];
   for (const doc of corpus.documents) {
@@ -195,7 +195,7 @@ export function extractFacts(corpus: Corpus, cite?: CiteFn, options: Partial<Fac
           const bag = contentWords(candidate.text);
           if (kept.some((other) => jaccard(bag, other) >= opts.duplicateJaccard)) continue;
           kept.push(bag);
-          facts.push({ ...candidate, citation: citeFn(candidate.passageId) });
+          facts.push({ ...candidate, citation: cite ? cite(candidate.passageId) : citationFor(corpus, passage) });
         }
       }
     }

@@ -26,8 +26,8 @@ function fullPassageAction(corpus: Corpus, fact: Fact, label: string): Action {
 
 /** The title to show above facts: the report's, or a neutral one when facts come from several reports. */
 export function reportTitle(facts: readonly Fact[]): string {
-  const titles = [...new Set(facts.map((f) => f.citation.document))];
-  return titles.length === 1 ? titles[0]! : 'the reports';
+  const [title, ...others] = new Set(facts.map((f) => f.citation.document));
+  return title !== undefined && others.length === 0 ? title : 'the reports';
 }
 
 /** `/fact`: one fact, cited, with a hint to ask about it and a button for the whole passage. */

@@ -3,6 +3,7 @@
  * start; a new shuffle (the next "round") begins only after every fact of the current one was shown.
  * Pure functions over a small state that the store persists, so a restart resumes exactly.
  */
+import { defined } from '../checked.ts';
 
 /** Persisted rotation of one subscription. `order.slice(0, position)` have been shown this round. */
 export interface RotationState {
@@ -64,7 +65,7 @@ export function seededShuffle(ids: readonly string[], seed: string, salt: string
   const random = mulberry32(hashSeed(`${seed}:${salt}`));
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
+    [out[i], out[j]] = [defined(out[j]), defined(out[i])];
   }
   return out;
 }

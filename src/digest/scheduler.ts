@@ -381,13 +381,15 @@ export class DigestScheduler {
    */
   private async reconcile(sub: Subscription, stale: Delivery, poster: Poster, report: RunReport, clock: () => Date, signal: AbortSignal): Promise<void> {
     const store = this.deps.store;
+    // The store only reports a stale claim to a caller that said it can look for the post.
+    if (!poster.find) throw new Error('internal error: a stale claim to reconcile for a poster that cannot look for its posts');
     const mine = store.takeOver(stale, this.owner, clock());
     if (!mine) return;
     const what = { subscriptionId: sub.id, platform: sub.platform, localDate: mine.localDate, claimedBy: stale.claimedBy };
     const reply = this.replyFor(sub, mine);
     let found: { ref: string } | null;
     try {
-      found = await poster.find!(sub, reply, keyOf(stale));
+      found = await poster.find(sub, reply, keyOf(stale));
     } catch (err) {
       const reason = `interrupted while posting, and the channel could not be checked (${err instanceof Error ? err.message : String(err)}); not posted again to avoid a duplicate`;
       store.giveUp(mine, reason.slice(0, 500));

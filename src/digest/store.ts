@@ -201,7 +201,7 @@ export class DigestStore {
                paused_reason = NULL, paused_at = NULL, created_by = ?, updated_at = ? WHERE id = ?`,
           )
           .run(input.time, input.timezone, input.count, input.days, now, hashUser(input.platform, input.userId), now, existing.id);
-        return { subscription: this.byId(existing.id)!, created: !existing.active };
+        return { subscription: this.writtenSubscription(existing.id), created: !existing.active };
       }
       const info = this.db
         .prepare(
@@ -221,7 +221,7 @@ export class DigestStore {
           now,
           now,
         );
-      return { subscription: this.byId(Number(info.lastInsertRowid))!, created: true };
+      return { subscription: this.writtenSubscription(Number(info.lastInsertRowid)), created: true };
     });
     return run.immediate();
   }
@@ -245,6 +245,13 @@ export class DigestStore {
   byId(id: number): Subscription | undefined {
     const row = this.db.prepare('SELECT * FROM digest_subscription WHERE id = ?').get(id) as SubscriptionRow | undefined;
     return row && toSubscription(row);
+  }
+
+  /** A subscription just written in the running transaction: not finding it is a bug. */
+  private writtenSubscription(id: number): Subscription {
+    const s = this.byId(id);
+    if (!s) throw new Error(`internal error: subscription ${id} is missing just after it was written`);
+    return s;
   }
 
   /** Subscriptions that should post: active and not paused. */
@@ -286,6 +293,13 @@ export class DigestStore {
       .prepare('SELECT * FROM digest_delivery WHERE subscription_id = ? AND local_date = ?')
       .get(subscriptionId, localDate) as DeliveryRow | undefined;
     return row && toDelivery(row);
+  }
+
+  /** The delivery an insert met in conflict, under the same lock: not finding it is a bug. */
+  private existingDelivery(subscriptionId: number, localDate: LocalDate): Delivery {
+    const d = this.delivery(subscriptionId, localDate);
+    if (!d) throw new Error(`internal error: the delivery of subscription ${subscriptionId} on ${localDate} is missing after a conflicting insert`);
+    return d;
   }
 
   /** Every delivery of a subscription, oldest first. */
@@ -340,7 +354,7 @@ export class DigestStore {
             JSON.stringify(selection.factIds),
           );
         // The IMMEDIATE lock makes a conflict impossible here; the clause is a second line of defence.
-        if (info.changes === 0) return { kind: 'taken', delivery: this.delivery(req.subscription.id, req.localDate)! };
+        if (info.changes === 0) return { kind: 'taken', delivery: this.existingDelivery(req.subscription.id, req.localDate) };
         return { kind: 'claimed', delivery: this.deliveryById(Number(info.lastInsertRowid)) };
       }
       if (existing.status === 'failed' && existing.nextAttemptAt !== null) {
@@ -414,7 +428,7 @@ export class DigestStore {
          ON CONFLICT (subscription_id, local_date) DO NOTHING`,
       )
       .run(req.subscription.id, req.localDate, req.scheduledAt.toISOString(), status, extra.message);
-    return info.changes === 1 ? Number(info.lastInsertRowid) : this.delivery(req.subscription.id, req.localDate)!.id;
+    return info.changes === 1 ? Number(info.lastInsertRowid) : this.existingDelivery(req.subscription.id, req.localDate).id;
   }
 
   /** Records that a claimed delivery was posted, and advances the rotation past its facts. */

@@ -26,7 +26,7 @@ export interface DigestSchedule {
 /** A calendar date written `YYYY-MM-DD`. */
 export type LocalDate = string;
 
-const TIME_PATTERN = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+const TIME_PATTERN = /^(?<hour>[01]?\d|2[0-3]):(?<minute>[0-5]\d)$/;
 
 /** What `/digest subscribe` accepts as a time, for error messages. */
 export const TIME_HELP = 'a 24-hour time HH:MM between 00:00 and 23:59, e.g. 08:30 or 17:05';
@@ -38,9 +38,9 @@ export const ZONE_HELP = 'an IANA time zone name such as America/Lima, Europe/Be
  * what is accepted.
  */
 export function parseTime(input: string): string {
-  const m = TIME_PATTERN.exec(input.trim());
-  if (!m) throw new InputError(`"${clip(input)}" is not a valid time. Use ${TIME_HELP}.`);
-  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+  const { hour, minute } = TIME_PATTERN.exec(input.trim())?.groups ?? {};
+  if (hour === undefined || minute === undefined) throw new InputError(`"${clip(input)}" is not a valid time. Use ${TIME_HELP}.`);
+  return `${hour.padStart(2, '0')}:${minute}`;
 }
 
 const zoneCache = new Map<string, Intl.DateTimeFormat>();
@@ -163,7 +163,8 @@ export function zonedInstant(date: LocalDate, time: string, timeZone: string): D
     .map((offset) => wallAsUtc - offset)
     .filter((t) => offsetAt(t, timeZone) + t === wallAsUtc)
     .sort((a, b) => a - b);
-  if (candidates.length > 0) return new Date(candidates[0]!);
+  const earliest = candidates[0];
+  if (earliest !== undefined) return new Date(earliest);
   // In a gap: read the wall time with the offset from before the change, which lands after the gap.
   return new Date(wallAsUtc - before);
 }

@@ -6,6 +6,7 @@
 import type { Corpus } from '../corpus/types.ts';
 import { fold } from './fold.ts';
 import { toTerms, words } from './analyze.ts';
+import { defined } from '../checked.ts';
 
 /** An acronym and the long form the text gives for it. */
 export interface Acronym {
@@ -35,7 +36,7 @@ function longFormFor(acronym: string, before: string): string | null {
   for (const allowed of tolerances) {
     for (let n = 1; n <= rawWords.length; n++) {
       const run = rawWords.slice(-n);
-      const first = run[0]!.replace(/^[^\p{L}\d]+/u, '');
+      const first = defined(run[0]).replace(/^[^\p{L}\d]+/u, '');
       if (JOINERS.has(first.toLowerCase())) continue;
       // Never reach back across a clause boundary.
       if (run.slice(0, -1).some((w) => /[.;:!?]$/.test(w))) break;
@@ -64,10 +65,10 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
   for (const p of corpus.passages) {
     // "long form (ACR)"; a quoted long form right before the bracket is taken whole.
     for (const m of p.text.matchAll(/\(([A-Z][A-Za-z]*[A-Z]\d*)\)/g)) {
-      const acronym = m[1]!;
+      const acronym = defined(m[1]);
       const before = p.text.slice(Math.max(0, m.index - 160), m.index).replace(/\s+$/, '');
       const quoted = /["\u201c]([^"\u201c\u201d]{3,80})["\u201d]$/.exec(before);
-      const longForm = quoted ? quoted[1]! : longFormFor(acronym, before);
+      const longForm = quoted ? defined(quoted[1]) : longFormFor(acronym, before);
       if (!longForm) continue;
       const key = `${acronym}|${fold(longForm)}`;
       if (seen.has(key)) continue;
@@ -80,14 +81,14 @@ export function learnAcronyms(corpus: Corpus): Acronym[] {
     // (The regex is slow on long text, so only passages that say "known as" try it.)
     const knownAs = p.text.includes('known as') ? p.text.matchAll(/([\p{L}'\u2019 ,-]{6,90}?),? (?:also )?known as (?:the )?([A-Z][A-Za-z]*[A-Z])\b/gu) : [];
     for (const m of knownAs) {
-      const acronym = m[2]!;
-      const longForm = longFormFor(acronym, m[1]!.replace(/^.*?\b(?:the|over|of|in)\s+(?=\p{L})/iu, ''));
+      const acronym = defined(m[2]);
+      const longForm = longFormFor(acronym, defined(m[1]).replace(/^.*?\b(?:the|over|of|in)\s+(?=\p{L})/iu, ''));
       if (!longForm) continue;
       const key = `${acronym}|${fold(longForm)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const at = p.text.indexOf(longForm, m.index);
-      found.push({ acronym, longForm, passageId: p.id, start: p.start + at, end: p.start + m.index + m[0].length });
+      const where = p.text.indexOf(longForm, m.index);
+      found.push({ acronym, longForm, passageId: p.id, start: p.start + where, end: p.start + m.index + m[0].length });
     }
   }
   return found;
@@ -121,13 +122,14 @@ export class AliasTable {
     const terms = words(equivalent).flatMap(toTerms);
     if (terms.length === 0) return;
     const keyWords = key.split(' ');
+    const firstWord = defined(keyWords[0]);
     this.maxWords = Math.max(this.maxWords, keyWords.length);
-    const lengths = this.lengthsByFirstWord.get(keyWords[0]!) ?? [];
+    const lengths = this.lengthsByFirstWord.get(firstWord) ?? [];
     if (!lengths.includes(keyWords.length)) {
       lengths.push(keyWords.length);
       lengths.sort((a, b) => b - a);
     }
-    this.lengthsByFirstWord.set(keyWords[0]!, lengths);
+    this.lengthsByFirstWord.set(firstWord, lengths);
     const list = this.phrases.get(key) ?? [];
     if (!list.some((t) => t.join(' ') === terms.join(' '))) list.push(terms);
     this.phrases.set(key, list);
@@ -139,11 +141,11 @@ export class AliasTable {
    */
   expand(questionWords: string[]): Array<{ matched: string[]; terms: string[] }> {
     const out: Array<{ matched: string[]; terms: string[] }> = [];
-    for (let i = 0; i < questionWords.length; i++) {
+    for (const [i, word] of questionWords.entries()) {
       // Only phrases that start with this word can match here.
-      for (const n of this.lengthsByFirstWord.get(questionWords[i]!) ?? []) {
+      for (const n of this.lengthsByFirstWord.get(word) ?? []) {
         if (i + n > questionWords.length) continue;
-        const key = n === 1 ? questionWords[i]! : questionWords.slice(i, i + n).join(' ');
+        const key = n === 1 ? word : questionWords.slice(i, i + n).join(' ');
         const eq = this.phrases.get(key);
         if (!eq) continue;
         for (const terms of eq) out.push({ matched: questionWords.slice(i, i + n), terms });

@@ -60,7 +60,7 @@ function normalizeTokenUncached(raw: string): string[] {
   // "U.S." → "us"; "e.g." → "eg"
   if (/^(\p{L}\.)+\p{L}?$/u.test(t)) return [t.replace(/\./g, '')];
   const parts = t.split(/[.,'\-]+/).filter(Boolean);
-  if (parts.length <= 1) return parts.length ? [parts[0]!.replace(/'/g, '')] : [];
+  if (parts.length <= 1) return parts.map((p) => p.replace(/'/g, ''));
   const out = [...parts];
   if (parts.every((p) => /^\p{L}+$/u.test(p)) && t.includes('-')) out.push(parts.join(''));
   return out;

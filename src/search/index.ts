@@ -5,6 +5,7 @@
 import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import type { Corpus, Passage } from '../corpus/types.ts';
 import { tokenize } from './analyze.ts';
+import { defined } from '../checked.ts';
 
 /**
  * What MiniSearch indexes per passage: each field already analyzed into terms joined by spaces (the
@@ -63,7 +64,7 @@ export function buildIndex(corpus: Corpus, passageTerms?: ReadonlyArray<readonly
   index.addAll(
     corpus.passages.map((p: Passage, i) => ({
       id: p.id,
-      text: passageTerms ? passageTerms[i]!.join(' ') : analyzedField(p.text),
+      text: passageTerms ? defined(passageTerms[i]).join(' ') : analyzedField(p.text),
       section: cached(sections, `${p.documentId}/${p.sectionId}`, p.sectionTitle),
       title: cached(titles, p.documentId, corpus.documentsById.get(p.documentId)?.title ?? ''),
     })),

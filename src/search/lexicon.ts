@@ -9,6 +9,7 @@
 import { fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { defined } from '../checked.ts';
 
 /** How a question word relates to another word. */
 export type Relation = 'synonym' | 'derived' | 'broader';
@@ -153,16 +154,18 @@ export class WordNet {
     const line = buf.toString('latin1', 0, end);
     const bar = line.indexOf(' | ');
     const parts = (bar >= 0 ? line.slice(0, bar) : line).split(' ');
-    const wCnt = parseInt(parts[3]!, 16);
+    // A data line: offset, lexicographer file, part of speech, word count (hex), then the words
+    // (each with a lexical id), the pointer count and the pointers (symbol, offset, part of speech, source/target).
+    const wCnt = parseInt(defined(parts[3]), 16);
     const words: string[] = [];
-    for (let i = 0; i < wCnt; i++) words.push(parts[4 + 2 * i]!.replace(/\(.*\)$/, '').toLowerCase());
-    let at = 4 + 2 * wCnt;
-    const pCnt = Number(parts[at]);
-    at++;
+    for (let i = 0; i < wCnt; i++) words.push(defined(parts[4 + 2 * i]).replace(/\(.*\)$/, '').toLowerCase());
+    let cursor = 4 + 2 * wCnt;
+    const pCnt = Number(parts[cursor]);
+    cursor++;
     const pointers: Array<[string, Pos, number]> = [];
-    for (let i = 0; i < pCnt; i++, at += 4) {
-      const p = POS_OF[parts[at + 2]!];
-      if (p) pointers.push([parts[at]!, p, Number(parts[at + 1])]);
+    for (let i = 0; i < pCnt; i++, cursor += 4) {
+      const p = POS_OF[defined(parts[cursor + 2])];
+      if (p) pointers.push([defined(parts[cursor]), p, Number(parts[cursor + 1])]);
     }
     return { words, pointers };
   }

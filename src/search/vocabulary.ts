@@ -9,6 +9,7 @@ import { english, spanish, type Language } from '../language/index.ts';
 import { stem, tokenize, type Token } from './analyze.ts';
 import { fold } from './fold.ts';
 import { WordNet, type Relation } from './lexicon.ts';
+import { defined } from '../checked.ts';
 
 /** How a question term reached a corpus term, strongest first. */
 export type MatchType = 'exact' | 'alias' | 'family' | 'synonym' | 'derived' | 'broader';
@@ -44,14 +45,14 @@ export function editDistance(a: string, b: string, max: number): number {
     rows[cur] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      let v = Math.min(rows[prev + j]! + 1, rows[cur + j - 1]! + 1, rows[prev + j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[prev2 + j - 2]! + 1);
+      let v = Math.min(defined(rows[prev + j]) + 1, defined(rows[cur + j - 1]) + 1, defined(rows[prev + j - 1]) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, defined(rows[prev2 + j - 2]) + 1);
       rows[cur + j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
   }
-  return rows[(a.length % 3) * width + b.length]!;
+  return defined(rows[(a.length % 3) * width + b.length]);
 }
 
 /** Two stems of one word family: one extends the other by a short ending (produc/product). */
@@ -122,8 +123,10 @@ export class Vocabulary {
     const capitals = new Map<string, [number, number]>();
     corpus.passages.forEach((p, pi) => {
       const seen = new Set<string>();
+      const tokensOf = defined(passageTokens[pi]);
       p.sentences.forEach((s, si) => {
-        for (const t of passageTokens[pi]![si]!) {
+        const tokens = defined(tokensOf[si]);
+        for (const t of tokens) {
           seen.add(t.term);
           const e = this.surfaces.get(t.surface);
           if (e) e.count++;
@@ -132,13 +135,13 @@ export class Vocabulary {
         // Names: how often each word is written with a capital after a space, other than at a
         // sentence's start (read off the tokens: no second pass over the text).
         const text = s.text;
-        for (const t of passageTokens[pi]![si]!) {
+        for (const t of tokens) {
           if (t.start === 0 || text.charCodeAt(t.start - 1) !== 32 || t.surface.length < 2) continue;
           let k = t.start - 1;
           while (k > 0 && text.charCodeAt(k) === 32) k--;
-          const ch = text[k]!;
+          const ch = text.charAt(k);
           if (ch === '.' || ch === '!' || ch === '?') continue;
-          const first = text[t.start]!;
+          const first = text.charAt(t.start);
           const upper = first !== first.toLowerCase();
           const c = capitals.get(t.surface);
           if (c) c[upper ? 0 : 1]++;
@@ -151,7 +154,7 @@ export class Vocabulary {
     this.passageCount = corpus.passages.length;
     this.maxIdf = Math.log(1 + this.passageCount);
     for (const entry of this.surfaces) {
-      const k = entry[0][0]!;
+      const k = entry[0].charAt(0);
       const list = this.surfacesByInitial.get(k);
       if (list) list.push(entry);
       else this.surfacesByInitial.set(k, [entry]);
@@ -236,7 +239,7 @@ export class Vocabulary {
     if (max === 0) return null;
     let best: { term: string; d: number; count: number } | null = null;
     // Typos rarely touch the first letter: "exchange" is not a misspelled "change".
-    for (const [w, { term, count }] of this.surfacesByInitial.get(surface[0]!) ?? []) {
+    for (const [w, { term, count }] of this.surfacesByInitial.get(surface.charAt(0)) ?? []) {
       if (Math.abs(w.length - surface.length) > max) continue;
       const d = editDistance(w, surface, max);
       if (d > max) continue;

@@ -78,8 +78,8 @@ export class WriteQueue {
 
   private enqueue(p: Pending): void {
     this.pending.push(p);
-    while (this.pending.length > this.options.maxPending) {
-      const lost = this.pending.shift()!;
+    const overflow = this.pending.splice(0, Math.max(0, this.pending.length - this.options.maxPending));
+    for (const lost of overflow) {
       this.dropped++;
       this.logger.error({ what: lost.what, database: this.store.path }, 'database write dropped: the queue is full (DATABASE_PATH unavailable for too long)');
     }
@@ -97,8 +97,7 @@ export class WriteQueue {
 
   /** Writes what is queued, in order, until the first failure; reschedules the rest with backoff. */
   flush(): void {
-    while (this.pending.length > 0 && this.store.db.open) {
-      const next = this.pending[0]!;
+    for (let next = this.pending[0]; next && this.store.db.open; next = this.pending[0]) {
       try {
         this.store.tryNow(() => next.run(this.store));
         this.pending.shift();
@@ -122,8 +121,8 @@ export class WriteQueue {
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.pending.length > 0 && this.store.db.open) {
-      const next = this.pending.shift()!;
+    for (let next = this.pending[0]; next && this.store.db.open; next = this.pending[0]) {
+      this.pending.shift();
       try {
         next.run(this.store);
       } catch (err) {

@@ -22,7 +22,7 @@ import type { Logger } from '../../log.ts';
 import type { Engine } from '../../answer/engine.ts';
 import type { Store } from '../../store/store.ts';
 import type { Registry } from '../../../commands/index.ts';
-import { ACTION_KINDS, type ActionKind, type Reply } from '../../../commands/types.ts';
+import { ACTION_KINDS, type Reply } from '../../../commands/types.ts';
 import { runCommand, handleAction, type AppServices, type Invocation, type ActionOutcome } from '../../app.ts';
 import { renderReply } from './render.ts';
 import { slackCommandName } from './manifest.ts';
@@ -310,14 +310,17 @@ export function createSlackApp(deps: SlackDeps) {
   });
 
   // A message with several buttons of one kind numbers them (`rb_full_passage_2`, see render.ts actionId).
-  const actionPattern = new RegExp(`^rb_(${ACTION_KINDS.join('|')})(_\\d+)?$`);
+  const actionPattern = new RegExp(`^rb_(?<kind>${ACTION_KINDS.join('|')})(_\\d+)?$`);
   app.action(actionPattern, async (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
     await args.ack();
     if (!firstTime('block_actions', args.body)) return;
     await inFlight.run(async () => {
       const body = args.body as BlockAction;
       const action = args.action as ButtonAction;
-      const kind = actionPattern.exec(action.action_id)![1] as ActionKind;
+      // Bolt routes only action ids the pattern matches here.
+      const matched = actionPattern.exec(action.action_id)?.groups?.kind;
+      const kind = ACTION_KINDS.find((k) => k === matched);
+      if (!kind) throw new Error(`internal error: action ${action.action_id} routed here without matching ${actionPattern}`);
       const channelId: string = body.channel?.id ?? body.container?.channel_id ?? '';
       const isDm = channelId.startsWith('D');
       const ctx = invocation(
