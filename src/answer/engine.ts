@@ -305,7 +305,10 @@ export class Engine {
       const id = previous.answer.passages[1]?.passageId;
       next = id ? this.corpus.byId.get(id) : undefined;
     }
-    if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood: 'more after the previous answer', followUp: 'more' };
+    // The previous answer came from an engine since replaced by a reload, and its passage is gone.
+    const gone = shown !== null && !this.corpus.byId.has(shown);
+    const understood = gone ? `the passage after ${shown} — but the reports were updated since and that passage is no longer in them; ask the question again` : 'more after the previous answer';
+    if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood, followUp: 'more' };
     const list = this.sentences.get(next.id) ?? [];
     let last = 0;
     while (last + 1 < list.length && last + 1 < this.options.maxExcerptSentences && list[last + 1]!.sentence.end - list[0]!.sentence.start <= this.options.maxExcerptChars) last++;
