@@ -161,7 +161,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   const stats = engine().stats();
   logger.info(
     { documents: stats.documents, passages: stats.passages, database: store.path, fromCache: live.opened.fromCache, ms: live.opened.ms },
-    live.opened.fromCache ? 'report loaded from the index cache' : 'report loaded',
+    'report loaded',
   );
 
   // Everything slow (digest facts, a warm engine) happens before anything listens, the health server

@@ -40,7 +40,8 @@ function start(env: Record<string, string>, cwd = dir): Proc {
   // From an empty folder, so a developer's .env in the project cannot leak in; paths are absolute.
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/main.ts')], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // The index cache in the test's folder, never the package's data/.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', INDEX_CACHE_DIR: join(dir, 'index-cache'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let err = '';
@@ -179,7 +180,7 @@ describe('main', () => {
 /** Start-up failures, in-process: `main` rejects with one message that says what to fix. */
 describe('main start-up errors', () => {
   const failure = async (env: Record<string, string>): Promise<StartupError> => {
-    const err = await main({ LOG_LEVEL: 'silent', ...env }).then(
+    const err = await main({ LOG_LEVEL: 'silent', INDEX_CACHE_DIR: join(dir, 'index-cache'), ...env }).then(
       () => new Error('main started'),
       (e: unknown) => e,
     );

@@ -8,10 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { CorpusError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { buildCorpus, glossaryName, isExtractedName, isReportName, parseGlossary, readReport, sidecarName } from './load.ts';
+import { buildCorpus, glossaryName, isExtractedName, isReportName, parseGlossary, readReport } from './load.ts';
 import { notRegular, readOptions } from './read-file.ts';
 import type { Corpus, Document, Passage } from './types.ts';
 
@@ -101,19 +101,29 @@ export class CorpusFolder {
     const irregular: Scan['irregular'] = [];
     const reports: Scan['reports'] = [];
     const seen = new Map<string, ScannedFile>();
-    for (const name of names.filter(isReportName)) {
+    const lower = new Map(names.map((n) => [n.toLowerCase(), n]));
+    const sidecarOf = (name: string): string | undefined => {
+      const stem = name.slice(0, name.length - extname(name).length).toLowerCase();
+      return lower.get(`${stem}.meta.yaml`) ?? lower.get(`${stem}.meta.yml`);
+    };
+    // Looked at a few at a time: hundreds of files are a few hundred stats and reads.
+    const looked = await mapLimit(names.filter(isReportName), 16, async (name) => {
       const why = await notRegular(join(this.dir, name));
-      if (why) {
-        irregular.push({ file: name, reason: `${why}, not a regular file` });
+      if (why) return { name, why };
+      const file = await this.hashOf(name);
+      const side = sidecarOf(name);
+      const sidecar = side ? await this.hashOf(side) : undefined;
+      return { name, file, sidecar };
+    });
+    for (const l of looked) {
+      if ('why' in l) {
+        irregular.push({ file: l.name, reason: `${l.why}, not a regular file` });
         continue;
       }
-      const file = await this.hashOf(name);
-      if (!file) continue;
-      seen.set(name, file);
-      const side = sidecarName(name, names);
-      const sidecar = side ? await this.hashOf(side) : undefined;
-      if (sidecar) seen.set(sidecar.name, sidecar);
-      reports.push({ ...file, ...(sidecar ? { sidecar } : {}) });
+      if (!l.file) continue;
+      seen.set(l.name, l.file);
+      if (l.sidecar) seen.set(l.sidecar.name, l.sidecar);
+      reports.push({ ...l.file, ...(l.sidecar ? { sidecar: l.sidecar } : {}) });
     }
     const gloss = glossaryName(names);
     let glossary: ScannedFile | undefined;
@@ -309,4 +319,18 @@ export function renumber(documents: readonly Document[]): Document[] {
       sections: doc.sections.map((s) => ({ ...s, passages: s.passages.map((p): Passage => ({ ...p, order: p.order + shift })) })),
     };
   });
+}
+
+/** `fn` over `items`, at most `limit` at once, results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
