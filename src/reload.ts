@@ -46,7 +46,10 @@ const fsWatcher: WatchFn = (dir, onChange, onError) => {
 export interface Opened {
   engine: Engine;
   fromCache: boolean;
+  /** From the start of {@link LiveCorpus.open} to a ready engine (writing the cache after a build not included). */
   ms: number;
+  /** Time spent writing the cache after a build, if it was written. */
+  cacheWriteMs?: number;
 }
 
 /** The serving corpus: its folder, the engine holder, the index cache. */
@@ -75,14 +78,19 @@ export class LiveCorpus {
     const options = opts.options ?? {};
     let engine = opts.cache?.load(scan, options);
     const fromCache = engine !== undefined;
-    if (engine) folder.adopt(scan, engine.corpus);
-    else {
+    let ms = 0;
+    let cacheWriteMs: number | undefined;
+    if (engine) {
+      folder.adopt(scan, engine.corpus);
+      ms = performance.now() - started;
+    } else {
       const load = await folder.load(scan, { strict: true });
       engine = Engine.fromCorpus(load.corpus, options);
-      if (load.faithful) opts.cache?.save(scan, options, engine);
+      ms = performance.now() - started;
+      if (load.faithful && opts.cache && opts.cache.save(scan, options, engine)) cacheWriteMs = Math.round(performance.now() - started - ms);
     }
     const live = new LiveCorpus(folder, new EngineHolder(engine), options, opts.cache, opts.logger);
-    return Object.assign(live, { opened: { engine, fromCache, ms: Math.round(performance.now() - started) } });
+    return Object.assign(live, { opened: { engine, fromCache, ms: Math.round(ms), ...(cacheWriteMs === undefined ? {} : { cacheWriteMs }) } });
   }
 
   /** The engine to answer with now. */

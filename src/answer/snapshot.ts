@@ -2,10 +2,14 @@
  * The engine's bytes for the index cache (`cache.ts`): a corpus and what the build made from it, in a
  * compact form that is quick to read back — texts are stored once (each document's source; every
  * passage and sentence text is a slice of it, restored with `slice`), sentence tokens as one array of
- * integers over a table of terms, MiniSearch's index as its own JSON (`toJSON` / `loadJSON`).
+ * integers over a table of terms, and MiniSearch's index as its `toJSON()` without the postings, which
+ * are one array of integers (term by term: fields, then document and count pairs). Reading them back
+ * fills the index's term map in the order it was built — what `loadJS` does, minus parsing a JSON
+ * object per term; it touches MiniSearch's `_index`, so MiniSearch's version is in the cache key, and
+ * a MiniSearch without that map makes reading fail (the cache is then ignored, never misread).
  *
- * Layout: `RBSNAP` + format byte, then four length-prefixed parts (header JSON, the token integers,
- * the tokens-per-sentence counts, MiniSearch's JSON), then the SHA-256 of all that. A file that is
+ * Layout: `RBSNAP` + format byte, then five length-prefixed parts (header JSON, the token integers,
+ * the tokens-per-sentence counts, MiniSearch's JSON, its postings), then the SHA-256 of all that. A file that is
  * truncated, altered or of another format fails {@link decodeSnapshot}, which throws; it never yields
  * a different engine.
  */
@@ -18,7 +22,7 @@ import type { VocabularyState } from '../search/vocabulary.ts';
 import type { IndexedSentence, TermToken } from './sentence-index.ts';
 
 /** Bump when the layout or what the engine builds changes (the cache key includes it, too). */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 const MAGIC = Buffer.from('RBSNAP', 'latin1');
 
 export interface SnapshotParts {
@@ -129,7 +133,18 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
     terms,
     extras,
   };
-  const chunks = [Buffer.from(JSON.stringify(header), 'utf8'), int32Bytes(tokenInts), int32Bytes(counts), Buffer.from(JSON.stringify(parts.index), 'utf8')];
+  const { index: _postings, ...rest } = parts.index.toJSON();
+  const indexTerms: string[] = [];
+  const postings: number[] = [];
+  for (const [term, fields] of indexMap(parts.index)) {
+    indexTerms.push(term);
+    postings.push(fields.size);
+    for (const [fieldId, docs] of fields) {
+      postings.push(fieldId, docs.size);
+      for (const [doc, count] of docs) postings.push(doc, count);
+    }
+  }
+  const chunks = [Buffer.from(JSON.stringify(header), 'utf8'), int32Bytes(tokenInts), int32Bytes(counts), Buffer.from(JSON.stringify({ ...rest, terms: indexTerms }), 'utf8'), int32Bytes(postings)];
   const body: Buffer[] = [MAGIC, Buffer.from([SNAPSHOT_FORMAT])];
   for (const c of chunks) {
     const len = Buffer.alloc(4);
@@ -138,6 +153,15 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
   }
   const all = Buffer.concat(body);
   return Buffer.concat([all, createHash('sha256').update(all).digest()]);
+}
+
+/** MiniSearch's term map (term → field id → short document id → count). */
+type TermMap = Map<number, Map<number, number>>;
+
+function indexMap(index: MiniSearch<IndexedPassage>): { [Symbol.iterator](): Iterator<[string, TermMap]>; set(term: string, data: TermMap): unknown } {
+  const map = (index as unknown as { _index?: unknown })._index as { [Symbol.iterator]?: unknown; set?: unknown } | undefined;
+  if (!map || typeof map.set !== 'function' || typeof map[Symbol.iterator] !== 'function') throw new Error('this MiniSearch keeps its index differently');
+  return map as { [Symbol.iterator](): Iterator<[string, TermMap]>; set(term: string, data: TermMap): unknown };
 }
 
 /** Little-endian 32-bit integers, whatever the machine's byte order. */
@@ -179,6 +203,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
   const tokenBytes = chunk();
   const countBytes = chunk();
   const indexJson = chunk().toString('utf8');
+  const postings = int32s(chunk());
   const ints = int32s(tokenBytes);
   const counts = int32s(countBytes);
 
@@ -293,6 +318,25 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
       for (let t = from; t < to; t += 3) fn(terms[ints[t] ?? 0] ?? '');
     },
   };
-  const index = MiniSearch.loadJSON<IndexedPassage>(indexJson, INDEX_OPTIONS);
+  const { terms: indexTerms, ...rest } = JSON.parse(indexJson) as { terms: string[] } & Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;
+  const index = MiniSearch.loadJS<IndexedPassage>({ ...rest, index: [] }, INDEX_OPTIONS);
+  const map = indexMap(index);
+  let at2 = 0;
+  const next = (): number => {
+    const v = postings[at2++];
+    if (v === undefined) throw new Error('index data truncated');
+    return v;
+  };
+  for (const term of indexTerms) {
+    const fields: TermMap = new Map();
+    for (let f = next(); f > 0; f--) {
+      const fieldId = next();
+      const docs = new Map<number, number>();
+      for (let n = next(); n > 0; n--) docs.set(next(), next());
+      fields.set(fieldId, docs);
+    }
+    map.set(term, fields);
+  }
+  if (at2 !== postings.length) throw new Error('index data does not match its terms');
   return { corpus, index, acronyms: header.acronyms, vocabulary: header.vocabulary, sentences };
 }
