@@ -57,16 +57,22 @@ beforeAll(() => {
     join(corpusDir, 'water.txt'),
     'Rural Water Access\n\nJane Doe | March 3, 2024\n\nThe water programme reached 412 villages in 2023. It cost 3.2 million dollars.\n\nMost villages got a well. The VRAEM was not part of it.\n',
   );
+  smallDir = temp();
+  copyFileSync(join(corpusDir, 'water.txt'), join(smallDir, 'water.txt'));
+  writeFileSync(join(smallDir, 'roads.md'), '---\ntitle: Rural Roads\nauthor: John Roe\ndate: 2024-01-09\n---\n\n## Building\n\nThe roads programme paved 180 kilometres in 2023.\n\n## Cost\n\nIt cost 14 million dollars, most of it for bridges.\n');
 });
 
+/** A small corpus for the cases that only need some engine: two short documents. */
+let smallDir: string;
+
 /** Everything a user can see, as JSON. */
-function observe(engine: Engine): string {
+function observe(engine: Engine, asked = questions): string {
   return JSON.stringify({
     stats: engine.stats(),
-    answers: questions.map((q) => engine.answer(q)),
+    answers: asked.map((q) => engine.answer(q)),
     followUp: engine.answer('tell me more', { question: questions[0] ?? '', answer: engine.answer(questions[0] ?? '') }),
     search: questions.slice(0, 8).map((q) => engine.search(q, { limit: 5 })),
-    passage: engine.passage('cocaine/2'),
+    passage: engine.passage(engine.corpus.passages[1]?.id ?? ''),
     documents: engine.documents.map((d) => [d.id, d.title, d.author, d.date, d.label, d.metaSpans]),
   });
 }
@@ -111,15 +117,16 @@ describe('index cache', () => {
   ])('a %s cache file is ignored with a warning, and the engine is built', async (_what, damage) => {
     const cacheDir = join(temp(), 'cache');
     const { logger, warnings } = capture();
-    await LiveCorpus.open(corpusDir, { cache: new IndexCache(cacheDir, logger), logger });
+    await LiveCorpus.open(smallDir, { cache: new IndexCache(cacheDir, logger), logger });
     const file = join(cacheDir, readdirSync(cacheDir).find((n) => n.endsWith('.rbindex')) ?? '');
     writeFileSync(file, damage(readFileSync(file)));
-    const again = await LiveCorpus.open(corpusDir, { cache: new IndexCache(cacheDir, logger), logger });
+    const again = await LiveCorpus.open(smallDir, { cache: new IndexCache(cacheDir, logger), logger });
     expect(again.opened.fromCache).toBe(false);
     expect(warnings().some((w) => w.startsWith('index cache ignored'))).toBe(true);
-    expect(observe(again.current())).toBe(observe(await Engine.load(corpusDir)));
+    const asked = ['How many kilometres did the roads programme pave?', 'How many villages got water?', 'who wrote this?'];
+    expect(observe(again.current(), asked)).toBe(observe(await Engine.load(smallDir), asked));
     // Rebuilt and saved again: the next start reads it.
-    expect((await LiveCorpus.open(corpusDir, { cache: new IndexCache(cacheDir, logger), logger })).opened.fromCache).toBe(true);
+    expect((await LiveCorpus.open(smallDir, { cache: new IndexCache(cacheDir, logger), logger })).opened.fromCache).toBe(true);
   });
 
   it('a cache folder that cannot be written is warned about once, and the bot goes on', async () => {
@@ -128,15 +135,13 @@ describe('index cache', () => {
     writeFileSync(blocker, 'x');
     const { logger, warnings } = capture();
     const cache = new IndexCache(join(blocker, 'cache'), logger);
-    const live = await LiveCorpus.open(corpusDir, { cache, logger });
+    const dir = temp();
+    for (const n of readdirSync(smallDir)) copyFileSync(join(smallDir, n), join(dir, n));
+    const live = await LiveCorpus.open(dir, { cache, logger });
     expect(live.opened.fromCache).toBe(false);
     expect(warnings()).toEqual(['cannot write the index cache (INDEX_CACHE_DIR); going on without it']);
-    writeFileSync(join(corpusDir, 'extra.md'), '---\ntitle: Extra\n---\n\nAn extra paragraph about llamas.\n');
-    try {
-      expect((await live.reload()).kind).toBe('reloaded');
-    } finally {
-      rmSync(join(corpusDir, 'extra.md'));
-    }
+    writeFileSync(join(dir, 'extra.md'), '---\ntitle: Extra\n---\n\nAn extra paragraph about llamas.\n');
+    expect((await live.reload()).kind).toBe('reloaded');
     expect(warnings()).toHaveLength(1);
   });
 });
