@@ -14,6 +14,7 @@ import { watch as fsWatch } from 'node:fs';
 import { Engine, type EngineOptions } from './answer/engine.ts';
 import { EngineHolder } from './answer/live.ts';
 import type { IndexCache } from './answer/cache.ts';
+import { buildInWorker } from './answer/build-worker.ts';
 import { CorpusFolder, type FolderLoad, type Scan } from './corpus/folder.ts';
 import type { Logger } from './log.ts';
 
@@ -62,6 +63,7 @@ export class LiveCorpus {
     private readonly options: Partial<EngineOptions>,
     private readonly cache: IndexCache | undefined,
     private readonly logger: Logger,
+    private readonly worker: boolean,
   ) {
     this.folder = folder;
     this.holder = holder;
@@ -71,7 +73,16 @@ export class LiveCorpus {
    * Opens `dir` at start-up: from the index cache when it holds this exact corpus, else by reading
    * every report (the loader's rules: a broken `.md` stops start-up) and building — then caching.
    */
-  static async open(dir: string, opts: { options?: Partial<EngineOptions>; cache?: IndexCache; logger: Logger }): Promise<LiveCorpus & { opened: Opened }> {
+  static async open(
+    dir: string,
+    opts: {
+      options?: Partial<EngineOptions>;
+      cache?: IndexCache;
+      logger: Logger;
+      /** Reloads build in a worker thread (default true); start-up builds in-thread, nothing is served yet. */
+      worker?: boolean;
+    },
+  ): Promise<LiveCorpus & { opened: Opened }> {
     const started = performance.now();
     const folder = new CorpusFolder(dir, opts.logger);
     const scan = await folder.scan();
@@ -89,7 +100,7 @@ export class LiveCorpus {
       ms = performance.now() - started;
       if (load.faithful && opts.cache && opts.cache.save(scan, options, engine)) cacheWriteMs = Math.round(performance.now() - started - ms);
     }
-    const live = new LiveCorpus(folder, new EngineHolder(engine), options, opts.cache, opts.logger);
+    const live = new LiveCorpus(folder, new EngineHolder(engine), options, opts.cache, opts.logger, opts.worker ?? true);
     return Object.assign(live, { opened: { engine, fromCache, ms: Math.round(ms), ...(cacheWriteMs === undefined ? {} : { cacheWriteMs }) } });
   }
 
@@ -124,6 +135,7 @@ export class LiveCorpus {
     }
     let engine: Engine | undefined;
     let fromCache = false;
+    let builtIn: 'worker' | 'main thread' | 'cache' = 'cache';
     if (load.faithful) {
       engine = this.cache?.load(scan, this.options);
       if (engine) {
@@ -131,10 +143,7 @@ export class LiveCorpus {
         this.folder.adopt(scan, engine.corpus);
       }
     }
-    if (!engine) {
-      engine = Engine.fromCorpus(load.corpus, this.options);
-      if (load.faithful) this.cache?.save(scan, this.options, engine);
-    }
+    if (!engine) ({ engine, builtIn } = await this.build(load, scan));
     try {
       prepare?.(engine);
     } catch (err) {
@@ -144,17 +153,43 @@ export class LiveCorpus {
     const stats = engine.stats();
     const ms = Math.round(performance.now() - started);
     log.info(
-      { documents: stats.documents, passages: stats.passages, read: load.read, removed: load.removed, kept: (engine.corpus.kept ?? []).map((k) => k.file), fromCache, ms },
+      { documents: stats.documents, passages: stats.passages, read: load.read, removed: load.removed, kept: (engine.corpus.kept ?? []).map((k) => k.file), builtIn, ms },
       'corpus reloaded',
     );
-    return { kind: 'reloaded', engine, read: load.read, removed: load.removed, fromCache, ms };
+    return { kind: 'reloaded', engine, read: load.read, removed: load.removed, fromCache, ms, builtIn };
+  }
+
+  /**
+   * Builds the engine over a reload's corpus: in a worker thread, so the serving engine keeps answering
+   * while it indexes, then read back from the snapshot the worker made (which is also what the cache
+   * saves). If the worker cannot run, in this thread.
+   */
+  private async build(load: FolderLoad, scan: Scan): Promise<{ engine: Engine; builtIn: 'worker' | 'main thread' }> {
+    if (this.worker) {
+      try {
+        const bytes = await buildInWorker(load.corpus, this.options);
+        const engine = Engine.fromSnapshot(bytes, this.options);
+        if (load.corpus.kept) engine.corpus.kept = load.corpus.kept;
+        if (load.faithful) {
+          this.cache?.saveBytes(scan, this.options, bytes);
+          // The engine's documents (read back from the bytes) become what each file was read as: one copy in memory.
+          this.folder.adopt(scan, engine.corpus);
+        }
+        return { engine, builtIn: 'worker' };
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'building the index in a worker thread failed; building it in the main thread');
+      }
+    }
+    const engine = Engine.fromCorpus(load.corpus, this.options);
+    if (load.faithful) this.cache?.save(scan, this.options, engine);
+    return { engine, builtIn: 'main thread' };
   }
 }
 
 export type ReloadOutcome =
   | { kind: 'unchanged' }
   | { kind: 'failed'; reason: string }
-  | { kind: 'reloaded'; engine: Engine; read: string[]; removed: string[]; fromCache: boolean; ms: number };
+  | { kind: 'reloaded'; engine: Engine; read: string[]; removed: string[]; fromCache: boolean; ms: number; /** Where the index was built. */ builtIn: 'worker' | 'main thread' | 'cache' };
 
 export interface WatcherOptions {
   /** Quiet time (ms) before a reload; see the module comment. */

@@ -4,7 +4,7 @@
  * working folder, the exit status and the one line on stderr. The other start-up errors run in-process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -125,6 +125,25 @@ describe('main', () => {
     expect(check.prepare('SELECT question FROM question_log').all()).toEqual([{ question: 'What is the VRAEM?' }]);
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
+  }, 30_000);
+
+  it('picks up a report added to CORPUS_DIR while it runs, and answers from it', async () => {
+    const corpus = mkdtempSync(join(dir, 'live-corpus-'));
+    copyFileSync(join(ROOT, 'corpus/ellis-peru-2.md'), join(corpus, 'ellis-peru-2.md'));
+    const p = start({ ...slackEnv(join(dir, 'live.sqlite')), CORPUS_DIR: corpus, CORPUS_RELOAD_MS: '50' });
+    await logLine(p, (l) => l.msg === 'watching CORPUS_DIR for changes');
+    const started = await logLine(p, (l) => l.msg === 'slack adapter started');
+    writeFileSync(join(corpus, 'llamas.md'), '---\ntitle: Llamas of Puno\nauthor: Ana Quispe\ndate: 2024-02-02\n---\n\n## Herds\n\nThe herders of Puno keep 1,234,567 llamas on the high plateau.\n');
+    const reloaded = await logLine(p, (l) => l.msg === 'corpus reloaded');
+    expect(reloaded.read).toEqual(['llamas.md']);
+    expect(reloaded.documents).toBe(2);
+    const responseUrl = standIn.responseUrl();
+    const body = slashBody({ command: '/ask', text: 'How many llamas do the herders of Puno keep?', responseUrl });
+    expect((await postSigned(`http://127.0.0.1:${started.port}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
+    const reply = await standIn.next((c) => c.method === 'respond' && c.url === responseUrl, 15_000);
+    expect(JSON.stringify(reply.body)).toContain('1,234,567 llamas');
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
   }, 30_000);
 
   it('keeps running after signed requests whose body is null (issue 8, item 3)', async () => {

@@ -122,6 +122,8 @@ describe('LiveCorpus', () => {
     let outcome = await live.reload();
     expect(outcome.kind).toBe('reloaded');
     expect(outcome.kind === 'reloaded' && outcome.read).toEqual(['gamma.md']);
+    // Indexed in a worker thread while this thread went on answering.
+    expect(outcome.kind === 'reloaded' && outcome.builtIn).toBe('worker');
     expect(live.current().answer(questions[2] ?? '').answer?.text).toContain('300 villages');
     // An unchanged report keeps its passage ids.
     expect(live.current().corpus.passages.filter((p) => p.documentId === 'beta').map((p) => p.id)).toEqual(betaIds);

@@ -120,12 +120,18 @@ export class IndexCache {
   /** Saves `engine` as the snapshot for `scan`; a failure is warned about, never thrown. */
   save(scan: Scan, options: Partial<EngineOptions>, engine: Engine): boolean {
     if (this.unwritable) return false;
+    return this.saveBytes(scan, options, engine.toSnapshot());
+  }
+
+  /** Saves a snapshot made already (by the build worker) for `scan`. */
+  saveBytes(scan: Scan, options: Partial<EngineOptions>, bytes: Buffer): boolean {
+    if (this.unwritable) return false;
     const key = this.keyFor(scan, options);
     const path = this.pathOf(key);
     const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(temp, engine.toSnapshot());
+      writeFileSync(temp, bytes);
       renameSync(temp, path);
     } catch (err) {
       try {
