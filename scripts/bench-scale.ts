@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,27 @@ if (openArg >= 0) {
   process.exit(0);
 }
 
+const reloadArg = process.argv.indexOf('--child-reload');
+if (reloadArg >= 0) {
+  // A reload after one file changed, from a cache-opened corpus, with the longest pause of this thread.
+  const [dir = '', cacheDir = ''] = process.argv.slice(reloadArg + 1);
+  const live = await LiveCorpus.open(dir, { cache: new IndexCache(cacheDir, silentLogger), logger: silentLogger });
+  appendFileSync(join(dir, 'ca01.txt'), '\nOne paragraph added to see a reload.\n');
+  let last = performance.now();
+  let longest = 0;
+  const lag = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  const outcome = await live.reload();
+  // The tick after the last synchronous stretch is the one that sees it.
+  await new Promise((r) => setTimeout(r, 50));
+  clearInterval(lag);
+  console.log(JSON.stringify({ ms: outcome.kind === 'reloaded' ? outcome.ms : -1, builtIn: outcome.kind === 'reloaded' ? outcome.builtIn : outcome.kind, read: outcome.kind === 'reloaded' ? outcome.read : [], longestPauseMs: Math.round(longest) }));
+  process.exit(0);
+}
+
 if (process.argv.includes('--child')) {
   const engine = await scaleEngine();
   engine.answer('How many hectares of coca were under cultivation at the end of 2020?');
@@ -75,6 +96,7 @@ if (process.argv.includes('--child')) {
 const restartDir = mkdtempSync(join(tmpdir(), 'rb-scale-'));
 let cold: RestartFigures;
 let cached: RestartFigures;
+let reload: { ms: number; builtIn: string; read: string[]; longestPauseMs: number };
 try {
   const folder = join(restartDir, 'corpus');
   mkdirSync(folder);
@@ -85,6 +107,9 @@ try {
     ) as RestartFigures;
   cold = open();
   cached = open();
+  reload = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-reload', folder, join(restartDir, 'cache')], { encoding: 'utf8', cwd: ROOT }).trim().split('\n').pop() ?? '{}',
+  ) as typeof reload;
 } finally {
   rmSync(restartDir, { recursive: true, force: true });
 }
@@ -93,6 +118,7 @@ console.log(`restart on the report + ${DOCS} documents (a folder of ${DOCS + 1} 
 console.log(`  cold build  ${s(cold.openMs)} to a ready engine (${s(cold.readyMs)} from process start; first answer at ${s(cold.firstAnswerMs)}), then ${s(cold.cacheWriteMs ?? 0)} writing the cache`);
 console.log(`  from cache  ${s(cached.openMs)} to a ready engine (${s(cached.readyMs)} from process start; first answer at ${s(cached.firstAnswerMs)})${cached.fromCache ? '' : ' — NOT read from the cache'}`);
 console.log(`  answers to the ${parseEvalFile(readFileSync(join(ROOT, 'eval/dev.jsonl'), 'utf8'), 'dev.jsonl').length} dev questions: ${cold.answers === cached.answers ? 'identical' : 'DIFFERENT'}; target ≤ 1 s from cache: ${cached.openMs <= 1000 ? 'met' : 'NOT met'}`);
+console.log(`  a reload after one file changed (${reload.read.join(', ')}): ${s(reload.ms)}, index built in the ${reload.builtIn}; longest pause of the serving thread ${reload.longestPauseMs} ms`);
 if (process.argv.includes('--cache-only')) process.exit(0);
 
 const childFigures = JSON.parse(
