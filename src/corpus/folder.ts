@@ -134,7 +134,8 @@ export class CorpusFolder {
       if (glossary) seen.set(gloss, glossary);
     }
     this.hashes = seen;
-    const h = createHash('sha256').update(this.dir);
+    // The size limit decides which files are read at all, so it is part of what the corpus depends on.
+    const h = createHash('sha256').update(this.dir).update(`\0max ${readOptions().maxReportBytes}`);
     for (const r of reports) h.update(`\0${r.name}\0${r.hash}\0${r.sidecar?.name ?? ''}\0${r.sidecar?.hash ?? ''}`);
     h.update(`\0glossary\0${glossary?.name ?? ''}\0${glossary?.hash ?? ''}`);
     for (const i of irregular) h.update(`\0irregular\0${i.file}`);
