@@ -20,6 +20,7 @@ import { DigestStore } from '../src/digest/store.ts';
 import { createLogger, silentLogger, type Logger } from '../src/log.ts';
 import { CorpusWatcher, LiveCorpus, type ReloadOutcome, type ReloadTimer, type WatchFn } from '../src/reload.ts';
 import { tempStore } from './digest/fixtures.ts';
+import { makePdf } from './support/make-pdf.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -183,15 +184,35 @@ describe('LiveCorpus', () => {
     expect(asked).toBeGreaterThan(0);
   });
 
-  it('a report that never read skips; a corrupt PDF keeps its last good version (other changes still apply)', async () => {
+  it('a corrupt PDF keeps its last good version, a report never readable is skipped, and other changes still apply', async () => {
+    const pdf = makePdf({
+      pages: [[
+        { x: 72, y: 720, size: 18, text: 'Mining in Madre de Dios' },
+        { x: 72, y: 690, size: 11, text: 'Illegal gold mining cleared 9,800 hectares of forest in 2021.' },
+      ]],
+      info: { Title: 'Mining in Madre de Dios', Author: 'Ana Quispe' },
+    });
     const dir = await folder({ 'alpha.md': report('alpha', 'irrigation', 120) });
-    const live = await LiveCorpus.open(dir, { logger: silentLogger });
+    await writeFile(join(dir, 'mining.pdf'), pdf);
+    const { logger, lines } = capture();
+    const live = await LiveCorpus.open(dir, { logger });
+    const question = 'How many hectares of forest did illegal gold mining clear?';
+    expect(live.current().answer(question).answer?.text).toContain('9,800 hectares');
+    await writeFile(join(dir, 'mining.pdf'), Buffer.concat([pdf.subarray(0, 40), Buffer.from('this is no longer a PDF')]));
     await writeFile(join(dir, 'broken.md'), '---\ntitle: [unclosed\n---\nx\n');
     await writeFile(join(dir, 'alpha.md'), report('alpha', 'irrigation', 121));
     const outcome = await live.reload();
-    expect(outcome.kind).toBe('reloaded');
-    expect(live.current().corpus.skipped.map((s) => s.file)).toEqual(['broken.md']);
-    expect(live.current().answer('How many villages did the irrigation programme reach?').answer?.text).toContain('121 villages');
+    expect(outcome.kind === 'reloaded' && [...outcome.read].sort()).toEqual(['alpha.md', 'broken.md', 'mining.pdf']);
+    const engine = live.current();
+    expect(engine.corpus.kept?.map((k) => k.file)).toEqual(['mining.pdf']);
+    expect(engine.corpus.skipped.map((s) => s.file)).toEqual(['broken.md']);
+    expect(engine.answer(question).answer?.text).toContain('9,800 hectares');
+    expect(engine.answer('How many villages did the irrigation programme reach?').answer?.text).toContain('121 villages');
+    expect(lines().some((l) => l.level === 40 && String(l.msg).startsWith('kept the previous version of mining.pdf'))).toBe(true);
+    // Fixed again: served from the new file, no longer listed as kept.
+    await writeFile(join(dir, 'mining.pdf'), pdf);
+    await live.reload();
+    expect(live.current().corpus.kept).toBeUndefined();
   });
 
   it('a follow-up to a passage that a reload removed gets a clear answer', async () => {
