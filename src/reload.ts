@@ -143,7 +143,16 @@ export class LiveCorpus {
         this.folder.adopt(scan, engine.corpus);
       }
     }
-    if (!engine) ({ engine, builtIn } = await this.build(load, scan));
+    if (!engine) {
+      try {
+        ({ engine, builtIn } = await this.build(load, scan));
+      } catch (err) {
+        // Not served: the next change event must not find the folder "unchanged".
+        this.folder.forgetScan();
+        log.error({ err }, 'corpus reload failed building the index; still serving the reports loaded before');
+        return { kind: 'failed', reason: (err as Error).message };
+      }
+    }
     try {
       prepare?.(engine);
     } catch (err) {

@@ -81,6 +81,11 @@ export class CorpusFolder {
     this.logger = () => logger ?? readOptions().logger;
   }
 
+  /** Forgets which scan was loaded last (its engine was never served): the next reload loads again. */
+  forgetScan(): void {
+    this.lastScan = undefined;
+  }
+
   /** The scan of the corpus last loaded. */
   get current(): Scan | undefined {
     return this.lastScan;
