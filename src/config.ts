@@ -35,6 +35,21 @@ export const configSchema = z
     CORPUS_DIR: z.string().default('./corpus').transform(fromPackage),
     /** SQLite file for feedback, the question log and digests; created on first start. Relative: as CORPUS_DIR. */
     DATABASE_PATH: z.string().default('./data/report-bot.sqlite').transform(fromPackage),
+    /**
+     * Chat modes watch CORPUS_DIR and re-index a report added, replaced or removed (terminal mode does
+     * not). `false` turns it off; a restart then picks changes up.
+     */
+    CORPUS_WATCH: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' }).default('true').transform((v) => ['true', '1', 'yes', 'on'].includes(v)),
+    /**
+     * Quiet time before a reload, in ms: changes are collected until the folder's files keep the same
+     * size and time for this long (a file still being copied is not read half-written). 0: no watching.
+     */
+    CORPUS_RELOAD_MS: intInRange(0, 600_000, 2_000),
+    /**
+     * Folder of the index cache: the built index saved by a hash of the reports and the engine's
+     * settings, so a restart on unchanged reports skips building. `off`: no cache. Relative: as CORPUS_DIR.
+     */
+    INDEX_CACHE_DIR: z.string().default('./data/index-cache').transform((v) => (/^(off|false|none|0)$/i.test(v) ? null : fromPackage(v))),
     /** Largest report file accepted, in bytes (a bigger one stops start-up with a message naming it). */
     MAX_REPORT_BYTES: intInRange(1_024, 1_073_741_824, 64 * 1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

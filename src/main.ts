@@ -13,7 +13,8 @@ import { loadConfig, loadDotEnv, slackEnabled, discordEnabled, type Config } fro
 import { ConfigError, CorpusError, ReportBotError } from './errors.ts';
 import { createLogger, createTerminalLogger, type Logger } from './log.ts';
 import { Store } from './store/store.ts';
-import { Engine } from './answer/engine.ts';
+import { IndexCache } from './answer/cache.ts';
+import { CorpusWatcher, LiveCorpus } from './reload.ts';
 import { loadRegistry, type Registry } from '../commands/index.ts';
 import type { Adapter } from './adapters/types.ts';
 import { digestPart, platformAdapters, postersOf, retentionPart, terminalPart, type Parts } from './compose.ts';
@@ -95,9 +96,13 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
 
   configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger });
-  let engine: Engine;
+  let live: LiveCorpus & { opened: { fromCache: boolean; ms: number } };
   try {
-    engine = await Engine.load(config.CORPUS_DIR, { maxQuestionChars: config.MAX_QUESTION_CHARS });
+    live = await LiveCorpus.open(config.CORPUS_DIR, {
+      options: { maxQuestionChars: config.MAX_QUESTION_CHARS },
+      ...(config.INDEX_CACHE_DIR ? { cache: new IndexCache(config.INDEX_CACHE_DIR, logger) } : {}),
+      logger,
+    });
   } catch (err) {
     store.close();
     const where = resolve(config.CORPUS_DIR);
@@ -113,7 +118,19 @@ export async function main(env: Record<string, string | undefined> = process.env
     fail((err as Error).message, logger, err);
   }
 
-  const parts: Parts = { engine, registry, store, config, logger };
+  // Adapters and the digest scheduler get the holder: each invocation reads the engine serving then.
+  const parts: Parts = { engine: live.holder, registry, store, config, logger };
+  const engine = () => live.current();
+  // Chat modes watch CORPUS_DIR; a terminal session is short, and its screen is for answers.
+  const watcher =
+    !terminal && config.CORPUS_WATCH && config.CORPUS_RELOAD_MS > 0
+      ? new CorpusWatcher(live, {
+          debounceMs: config.CORPUS_RELOAD_MS,
+          logger,
+          // The new corpus's digest facts and a first answer, before a platform's next request needs them.
+          prepare: (next) => void warmUp(next, logger, { digests: true }),
+        })
+      : undefined;
   const started: Adapter[] = [];
   let health: HealthServer | undefined;
 
@@ -127,6 +144,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       const deadline = Date.now() + GRACE_MS;
       // Take no new questions from the first moment, while the digest scheduler winds down first.
       for (const s of started) s.quiesce();
+      await watcher?.stop();
       const stopOne = (s: Adapter) =>
         s.stop(Math.max(0, deadline - Date.now())).catch((err: unknown) => logger.warn({ err, part: s.name }, 'did not stop cleanly'));
       // The digest scheduler first (it may be posting through an adapter), then the rest together.
@@ -140,13 +158,16 @@ export async function main(env: Record<string, string | undefined> = process.env
     return stopping;
   };
 
-  const stats = engine.stats();
-  logger.info({ documents: stats.documents, passages: stats.passages, database: store.path }, 'report loaded');
+  const stats = engine().stats();
+  logger.info(
+    { documents: stats.documents, passages: stats.passages, database: store.path, fromCache: live.opened.fromCache, ms: live.opened.ms },
+    'report loaded',
+  );
 
   // Everything slow (digest facts, a warm engine) happens before anything listens, the health server
   // included, so a platform's first requests find a ready bot (issue 8, item 5). A terminal has no
   // burst of requests to protect, and its first answer would only wait for the warm-up's.
-  if (!terminal) warmUp(engine, logger, { digests: true });
+  if (!terminal) warmUp(engine(), logger, { digests: true });
 
   const adapters = platformAdapters(parts, (err) => {
     logger.error({ code: err.code }, err.message);
@@ -162,7 +183,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       // Listening before the parts start: /healthz says alive at once, /readyz says what is still starting.
       const checks = (): Record<string, Check> => {
         const c: Record<string, Check> = {
-          corpus: () => (engine.stats().passages > 0 ? true : 'no passages loaded'),
+          corpus: () => (engine().stats().passages > 0 ? true : 'no passages loaded'),
           database: () => databaseWritable(store),
         };
         for (const part of all) c[part.name] = () => (part.ready() ? true : allStarted ? 'not connected' : 'starting');
@@ -176,7 +197,9 @@ export async function main(env: Record<string, string | undefined> = process.env
       started.push(part);
     }
     allStarted = true;
+    watcher?.start();
   } catch (err) {
+    await watcher?.stop();
     await Promise.allSettled(started.map((s) => s.stop(1000)));
     await health?.close();
     store.close();

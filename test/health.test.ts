@@ -19,7 +19,7 @@ import { startSlackStandIn } from './adapters/slack/stand-in.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'rb-health-'));
-const base = { CORPUS_DIR: join(ROOT, 'corpus'), LOG_LEVEL: 'silent', HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' };
+const base = { CORPUS_DIR: join(ROOT, 'corpus'), INDEX_CACHE_DIR: join(dir, 'index-cache'), LOG_LEVEL: 'silent', HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' };
 
 /** A port nothing listens on now (for a server whose port must be known before it starts). */
 function freePort(): Promise<number> {

@@ -4,7 +4,7 @@
  * working folder, the exit status and the one line on stderr. The other start-up errors run in-process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -40,7 +40,8 @@ function start(env: Record<string, string>, cwd = dir): Proc {
   // From an empty folder, so a developer's .env in the project cannot leak in; paths are absolute.
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/main.ts')], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // The index cache in the test's folder, never the package's data/.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', INDEX_CACHE_DIR: join(dir, 'index-cache'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let err = '';
@@ -126,6 +127,25 @@ describe('main', () => {
     check.close();
   }, 30_000);
 
+  it('picks up a report added to CORPUS_DIR while it runs, and answers from it', async () => {
+    const corpus = mkdtempSync(join(dir, 'live-corpus-'));
+    copyFileSync(join(ROOT, 'corpus/ellis-peru-2.md'), join(corpus, 'ellis-peru-2.md'));
+    const p = start({ ...slackEnv(join(dir, 'live.sqlite')), CORPUS_DIR: corpus, CORPUS_RELOAD_MS: '50' });
+    await logLine(p, (l) => l.msg === 'watching CORPUS_DIR for changes');
+    const started = await logLine(p, (l) => l.msg === 'slack adapter started');
+    writeFileSync(join(corpus, 'llamas.md'), '---\ntitle: Llamas of Puno\nauthor: Ana Quispe\ndate: 2024-02-02\n---\n\n## Herds\n\nThe herders of Puno keep 1,234,567 llamas on the high plateau.\n');
+    const reloaded = await logLine(p, (l) => l.msg === 'corpus reloaded');
+    expect(reloaded.read).toEqual(['llamas.md']);
+    expect(reloaded.documents).toBe(2);
+    const responseUrl = standIn.responseUrl();
+    const body = slashBody({ command: '/ask', text: 'How many llamas do the herders of Puno keep?', responseUrl });
+    expect((await postSigned(`http://127.0.0.1:${started.port}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET })).status).toBe(200);
+    const reply = await standIn.next((c) => c.method === 'respond' && c.url === responseUrl, 15_000);
+    expect(JSON.stringify(reply.body)).toContain('1,234,567 llamas');
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+  }, 30_000);
+
   it('keeps running after signed requests whose body is null (issue 8, item 3)', async () => {
     const p = start(slackEnv(join(dir, 'null-body.sqlite')));
     const started = await logLine(p, (l) => l.msg === 'slack adapter started');
@@ -179,7 +199,7 @@ describe('main', () => {
 /** Start-up failures, in-process: `main` rejects with one message that says what to fix. */
 describe('main start-up errors', () => {
   const failure = async (env: Record<string, string>): Promise<StartupError> => {
-    const err = await main({ LOG_LEVEL: 'silent', ...env }).then(
+    const err = await main({ LOG_LEVEL: 'silent', INDEX_CACHE_DIR: join(dir, 'index-cache'), ...env }).then(
       () => new Error('main started'),
       (e: unknown) => e,
     );

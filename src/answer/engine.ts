@@ -30,6 +30,16 @@ import { queryTerms, type QueryOptions, type QueryTerm } from './query.ts';
 import { retrieve, type RetrievalOptions } from './retrieve.ts';
 import { indexSentence, type IndexedSentence } from './sentence-index.ts';
 import type { Answer, Citation, CorpusStats, RankedPassage, SearchHit } from './types.ts';
+import { decodeSnapshot, encodeSnapshot, type SentenceSource } from './snapshot.ts';
+
+/** What a snapshot gives the constructor in place of building. */
+interface Prebuilt {
+  index: MiniSearch<IndexedPassage>;
+  acronyms: Acronym[];
+  vocabulary: Vocabulary;
+  /** Each passage's indexed sentences, read from the snapshot as they are first asked for. */
+  sentences: SentenceSource;
+}
 
 /** Every setting of the answer pipeline. */
 export interface EngineOptions {
@@ -95,35 +105,51 @@ export class Engine {
   private readonly model: Model;
   private readonly index: MiniSearch<IndexedPassage>;
   private readonly aliases: AliasTable;
-  private readonly sentences = new Map<string, IndexedSentence[]>();
+  /** Each passage's indexed sentences (a Map when built; read on first use when from a snapshot). */
+  private readonly sentences: Pick<Map<string, IndexedSentence[]>, 'get'>;
   private readonly contextTerms = new Map<string, Set<string>>();
   private readonly documentTerms = new Map<string, Set<string>>();
   private readonly firstMentions = new Map<string, IndexedSentence | null>();
   private readonly matchTypes: ReadonlySet<MatchType>;
 
-  private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}) {
+  private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}, prebuilt?: Prebuilt) {
     this.corpus = corpus;
     this.options = { ...defaultEngineOptions, ...options };
     this.model = new Model(this.options.weights);
     this.matchTypes = new Set(this.options.featureMatchTypes);
-    const tokens: Token[][][] = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
-    this.index = buildIndex(corpus, tokens.map((sentences) => sentences.flatMap((ts) => ts.map((t) => t.term))));
-    this.acronyms = learnAcronyms(corpus);
+    if (prebuilt) {
+      // From the index cache: what the build below would make, read back (see `snapshot.ts`).
+      this.index = prebuilt.index;
+      this.acronyms = prebuilt.acronyms;
+      this.vocabulary = prebuilt.vocabulary;
+      this.sentences = prebuilt.sentences;
+    } else {
+      const tokens: Token[][][] = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
+      this.index = buildIndex(corpus, tokens.map((sentences) => sentences.flatMap((ts) => ts.map((t) => t.term))));
+      this.acronyms = learnAcronyms(corpus);
+      this.vocabulary = new Vocabulary(corpus, tokens, this.options.vocabulary);
+      const sentences = new Map<string, IndexedSentence[]>();
+      corpus.passages.forEach((p, pi) => {
+        const analyzed = tokens[pi] ?? [];
+        sentences.set(p.id, p.sentences.map((s, si) => indexSentence(s, p, analyzed[si] ?? [])));
+      });
+      this.sentences = sentences;
+    }
     this.aliases = new AliasTable(this.acronyms, corpus.glossary);
-    this.vocabulary = new Vocabulary(corpus, tokens, this.options.vocabulary);
     const several = corpus.documents.length > 1;
     const titleTerms = new Map(corpus.documents.map((d) => [d.id, several ? toTermSet(d.title) : new Set<string>()]));
     const sectionCache = new Map<string, Set<string>>();
     corpus.passages.forEach((p, pi) => {
-      const passageTokens = defined(tokens[pi]);
-      this.sentences.set(p.id, p.sentences.map((s, si) => indexSentence(s, p, defined(passageTokens[si]))));
       const key = `${p.documentId}/${p.sectionId}`;
       let ctx = sectionCache.get(key);
       if (!ctx) sectionCache.set(key, (ctx = new Set([...toTermSet(p.sectionTitle), ...(titleTerms.get(p.documentId) ?? [])])));
       this.contextTerms.set(p.id, ctx);
       let docTerms = this.documentTerms.get(p.documentId);
       if (!docTerms) this.documentTerms.set(p.documentId, (docTerms = new Set()));
-      for (const sentence of passageTokens) for (const t of sentence) docTerms.add(t.term);
+      const terms = docTerms;
+      // The terms in token order either way, so the sets are the same, in the same order.
+      if (prebuilt) prebuilt.sentences.forEachTerm(pi, (t) => terms.add(t));
+      else for (const sentence of this.sentences.get(p.id) ?? []) for (const t of sentence.tokens) terms.add(t.term);
     });
   }
 
@@ -135,6 +161,33 @@ export class Engine {
   /** Builds the engine over an already loaded corpus. */
   static fromCorpus(corpus: Corpus, options?: Partial<EngineOptions>): Engine {
     return new Engine(corpus, options);
+  }
+
+  /**
+   * The engine as bytes for the index cache: the corpus and everything the build made from it (the
+   * MiniSearch index, the indexed sentences, the vocabulary's counts, the acronyms). The options are not
+   * in it: the cache key holds them, and {@link Engine.fromSnapshot} is given them again.
+   */
+  toSnapshot(): Buffer {
+    return encodeSnapshot({
+      corpus: this.corpus,
+      index: this.index,
+      acronyms: this.acronyms,
+      vocabulary: this.vocabulary.snapshot(),
+      sentences: this.corpus.passages.map((p) => this.sentences.get(p.id) ?? []),
+    });
+  }
+
+  /** The engine a snapshot holds. Throws when the bytes are not a whole snapshot of this format. */
+  static fromSnapshot(bytes: Buffer, options: Partial<EngineOptions> = {}): Engine {
+    const merged = { ...defaultEngineOptions, ...options };
+    const d = decodeSnapshot(bytes);
+    return new Engine(d.corpus, options, {
+      index: d.index,
+      acronyms: d.acronyms,
+      vocabulary: Vocabulary.restore(d.corpus, d.vocabulary, merged.vocabulary),
+      sentences: d.sentences,
+    });
   }
 
   get documents(): Document[] {
@@ -311,7 +364,10 @@ export class Engine {
       const id = previous.answer.passages[1]?.passageId;
       next = id ? this.corpus.byId.get(id) : undefined;
     }
-    if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood: 'more after the previous answer', followUp: 'more' };
+    // The previous answer came from an engine since replaced by a reload, and its passage is gone.
+    const gone = shown !== null && !this.corpus.byId.has(shown);
+    const understood = gone ? `the passage after ${shown} — but the reports were updated since and that passage is no longer in them; ask the question again` : 'more after the previous answer';
+    if (!next) return { question: asked, answered: false, confidence: 0, answer: null, passages: [], reason: 'not-covered', understood, followUp: 'more' };
     const list = this.sentences.get(next.id) ?? [];
     // The passage's opening sentences, as many as fit.
     const first = defined(list[0]);

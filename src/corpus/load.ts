@@ -50,7 +50,7 @@ export function parseSidecar(raw: string, name: string): MetaOverrides {
 }
 
 /** Where a report's sidecar would be: `report.pdf` → `report.meta.yaml`. */
-function sidecarName(name: string, names: string[]): string | undefined {
+export function sidecarName(name: string, names: string[]): string | undefined {
   const stem = basename(name, extname(name)).toLowerCase();
   return names.find((n) => n.toLowerCase() === `${stem}.meta.yaml` || n.toLowerCase() === `${stem}.meta.yml`);
 }
@@ -112,6 +112,56 @@ export function parseDocument(path: string, raw: string, firstOrder = 0, overrid
 /** Files the loader reads, by extension; `.md`/`.txt` are text, the others go through a reader. */
 const REPORT_FILE = /\.(md|txt|pdf|html?|docx)$/i;
 const EXTRACTED_FILE = /\.(pdf|html?|docx)$/i;
+
+/** True for a folder entry the loader reads as a report (`README.md` and dot-files are not). */
+export function isReportName(name: string): boolean {
+  return REPORT_FILE.test(name) && !/^readme\.md$/i.test(name) && !name.startsWith('.');
+}
+
+/** True for a PDF, web page or Word file: read through a format reader, skipped (not fatal) when unreadable. */
+export function isExtractedName(name: string): boolean {
+  return EXTRACTED_FILE.test(name);
+}
+
+/** The folder's glossary file among `names`, if any. */
+export function glossaryName(names: readonly string[]): string | undefined {
+  return names.find((n) => /^glossary\.ya?ml$/i.test(n));
+}
+
+/**
+ * Reads one report of folder `abs` (whose entries are `names`, for its sidecar) into a Document whose
+ * passages are numbered from `firstOrder`. Throws a CorpusError naming the file when it is unusable.
+ */
+export async function readReport(abs: string, name: string, names: readonly string[], firstOrder = 0): Promise<Document> {
+  const path = join(abs, name);
+  const sidecar = sidecarName(name, [...names]);
+  const overrides = async (): Promise<MetaOverrides> => {
+    if (!sidecar) return {};
+    let raw: string;
+    try {
+      raw = await readFile(join(abs, sidecar), 'utf8');
+    } catch (err) {
+      throw new CorpusError('CORPUS_INVALID', `Cannot read ${sidecar}: ${(err as Error).message}`, { cause: err });
+    }
+    return parseSidecar(raw, sidecar);
+  };
+  if (EXTRACTED_FILE.test(name)) {
+    try {
+      return documentFromExtracted(path, await extractReport(path), firstOrder, await overrides());
+    } catch (err) {
+      if (err instanceof CorpusError) throw err;
+      throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  let raw: string;
+  try {
+    raw = await readReportFile(path);
+  } catch (err) {
+    if (err instanceof CorpusError) throw err;
+    throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseDocument(path, raw, firstOrder, await overrides());
+}
 
 /** Reads a PDF, web page or Word file into its text and metadata (the readers load on first use). */
 export async function extractReport(path: string): Promise<ExtractedReport> {
@@ -229,7 +279,7 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
     } catch {
       throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} does not exist or cannot be read (set CORPUS_DIR).`);
     }
-    const candidates = names.filter((n) => REPORT_FILE.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('.')).sort();
+    const candidates = names.filter(isReportName).sort();
     // A FIFO named *.md would block start-up forever on open(); a folder would fail it. Skip, and say so.
     const files: string[] = [];
     for (const name of candidates) {
@@ -244,50 +294,28 @@ export async function loadCorpora(dirs: string[]): Promise<Corpus> {
     let loaded = 0;
     const skipped: string[] = [];
     for (const name of files) {
-      const path = join(abs, name);
-      const sidecar = sidecarName(name, names);
-      const overrides = async (): Promise<MetaOverrides> => {
-        if (!sidecar) return {};
-        let raw: string;
-        try {
-          raw = await readFile(join(abs, sidecar), 'utf8');
-        } catch (err) {
-          throw new CorpusError('CORPUS_INVALID', `Cannot read ${sidecar}: ${(err as Error).message}`, { cause: err });
-        }
-        return parseSidecar(raw, sidecar);
-      };
-      if (EXTRACTED_FILE.test(name)) {
-        try {
-          const doc = documentFromExtracted(path, await extractReport(path), order, await overrides());
-          order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
-          documents.push(doc);
-          loaded++;
-        } catch (err) {
-          const why = err instanceof CorpusError ? err.message : `Cannot read the report file ${name}: ${(err as Error).message}`;
-          readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name}: ${why}`);
-          skipped.push(why);
-          passedOver.push({ file: name, reason: why });
-        }
+      let doc: Document;
+      try {
+        doc = await readReport(abs, name, names, order);
+      } catch (err) {
+        // A broken .md/.txt (written for the bot) stops the load; a PDF, page or Word file is skipped.
+        if (!EXTRACTED_FILE.test(name)) throw err;
+        const why = err instanceof CorpusError ? err.message : `Cannot read the report file ${name}: ${(err as Error).message}`;
+        readOptions().logger.warn({ file: name, dir: abs }, `skipped ${name}: ${why}`);
+        skipped.push(why);
+        passedOver.push({ file: name, reason: why });
         continue;
       }
-      let raw: string;
-      try {
-        raw = await readReportFile(path);
-      } catch (err) {
-        if (err instanceof CorpusError) throw err;
-        throw new CorpusError('CORPUS_INVALID', `Cannot read the report file ${name}: ${(err as Error).message}`, { cause: err });
-      }
-      const doc = parseDocument(path, raw, order, await overrides());
       order += doc.sections.reduce((n, s) => n + s.passages.length, 0);
       documents.push(doc);
       loaded++;
     }
     if (loaded === 0) throw new CorpusError('CORPUS_MISSING', `The corpus folder ${abs} has no report that could be read. ${skipped.join(' ')}`);
-    const glossaryName = names.find((n) => /^glossary\.ya?ml$/i.test(n));
-    const glossaryProblem = glossaryName ? await notRegular(join(abs, glossaryName)) : undefined;
-    if (glossaryName && glossaryProblem) throw new CorpusError('CORPUS_INVALID', `${glossaryName} in CORPUS_DIR is ${glossaryProblem}, not a regular file.`);
-    if (glossaryName) {
-      for (const [k, v] of parseGlossary(await readFile(join(abs, glossaryName), 'utf8'), glossaryName)) glossary.set(k, [...new Set([...(glossary.get(k) ?? []), ...v])]);
+    const gloss = glossaryName(names);
+    const glossaryProblem = gloss ? await notRegular(join(abs, gloss)) : undefined;
+    if (gloss && glossaryProblem) throw new CorpusError('CORPUS_INVALID', `${gloss} in CORPUS_DIR is ${glossaryProblem}, not a regular file.`);
+    if (gloss) {
+      for (const [k, v] of parseGlossary(await readFile(join(abs, gloss), 'utf8'), gloss)) glossary.set(k, [...new Set([...(glossary.get(k) ?? []), ...v])]);
     }
   }
   return buildCorpus(documents, glossary, passedOver);

@@ -93,4 +93,9 @@ export interface Corpus {
   glossary: Map<string, string[]>;
   /** Files of `CORPUS_DIR` that were passed over, each with why (shown by `/reports`). */
   skipped: Array<{ file: string; reason: string }>;
+  /**
+   * Reports served at an older version because their file's newest one could not be read (a reload
+   * found it corrupt), with why and since when (ISO time). Absent when there are none.
+   */
+  kept?: Array<{ file: string; reason: string; since: string }>;
 }

@@ -3,7 +3,7 @@
  * {@link DigestScheduler} loop with the adapters' {@link Poster}s. It knows the posters only, never a
  * platform's client. Stop it before the database closes.
  */
-import type { Engine } from '../answer/engine.ts';
+import { engineOf, type EngineRef } from '../answer/live.ts';
 import { slackCommandName } from '../adapters/slack/manifest.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -20,7 +20,8 @@ export { ChannelGoneError, MessageRejectedError, type Poster } from './posters.t
 
 export interface DigestServiceDeps {
   config: Config;
-  engine: Engine;
+  /** The engine, or the holder a reload swaps into: facts are read from its current corpus at each digest. */
+  engine: EngineRef;
   store: Store;
   logger: Logger;
   /** One poster per running platform that can post on its own (`slack`, `discord`). */
@@ -45,11 +46,16 @@ export interface DigestService {
 export function startDigestScheduler(deps: DigestServiceDeps): DigestService {
   const posters = deps.posters;
   const log = deps.logger.child({ component: 'digest' });
-  const facts = factsFor(deps.engine.corpus);
+  const corpus = engineOf(deps.engine).corpus;
+  const facts = factsFor(corpus);
   const scheduler = new DigestScheduler({
     store: new DigestStore(deps.store),
-    corpus: deps.engine.corpus,
+    corpus,
     facts,
+    current: () => {
+      const now = engineOf(deps.engine).corpus;
+      return { corpus: now, facts: factsFor(now) };
+    },
     posters,
     logger: log,
     commandLabel: (platform) => (platform === 'slack' ? (name) => slackCommandName(deps.config, name) : defaultLabel),

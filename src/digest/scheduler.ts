@@ -87,6 +87,12 @@ export interface SchedulerDeps {
   store: DigestStore;
   corpus: Corpus;
   facts: readonly Fact[];
+  /**
+   * The corpus and facts to use now, read each time facts are picked or a digest is rendered: with a
+   * reloaded corpus, removed reports' facts leave the rotation and new ones join at the next digest.
+   * Default: `corpus` and `facts` above, fixed.
+   */
+  current?: () => { corpus: Corpus; facts: readonly Fact[] };
   /** One poster per platform; subscriptions of a platform without a poster wait (nothing is claimed). */
   posters: Partial<Record<string, Poster>>;
   now?: () => Date;
@@ -128,8 +134,8 @@ export class DigestScheduler {
   readonly options: SchedulerOptions;
   private readonly deps: SchedulerDeps;
   private readonly owner: string;
-  private readonly byId: Map<string, Fact>;
-  private readonly factIds: string[];
+  /** The facts of the corpus last read, by id, and their ids in rotation order. */
+  private view: { corpus: Corpus; facts: readonly Fact[]; byId: Map<string, Fact>; factIds: string[] };
   private running: Promise<RunReport> | null = null;
   private handle: unknown = null;
   private stopped = true;
@@ -143,8 +149,14 @@ export class DigestScheduler {
     this.deps = deps;
     this.options = { ...defaultSchedulerOptions, ...deps.options };
     this.owner = deps.owner ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
-    this.byId = new Map(deps.facts.map((f) => [f.id, f]));
-    this.factIds = deps.facts.map((f) => f.id);
+    this.view = viewOf(deps.corpus, deps.facts);
+  }
+
+  /** The current corpus's facts (re-indexed only when the corpus changed). */
+  private facts(): { corpus: Corpus; byId: Map<string, Fact>; factIds: string[] } {
+    const now = this.deps.current?.();
+    if (now && (now.corpus !== this.view.corpus || now.facts !== this.view.facts)) this.view = viewOf(now.corpus, now.facts);
+    return this.view;
   }
 
   private get log(): Logger {
@@ -161,9 +173,10 @@ export class DigestScheduler {
 
   /** The digest a delivery stands for (its facts were fixed when it was claimed). */
   replyFor(sub: Subscription, d: Pick<Delivery, 'factIds' | 'firstPosition' | 'lastPosition' | 'total'>): Reply {
-    const facts = d.factIds.map((id) => this.byId.get(id)).filter((f): f is Fact => f !== undefined);
+    const view = this.facts();
+    const facts = d.factIds.map((id) => view.byId.get(id)).filter((f): f is Fact => f !== undefined);
     const label = this.deps.commandLabel?.(sub.platform) ?? defaultLabel;
-    return digestReply(this.deps.corpus, facts, { first: d.firstPosition ?? 1, last: d.lastPosition ?? facts.length, total: d.total ?? this.factIds.length }, label);
+    return digestReply(view.corpus, facts, { first: d.firstPosition ?? 1, last: d.lastPosition ?? facts.length, total: d.total ?? view.factIds.length }, label);
   }
 
   /**
@@ -187,7 +200,7 @@ export class DigestScheduler {
     const clock = (): Date => new Date(now.getTime() + Math.max(0, this.now().getTime() - started));
     const report: RunReport = { posted: [], skipped: [], failed: [], paused: [], errors: [] };
     const signal = this.abort.signal;
-    if (this.factIds.length === 0) {
+    if (this.facts().factIds.length === 0) {
       this.log.warn('digest: the corpus has no facts; nothing to post');
       return report;
     }
@@ -225,7 +238,7 @@ export class DigestScheduler {
       localDate,
       scheduledAt: at,
       now,
-      factIds: this.factIds,
+      factIds: this.facts().factIds,
       catchupMs: this.options.catchupHours * 3_600_000,
       leaseMs: this.options.leaseMs,
       owner: this.owner,
@@ -483,4 +496,8 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+function viewOf(corpus: Corpus, facts: readonly Fact[]): { corpus: Corpus; facts: readonly Fact[]; byId: Map<string, Fact>; factIds: string[] } {
+  return { corpus, facts, byId: new Map(facts.map((f) => [f.id, f])), factIds: facts.map((f) => f.id) };
 }

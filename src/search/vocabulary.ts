@@ -97,6 +97,22 @@ interface SurfaceEntry {
   count: number;
 }
 
+/**
+ * What a vocabulary counted over its corpus, for the index cache: everything else is derived from it
+ * (in the same order, so a restored vocabulary is the built one). Maps as entry lists, in insertion order.
+ */
+export interface VocabularyState {
+  passageCount: number;
+  /** Each term and the passages it occurs in (parallel lists). */
+  dfTerms: string[];
+  dfCounts: number[];
+  /** Each folded surface word, its term and how often it is written (parallel lists). */
+  surfaceWords: string[];
+  surfaceTerms: string[];
+  surfaceCounts: number[];
+  properNouns: string[];
+}
+
 /** Term statistics and soft look-ups for one corpus. */
 export class Vocabulary {
   readonly options: VocabularyOptions;
@@ -118,8 +134,41 @@ export class Vocabulary {
   /**
    * @param passageTokens every passage's tokens (the engine tokenizes each sentence once and shares them).
    */
-  constructor(corpus: Corpus, passageTokens: ReadonlyArray<readonly Token[][]>, options: Partial<VocabularyOptions> = {}) {
+  constructor(corpus: Corpus, passageTokens: ReadonlyArray<readonly Token[][]>, options: Partial<VocabularyOptions> = {}, restored?: VocabularyState) {
     this.options = { ...defaultVocabularyOptions, ...options };
+    if (restored) {
+      restored.dfTerms.forEach((t, i) => this.df.set(t, restored.dfCounts[i] ?? 0));
+      restored.surfaceWords.forEach((w, i) => this.surfaces.set(w, { term: restored.surfaceTerms[i] ?? '', count: restored.surfaceCounts[i] ?? 0 }));
+      for (const w of restored.properNouns) this.properNouns.add(w);
+      this.passageCount = restored.passageCount;
+    } else {
+      this.count(corpus, passageTokens);
+      this.passageCount = corpus.passages.length;
+    }
+    this.maxIdf = Math.log(1 + this.passageCount);
+    this.derive();
+  }
+
+  /** A vocabulary from a {@link VocabularyState} (the index cache), without the corpus's tokens. */
+  static restore(corpus: Corpus, state: VocabularyState, options: Partial<VocabularyOptions> = {}): Vocabulary {
+    return new Vocabulary(corpus, [], options, state);
+  }
+
+  /** What {@link restore} needs. */
+  snapshot(): VocabularyState {
+    return {
+      passageCount: this.passageCount,
+      dfTerms: [...this.df.keys()],
+      dfCounts: [...this.df.values()],
+      surfaceWords: [...this.surfaces.keys()],
+      surfaceTerms: [...this.surfaces.values()].map((e) => e.term),
+      surfaceCounts: [...this.surfaces.values()].map((e) => e.count),
+      properNouns: [...this.properNouns],
+    };
+  }
+
+  /** Counts terms, surfaces and capitals over every passage's tokens. */
+  private count(corpus: Corpus, passageTokens: ReadonlyArray<readonly Token[][]>): void {
     const capitals = new Map<string, [number, number]>();
     corpus.passages.forEach((p, pi) => {
       const seen = new Set<string>();
@@ -151,8 +200,10 @@ export class Vocabulary {
       for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     });
     for (const [w, [cap, low]] of capitals) if (cap >= 1 && cap >= 3 * low) this.properNouns.add(w);
-    this.passageCount = corpus.passages.length;
-    this.maxIdf = Math.log(1 + this.passageCount);
+  }
+
+  /** The look-up tables made from the counts. */
+  private derive(): void {
     for (const entry of this.surfaces) {
       const k = entry[0].charAt(0);
       const list = this.surfacesByInitial.get(k);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { parseDocument } from '../../src/corpus/load.ts';
 import type { Document } from '../../src/corpus/types.ts';
-import { makePdf, twoColumnPages, type FlowBlock } from '../support/make-pdf.ts';
+import { reportPdf } from '../support/report-formats.ts';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
 const DEV = fileURLToPath(new URL('../../eval/dev.jsonl', import.meta.url));
@@ -22,27 +22,11 @@ beforeAll(async () => {
   const path = join(CORPUS_DIR, 'ellis-peru-2.md');
   md = parseDocument(path, readFileSync(path, 'utf8'));
   // The bundled report's paragraphs, set as a two-column paper with running header, footer and page
-  // numbers, and a few words hyphenated at line ends.
-  const blocks: FlowBlock[] = [];
-  for (const s of md.sections) {
-    if (s.title !== 'Introduction') blocks.push({ heading: s.title });
-    for (const p of s.passages) {
-      if (p.part > 1) continue;
-      const last = s.passages.filter((q) => q.paragraph === p.paragraph).at(-1)!;
-      blocks.push({ text: md.source.slice(p.start, last.end) });
-    }
-  }
-  const pages = twoColumnPages(blocks, {
-    header: 'Evan Ellis | Transnational Organized Crime in Peru',
-    footer: 'Center for Strategic and International Studies',
-    hyphenate: ['cultivation', 'government', 'organizations', 'production', 'Peruvian'],
-  });
-  pageCount = pages.length + 1;
+  // numbers, and a few words hyphenated at line ends (test/support/report-formats.ts).
+  const built = reportPdf(md);
+  pageCount = built.pages;
   dir = mkdtempSync(join(tmpdir(), 'rb-report-pdf-'));
-  // A title page: the title in two lines (pdf.js leaves out text beyond the page's edge).
-  const [first, second] = [md.title.slice(0, md.title.indexOf(' Part')), md.title.slice(md.title.indexOf(' Part') + 1)];
-  const titlePage = [{ x: 72, y: 720, size: 20, text: first! }, { x: 72, y: 696, size: 20, text: second! }];
-  writeFileSync(join(dir, 'ellis-peru-2.pdf'), makePdf({ pages: [titlePage, ...pages], info: { Title: md.title, Author: md.author, CreationDate: 'D:20220725' } }));
+  writeFileSync(join(dir, 'ellis-peru-2.pdf'), built.bytes);
   copyFileSync(join(CORPUS_DIR, 'glossary.yaml'), join(dir, 'glossary.yaml'));
   [markdown, pdf] = await Promise.all([Engine.load(CORPUS_DIR), Engine.load(dir)]);
   doc = pdf.documents[0]!;

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Registry } from '../../../commands/index.ts';
-import type { Engine } from '../../answer/engine.ts';
+import { engineOf, type EngineRef } from '../../answer/live.ts';
 import { runCommand, type Invocation } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
@@ -16,7 +16,7 @@ import type { Store } from '../../store/store.ts';
 import { renderText, wrapText } from './render.ts';
 
 export interface TerminalOptions {
-  engine: Engine;
+  engine: EngineRef;
   registry: Registry;
   store: Store;
   config: Config;
@@ -60,7 +60,7 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
   // One person at a keyboard (or a pipe) is not a burst to protect against.
   const limiter = new RateLimiter({ limit: Number.MAX_SAFE_INTEGER });
   const ctx: Invocation = {
-    engine: opts.engine,
+    engine: engineOf(opts.engine),
     store: opts.store,
     config: opts.config,
     logger: opts.logger,
@@ -79,8 +79,9 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
   const stop = () => rl.close();
   opts.signal?.addEventListener('abort', stop, { once: true });
   if (interactive) {
-    const doc = opts.engine.documents[0];
-    const welcome = `report-bot — ask about “${doc?.title ?? 'the report'}”${opts.engine.documents.length > 1 ? ` and ${opts.engine.documents.length - 1} more` : ''}.`;
+    const documents = engineOf(opts.engine).documents;
+    const doc = documents[0];
+    const welcome = `report-bot — ask about “${doc?.title ?? 'the report'}”${documents.length > 1 ? ` and ${documents.length - 1} more` : ''}.`;
     const columns = width();
     write(`${columns ? wrapText(welcome, columns) : welcome}\n`);
     write('Type a question, or /search, /source, /help, /quit.\n> ');
@@ -93,7 +94,8 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
       }
       const parsed = parseLine(line, opts.registry);
       if ('quit' in parsed) break;
-      const reply = await runCommand(opts.registry, parsed.name, parsed.options, ctx, { limiter });
+      // Each line reads the engine then: a reload between two questions is seen by the second.
+      const reply = await runCommand(opts.registry, parsed.name, parsed.options, { ...ctx, engine: engineOf(opts.engine) }, { limiter });
       const columns = width();
       write(`${renderText(reply, { color, ...(columns ? { width: columns } : {}) })}\n\n`);
       if (interactive) write('> ');

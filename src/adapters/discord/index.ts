@@ -21,7 +21,7 @@ import {
 } from 'discord.js';
 import type { Registry } from '../../../commands/index.ts';
 import type { Reply } from '../../../commands/types.ts';
-import type { Engine } from '../../answer/engine.ts';
+import { engineOf, type EngineRef } from '../../answer/live.ts';
 import { handleAction, runCommand, type AppServices, type Invocation } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { ConfigError, ReportBotError } from '../../errors.ts';
@@ -47,7 +47,8 @@ export { renderReply } from './render.ts';
 /** What {@link startDiscord} needs; everything has process lifetime. */
 export interface DiscordDeps {
   config: Config;
-  engine: Engine;
+  /** The engine, or its holder when the corpus is reloaded: read once per invocation. */
+  engine: EngineRef;
   registry: Registry;
   store: Store;
   logger: Logger;
@@ -239,9 +240,10 @@ class DiscordHandlers {
     channel: { id: string; kind: Invocation['channel']['kind'] },
     canManageChannel?: boolean,
   ): Invocation {
-    const { engine, store, config } = this.deps;
+    const { store, config } = this.deps;
     return {
-      engine,
+      // One engine per invocation: a reload swapping in a new one never changes it mid-answer.
+      engine: engineOf(this.deps.engine),
       store,
       config,
       logger: this.log,
@@ -364,7 +366,7 @@ class DiscordHandlers {
 
   /** Names passage-id choices after their section, so users pick by topic rather than by slug. */
   private describePassages(choices: { name: string; value: string }[]): { name: string; value: string }[] {
-    const byId = this.deps.engine.corpus.byId;
+    const byId = engineOf(this.deps.engine).corpus.byId;
     return choices.map((c) => {
       const p = byId.get(c.value);
       return p && c.name === c.value ? { name: `${p.sectionTitle} ¶${p.paragraph} — ${p.id}`, value: c.value } : c;

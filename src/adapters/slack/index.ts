@@ -19,7 +19,7 @@ import type {
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
-import type { Engine } from '../../answer/engine.ts';
+import { engineOf, type EngineRef } from '../../answer/live.ts';
 import type { Store } from '../../store/store.ts';
 import type { Registry } from '../../../commands/index.ts';
 import { ACTION_KINDS, type Reply } from '../../../commands/types.ts';
@@ -35,7 +35,8 @@ import { checkSlackBody, dedupeKey } from './validate.ts';
 import { Conversations } from '../../conversation.ts';
 
 export interface SlackDeps {
-  engine: Engine;
+  /** The engine, or its holder when the corpus is reloaded: read once per invocation. */
+  engine: EngineRef;
   registry: Registry;
   store: Store;
   config: Config;
@@ -114,7 +115,7 @@ export function stripBotMention(text: string, botUserId: string | undefined): st
 
 /** Builds the Bolt app with every listener; {@link startSlack} starts it. Exposed for tests. */
 export function createSlackApp(deps: SlackDeps) {
-  const { config, logger, registry, engine, store } = deps;
+  const { config, logger, registry, store } = deps;
   if (!config.SLACK_BOT_TOKEN) throw new ReportBotError('CONFIG_INVALID', 'SLACK_BOT_TOKEN is not set');
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   const log = logger.child({ adapter: 'slack' });
@@ -208,8 +209,9 @@ export function createSlackApp(deps: SlackDeps) {
     if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
   });
 
+  // One engine per invocation: a reload swapping in a new one never changes it mid-answer.
   const invocation = (user: { id: string; name?: string }, channel: Invocation['channel']): Invocation => ({
-    engine,
+    engine: engineOf(deps.engine),
     store,
     config,
     logger: log,

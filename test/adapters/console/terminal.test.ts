@@ -121,7 +121,7 @@ describe('npm start with piped input (the real process)', () => {
   it('prints only the answers on stdout, nothing on stderr, logs in LOG_FILE, and exits 0 at end of input', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'rb-term-'));
     // Only what the bot needs: the parent's environment might hold real Slack or Discord settings.
-    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', DATABASE_PATH: join(folder, 'db.sqlite'), LOG_FILE: join(folder, 'logs', 'bot.log') };
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', DATABASE_PATH: join(folder, 'db.sqlite'), LOG_FILE: join(folder, 'logs', 'bot.log'), INDEX_CACHE_DIR: join(folder, 'index-cache') };
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolvePromise, reject) => {
       const child = execFile(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env }, (err, stdout, stderr) =>
         err ? reject(err) : resolvePromise({ stdout, stderr }),

@@ -1,0 +1,342 @@
+/**
+ * The engine's bytes for the index cache (`cache.ts`): a corpus and what the build made from it, in a
+ * compact form that is quick to read back — texts are stored once (each document's source; every
+ * passage and sentence text is a slice of it, restored with `slice`), sentence tokens as one array of
+ * integers over a table of terms, and MiniSearch's index as its `toJSON()` without the postings, which
+ * are one array of integers (term by term: fields, then document and count pairs). Reading them back
+ * fills the index's term map in the order it was built — what `loadJS` does, minus parsing a JSON
+ * object per term; it touches MiniSearch's `_index`, so MiniSearch's version is in the cache key, and
+ * a MiniSearch without that map makes reading fail (the cache is then ignored, never misread).
+ *
+ * Layout: `RBSNAP` + format byte, then five length-prefixed parts (header JSON, the token integers,
+ * the tokens-per-sentence counts, MiniSearch's JSON, its postings), then the SHA-256 of all that. A file that is
+ * truncated, altered or of another format fails {@link decodeSnapshot}, which throws; it never yields
+ * a different engine.
+ */
+import { createHash } from 'node:crypto';
+import MiniSearch from 'minisearch';
+import type { Corpus, Document, MetaSpanField, Passage, Sentence } from '../corpus/types.ts';
+import type { Acronym } from '../search/aliases.ts';
+import { INDEX_OPTIONS, type IndexedPassage } from '../search/index.ts';
+import type { VocabularyState } from '../search/vocabulary.ts';
+import type { IndexedSentence, TermToken } from './sentence-index.ts';
+
+/** Bump when the layout or what the engine builds changes (the cache key includes it, too). */
+export const SNAPSHOT_FORMAT = 2;
+const MAGIC = Buffer.from('RBSNAP', 'latin1');
+
+export interface SnapshotParts {
+  corpus: Corpus;
+  index: MiniSearch<IndexedPassage>;
+  acronyms: Acronym[];
+  vocabulary: VocabularyState;
+  /** Each passage's indexed sentences, in corpus order. */
+  sentences: IndexedSentence[][];
+}
+
+/**
+ * The indexed sentences of a snapshot, made for a passage the first time they are asked for (a few
+ * microseconds from the integers in memory) rather than a million small objects at start.
+ */
+export interface SentenceSource {
+  get(passageId: string): IndexedSentence[] | undefined;
+  /** The terms of passage `passageIndex`'s tokens, in order, without making its sentences. */
+  forEachTerm(passageIndex: number, fn: (term: string) => void): void;
+}
+
+export interface DecodedSnapshot extends Omit<SnapshotParts, 'sentences'> {
+  sentences: SentenceSource;
+}
+
+/** A passage: id, paragraph, part, page (0: none), order, start, end, then start, end, complete of each sentence. */
+type PassageRow = [string, number, number, number, number, number, number, number[]];
+
+interface Header {
+  documents: Array<{
+    id: string;
+    title: string;
+    author: string;
+    date: string;
+    publisher: string;
+    series: string;
+    part: string;
+    path: string;
+    source: string;
+    label: string;
+    metaSpans: Partial<Record<MetaSpanField, { start: number; end: number }>>;
+    sections: Array<{ id: string; title: string; index: number; passages: PassageRow[] }>;
+  }>;
+  glossary: Array<[string, string[]]>;
+  skipped: Corpus['skipped'];
+  acronyms: Acronym[];
+  vocabulary: VocabularyState;
+  terms: string[];
+  /** Per sentence in corpus order: its figures, names and unit words as JSON (`[[…],[…],[…]]`), or '' for none. */
+  extras: string[];
+}
+
+/** Flags packed with each sentence's token count: count × 32 + flags. */
+const QUANTITY = 1;
+const DATE = 2;
+const CAUSAL = 4;
+const CAPTION = 8;
+const REFERS_BACK = 16;
+
+export function encodeSnapshot(parts: SnapshotParts): Buffer {
+  const { corpus } = parts;
+  const termIds = new Map<string, number>();
+  const terms: string[] = [];
+  const tokenInts: number[] = [];
+  const counts: number[] = [];
+  const extras: Header['extras'] = [];
+  parts.sentences.forEach((list) => {
+    for (const s of list) {
+      counts.push(s.tokens.length);
+      for (const t of s.tokens) {
+        let id = termIds.get(t.term);
+        if (id === undefined) {
+          id = terms.length;
+          terms.push(t.term);
+          termIds.set(t.term, id);
+        }
+        tokenInts.push(id, t.start, t.end);
+      }
+      const flags = (s.hasQuantity ? QUANTITY : 0) | (s.hasDate ? DATE : 0) | (s.causal ? CAUSAL : 0) | (s.caption ? CAPTION : 0) | (s.refersBack ? REFERS_BACK : 0);
+      counts[counts.length - 1] = s.tokens.length * 32 + flags;
+      extras.push(s.figures.length || s.names.length || s.unitWords.length ? JSON.stringify([s.figures, s.names, s.unitWords]) : '');
+    }
+  });
+  const header: Header = {
+    documents: corpus.documents.map((d) => ({
+      id: d.id,
+      title: d.title,
+      author: d.author,
+      date: d.date,
+      publisher: d.publisher,
+      series: d.series,
+      part: d.part,
+      path: d.path,
+      source: d.source,
+      label: d.label,
+      metaSpans: d.metaSpans,
+      sections: d.sections.map((s) => ({
+        id: s.id,
+        title: s.title,
+        index: s.index,
+        passages: s.passages.map((p): PassageRow => [p.id, p.paragraph, p.part, p.page ?? 0, p.order, p.start, p.end, p.sentences.flatMap((x) => [x.start, x.end, x.complete ? 1 : 0])]),
+      })),
+    })),
+    glossary: [...corpus.glossary],
+    skipped: corpus.skipped,
+    acronyms: parts.acronyms,
+    vocabulary: parts.vocabulary,
+    terms,
+    extras,
+  };
+  const { index: _postings, ...rest } = parts.index.toJSON();
+  const indexTerms: string[] = [];
+  const postings: number[] = [];
+  for (const [term, fields] of indexMap(parts.index)) {
+    indexTerms.push(term);
+    postings.push(fields.size);
+    for (const [fieldId, docs] of fields) {
+      postings.push(fieldId, docs.size);
+      for (const [doc, count] of docs) postings.push(doc, count);
+    }
+  }
+  const chunks = [Buffer.from(JSON.stringify(header), 'utf8'), int32Bytes(tokenInts), int32Bytes(counts), Buffer.from(JSON.stringify({ ...rest, terms: indexTerms }), 'utf8'), int32Bytes(postings)];
+  const body: Buffer[] = [MAGIC, Buffer.from([SNAPSHOT_FORMAT])];
+  for (const c of chunks) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(c.length);
+    body.push(len, c);
+  }
+  const all = Buffer.concat(body);
+  return Buffer.concat([all, createHash('sha256').update(all).digest()]);
+}
+
+/** MiniSearch's term map (term → field id → short document id → count). */
+type TermMap = Map<number, Map<number, number>>;
+
+function indexMap(index: MiniSearch<IndexedPassage>): { [Symbol.iterator](): Iterator<[string, TermMap]>; set(term: string, data: TermMap): unknown } {
+  const map = (index as unknown as { _index?: unknown })._index as { [Symbol.iterator]?: unknown; set?: unknown } | undefined;
+  if (!map || typeof map.set !== 'function' || typeof map[Symbol.iterator] !== 'function') throw new Error('this MiniSearch keeps its index differently');
+  return map as { [Symbol.iterator](): Iterator<[string, TermMap]>; set(term: string, data: TermMap): unknown };
+}
+
+/** Little-endian 32-bit integers, whatever the machine's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function int32Bytes(values: number[]): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(Int32Array.from(values).buffer);
+  const b = Buffer.alloc(values.length * 4);
+  for (let i = 0; i < values.length; i++) b.writeInt32LE(values[i] ?? 0, i * 4);
+  return b;
+}
+
+function int32s(bytes: Buffer): Int32Array {
+  if (bytes.length % 4 !== 0) throw new Error('integer data damaged');
+  // A copy into aligned memory: a part of a file's buffer need not start at a multiple of 4.
+  if (LITTLE_ENDIAN) return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const out = new Int32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readInt32LE(i * 4);
+  return out;
+}
+
+/** Reads a snapshot back. Throws an Error saying what is wrong (not a snapshot, another format, damaged). */
+export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
+  if (bytes.length < MAGIC.length + 1 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not an index snapshot');
+  if (bytes[MAGIC.length] !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${bytes[MAGIC.length]}, this version reads ${SNAPSHOT_FORMAT}`);
+  const body = bytes.subarray(0, bytes.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) throw new Error('checksum mismatch (truncated or damaged)');
+  let at = MAGIC.length + 1;
+  const chunk = (): Buffer => {
+    if (at + 4 > body.length) throw new Error('truncated');
+    const len = body.readUInt32LE(at);
+    at += 4;
+    if (at + len > body.length) throw new Error('truncated');
+    const c = body.subarray(at, at + len);
+    at += len;
+    return c;
+  };
+  const header = JSON.parse(chunk().toString('utf8')) as Header;
+  const tokenBytes = chunk();
+  const countBytes = chunk();
+  const indexJson = chunk().toString('utf8');
+  const postings = int32s(chunk());
+  const ints = int32s(tokenBytes);
+  const counts = int32s(countBytes);
+
+  const documents: Document[] = [];
+  const passages: Passage[] = [];
+  for (const h of header.documents) {
+    const source = h.source;
+    const doc: Document = {
+      id: h.id,
+      title: h.title,
+      author: h.author,
+      date: h.date,
+      publisher: h.publisher,
+      series: h.series,
+      part: h.part,
+      path: h.path,
+      source,
+      sections: [],
+      label: h.label,
+      metaSpans: h.metaSpans,
+    };
+    for (const hs of h.sections) {
+      const section = { id: hs.id, documentId: doc.id, title: hs.title, index: hs.index, passages: [] as Passage[] };
+      for (const [id, paragraph, part, page, order, start, end, spans] of hs.passages) {
+        const sentences: Sentence[] = [];
+        for (let i = 0; i + 2 < spans.length; i += 3) {
+          const s0 = spans[i] ?? 0;
+          const s1 = spans[i + 1] ?? 0;
+          sentences.push({ passageId: id, index: i / 3, start: s0, end: s1, text: source.slice(s0, s1), complete: spans[i + 2] === 1 });
+        }
+        const p: Passage = { id, documentId: doc.id, sectionId: section.id, sectionTitle: section.title, paragraph, part, order, start, end, text: source.slice(start, end), sentences };
+        if (page) p.page = page;
+        section.passages.push(p);
+        passages.push(p);
+      }
+      doc.sections.push(section);
+    }
+    documents.push(doc);
+  }
+  const corpus: Corpus = {
+    documents,
+    passages,
+    byId: new Map(passages.map((p) => [p.id, p])),
+    documentsById: new Map(documents.map((d) => [d.id, d])),
+    glossary: new Map(header.glossary),
+    skipped: header.skipped,
+  };
+
+  // Where each passage's sentences and tokens begin in the flat lists, checked against the corpus.
+  const firstSentence = new Int32Array(passages.length + 1);
+  const firstToken = new Int32Array(counts.length + 1);
+  let si = 0;
+  passages.forEach((p, pi) => {
+    firstSentence[pi] = si;
+    si += p.sentences.length;
+  });
+  firstSentence[passages.length] = si;
+  if (si !== counts.length || header.extras.length !== si) throw new Error('sentence data does not match the corpus');
+  let ti = 0;
+  for (let i = 0; i < counts.length; i++) {
+    firstToken[i] = ti;
+    ti += Math.floor((counts[i] ?? 0) / 32) * 3;
+  }
+  firstToken[counts.length] = ti;
+  if (ti !== ints.length) throw new Error('token data does not match the corpus');
+  for (let i = 0; i < ints.length; i += 3) if ((ints[i] ?? -1) < 0 || (ints[i] ?? 0) >= header.terms.length) throw new Error('token data damaged');
+
+  const passageIndex = new Map(passages.map((p, pi) => [p.id, pi]));
+  const made = new Map<string, IndexedSentence[]>();
+  const terms = header.terms;
+  const sentences: SentenceSource = {
+    get(passageId) {
+      const done = made.get(passageId);
+      if (done) return done;
+      const pi = passageIndex.get(passageId);
+      const p = pi === undefined ? undefined : passages[pi];
+      if (pi === undefined || !p) return undefined;
+      const list = p.sentences.map((sentence, k) => {
+        const at = (firstSentence[pi] ?? 0) + k;
+        const packed = counts[at] ?? 0;
+        const flags = packed % 32;
+        const tokens: TermToken[] = [];
+        const termSet = new Set<string>();
+        for (let t = firstToken[at] ?? 0, stop = firstToken[at + 1] ?? 0; t < stop; t += 3) {
+          const term = terms[ints[t] ?? 0] ?? '';
+          tokens.push({ term, start: ints[t + 1] ?? 0, end: ints[t + 2] ?? 0 });
+          termSet.add(term);
+        }
+        const extra = header.extras[at];
+        const [figures, names, unitWords] = extra ? (JSON.parse(extra) as [string[], string[], string[]]) : [[], [], []];
+        return {
+          sentence,
+          passage: p,
+          tokens,
+          terms: termSet,
+          figures,
+          hasQuantity: (flags & QUANTITY) !== 0,
+          hasDate: (flags & DATE) !== 0,
+          names,
+          causal: (flags & CAUSAL) !== 0,
+          caption: (flags & CAPTION) !== 0,
+          refersBack: (flags & REFERS_BACK) !== 0,
+          unitWords,
+        } satisfies IndexedSentence;
+      });
+      made.set(passageId, list);
+      return list;
+    },
+    forEachTerm(pi, fn) {
+      const from = firstToken[firstSentence[pi] ?? 0] ?? 0;
+      const to = firstToken[firstSentence[pi + 1] ?? 0] ?? 0;
+      for (let t = from; t < to; t += 3) fn(terms[ints[t] ?? 0] ?? '');
+    },
+  };
+  const { terms: indexTerms, ...rest } = JSON.parse(indexJson) as { terms: string[] } & Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;
+  const index = MiniSearch.loadJS<IndexedPassage>({ ...rest, index: [] }, INDEX_OPTIONS);
+  const map = indexMap(index);
+  let at2 = 0;
+  const next = (): number => {
+    const v = postings[at2++];
+    if (v === undefined) throw new Error('index data truncated');
+    return v;
+  };
+  for (const term of indexTerms) {
+    const fields: TermMap = new Map();
+    for (let f = next(); f > 0; f--) {
+      const fieldId = next();
+      const docs = new Map<number, number>();
+      for (let n = next(); n > 0; n--) docs.set(next(), next());
+      fields.set(fieldId, docs);
+    }
+    map.set(term, fields);
+  }
+  if (at2 !== postings.length) throw new Error('index data does not match its terms');
+  return { corpus, index, acronyms: header.acronyms, vocabulary: header.vocabulary, sentences };
+}
