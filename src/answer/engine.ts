@@ -149,7 +149,7 @@ export class Engine {
       const terms = docTerms;
       // The terms in token order either way, so the sets are the same, in the same order.
       if (prebuilt) prebuilt.sentences.forEachTerm(pi, (t) => terms.add(t));
-      else for (const sentence of this.sentences.get(p.id) ?? []) for (const t of sentence.tokens) terms.add(t.term);
+      else for (const sentence of this.sentences.get(p.id) ?? []) for (const t of sentence.tokens.terms) terms.add(t);
     });
   }
 
@@ -236,7 +236,7 @@ export class Engine {
       const doc = this.corpus.documentsById.get(documentId);
       for (const section of doc?.sections ?? []) {
         for (const p of section.passages) {
-          first = (this.sentences.get(p.id) ?? []).find((s) => !s.caption && terms.every((t) => s.terms.has(t))) ?? null;
+          first = (this.sentences.get(p.id) ?? []).find((s) => !s.caption && terms.every((t) => s.terms.includes(t))) ?? null;
           if (first) break;
         }
         if (first) break;

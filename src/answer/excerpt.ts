@@ -8,6 +8,7 @@ import { citationFor } from './citation.ts';
 import type { IndexedSentence } from './sentence-index.ts';
 import type { QueryTerm } from './query.ts';
 import type { Excerpt, Span } from './types.ts';
+import { defined } from '../checked.ts';
 
 /** True when one word's term matches a query term (for highlighting). */
 function matchesAny(qts: QueryTerm[], term: string): boolean {
@@ -19,10 +20,11 @@ export function highlightsIn(sentences: IndexedSentence[], start: number, end: n
   const spans: Span[] = [];
   for (const s of sentences) {
     if (s.sentence.end <= start || s.sentence.start >= end) continue;
-    for (const tok of s.tokens) {
-      const absStart = s.sentence.start + tok.start;
-      const absEnd = s.sentence.start + tok.end;
-      if (absStart < start || absEnd > end || !matchesAny(qts, tok.term)) continue;
+    const { terms, offsets } = s.tokens;
+    for (const [j, term] of terms.entries()) {
+      const absStart = s.sentence.start + defined(offsets[2 * j]);
+      const absEnd = s.sentence.start + defined(offsets[2 * j + 1]);
+      if (absStart < start || absEnd > end || !matchesAny(qts, term)) continue;
       const last = spans[spans.length - 1];
       const rel = { start: absStart - start, end: absEnd - start };
       if (!last || last.end < rel.start) spans.push(rel);

@@ -99,18 +99,20 @@ const ALL_TYPES: ReadonlySet<MatchType> = new Set(MATCH_TYPES);
  */
 export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: ReadonlySet<MatchType> = ALL_TYPES): { types: Uint8Array; tokenTerm: Int16Array } {
   const types = new Uint8Array(qts.length).fill(NONE);
-  const tokenTerm = new Int16Array(s.tokens.length).fill(-1);
+  const { terms, offsets } = s.tokens;
+  const tokenTerm = new Int16Array(terms.length).fill(-1);
   const text = s.sentence.text;
-  s.tokens.forEach((tok, j) => {
+  terms.forEach((term, j) => {
     // A capitalized word after the sentence's first is part of a name.
-    const inName = tok.start > 0 && /\p{Lu}/u.test(text.charAt(tok.start));
+    const start = defined(offsets[2 * j]);
+    const inName = start > 0 && /\p{Lu}/u.test(text.charAt(start));
     for (let i = 0; i < qts.length; i++) {
       const t = defined(qts[i]);
       if (inName && t.common) continue;
       let type: number = NONE;
-      if (tok.term === t.term) type = 0;
+      if (term === t.term) type = 0;
       else {
-        const c = t.credits.get(tok.term);
+        const c = t.credits.get(term);
         if (c !== undefined && counted.has(c)) type = MATCH_STRENGTH[c];
       }
       if (type !== NONE) {
@@ -120,7 +122,7 @@ export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: R
     }
   });
   qts.forEach((t, i) => {
-    if (defined(types[i]) > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.has(x)))) types[i] = 1;
+    if (defined(types[i]) > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.includes(x)))) types[i] = 1;
   });
   return { types, tokenTerm };
 }
@@ -315,11 +317,11 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerm
   }
   let yearBits = 0;
   years.forEach((y, i) => {
-    if (s.terms.has(y)) yearBits |= 1 << i;
+    if (s.terms.includes(y)) yearBits |= 1 << i;
   });
   let novel = 0;
   for (const x of s.terms) if (!questionTerms.has(x)) novel++;
-  return { proximity: distinct.size >= 2 ? distinct.size / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.size };
+  return { proximity: distinct.size >= 2 ? distinct.size / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.length };
 }
 
 /** Whether a window holds the kind of answer asked for; null when the question asks for no kind. */

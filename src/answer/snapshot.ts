@@ -19,7 +19,7 @@ import type { Corpus, Document, MetaSpanField, Passage, Sentence } from '../corp
 import type { Acronym } from '../search/aliases.ts';
 import { INDEX_OPTIONS, type IndexedPassage } from '../search/index.ts';
 import type { VocabularyState } from '../search/vocabulary.ts';
-import type { IndexedSentence, TermToken } from './sentence-index.ts';
+import type { IndexedSentence } from './sentence-index.ts';
 
 /** Bump when the layout or what the engine builds changes (the cache key includes it, too). */
 export const SNAPSHOT_FORMAT = 2;
@@ -91,18 +91,19 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
   const extras: Header['extras'] = [];
   parts.sentences.forEach((list) => {
     for (const s of list) {
-      counts.push(s.tokens.length);
-      for (const t of s.tokens) {
-        let id = termIds.get(t.term);
+      const { terms: sentenceTerms, offsets } = s.tokens;
+      counts.push(sentenceTerms.length);
+      for (const [j, term] of sentenceTerms.entries()) {
+        let id = termIds.get(term);
         if (id === undefined) {
           id = terms.length;
-          terms.push(t.term);
-          termIds.set(t.term, id);
+          terms.push(term);
+          termIds.set(term, id);
         }
-        tokenInts.push(id, t.start, t.end);
+        tokenInts.push(id, offsets[2 * j] ?? 0, offsets[2 * j + 1] ?? 0);
       }
       const flags = (s.hasQuantity ? QUANTITY : 0) | (s.hasDate ? DATE : 0) | (s.causal ? CAUSAL : 0) | (s.caption ? CAPTION : 0) | (s.refersBack ? REFERS_BACK : 0);
-      counts[counts.length - 1] = s.tokens.length * 32 + flags;
+      counts[counts.length - 1] = sentenceTerms.length * 32 + flags;
       extras.push(s.figures.length || s.names.length || s.unitWords.length ? JSON.stringify([s.figures, s.names, s.unitWords]) : '');
     }
   });
@@ -285,20 +286,19 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
         const at = (firstSentence[pi] ?? 0) + k;
         const packed = counts[at] ?? 0;
         const flags = packed % 32;
-        const tokens: TermToken[] = [];
-        const termSet = new Set<string>();
+        const tokenTerms: string[] = [];
+        const offsets: number[] = [];
         for (let t = firstToken[at] ?? 0, stop = firstToken[at + 1] ?? 0; t < stop; t += 3) {
-          const term = terms[ints[t] ?? 0] ?? '';
-          tokens.push({ term, start: ints[t + 1] ?? 0, end: ints[t + 2] ?? 0 });
-          termSet.add(term);
+          tokenTerms.push(terms[ints[t] ?? 0] ?? '');
+          offsets.push(ints[t + 1] ?? 0, ints[t + 2] ?? 0);
         }
         const extra = header.extras[at];
         const [figures, names, unitWords] = extra ? (JSON.parse(extra) as [string[], string[], string[]]) : [[], [], []];
         return {
           sentence,
           passage: p,
-          tokens,
-          terms: termSet,
+          tokens: { terms: tokenTerms, offsets },
+          terms: [...new Set(tokenTerms)],
           figures,
           hasQuantity: (flags & QUANTITY) !== 0,
           hasDate: (flags & DATE) !== 0,
