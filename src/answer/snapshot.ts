@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import MiniSearch from 'minisearch';
-import type { Corpus, Document, MetaSpanField, Passage, Sentence } from '../corpus/types.ts';
+import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import type { Acronym } from '../search/aliases.ts';
 import { INDEX_OPTIONS, type IndexedPassage } from '../search/index.ts';
 import type { VocabularyState } from '../search/vocabulary.ts';
@@ -52,20 +52,12 @@ export interface DecodedSnapshot extends Omit<SnapshotParts, 'sentences'> {
 type PassageRow = [string, number, number, number, number, number, number, number[]];
 
 interface Header {
-  documents: Array<{
-    id: string;
-    title: string;
-    author: string;
-    date: string;
-    publisher: string;
-    series: string;
-    part: string;
-    path: string;
-    source: string;
-    label: string;
-    metaSpans: Partial<Record<MetaSpanField, { start: number; end: number }>>;
-    sections: Array<{ id: string; title: string; index: number; passages: PassageRow[] }>;
-  }>;
+  /** Each document's own fields as they are, its sections with their passages as rows. */
+  documents: Array<
+    Pick<Document, 'id' | 'title' | 'author' | 'date' | 'publisher' | 'series' | 'part' | 'path' | 'source' | 'label' | 'metaSpans'> & {
+      sections: Array<{ id: string; title: string; index: number; passages: PassageRow[] }>;
+    }
+  >;
   glossary: Array<[string, string[]]>;
   skipped: Corpus['skipped'];
   acronyms: Acronym[];

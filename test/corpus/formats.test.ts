@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import type { Answer } from '../../src/answer/types.ts';
@@ -11,6 +10,7 @@ import { configureReportReading, DEFAULT_MAX_REPORT_BYTES, readOptions } from '.
 import type { Corpus, Document } from '../../src/corpus/types.ts';
 import { createLogger } from '../../src/log.ts';
 import { layout, makePdf, type PdfRun } from '../support/make-pdf.ts';
+import { docxFile } from '../support/report-formats.ts';
 
 // Paragraphs from the bundled report (ASCII, as the test PDF's WinAnsi fonts write them).
 const COCAINE = [
@@ -72,35 +72,19 @@ const HTML_PAGE = `<!doctype html>
 <footer><p>Copyright 2022 Example Think Tank. Website design by Somebody.</p></footer>
 </body></html>`;
 
-/** A minimal .docx: heading styles by id, core properties with title, creator and date. */
-async function makeDocx(): Promise<Buffer> {
-  const zip = new JSZip();
-  zip.file(
-    '[Content_Types].xml',
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>',
+/** A .docx with heading styles by id, core properties with title, creator and date. */
+function makeDocx(): Promise<Buffer> {
+  return docxFile(
+    [
+      { text: 'Shining Path Remnants', style: 'Title' },
+      { text: 'The remnants of the Shining Path survive in the VRAEM, where they protect drug trafficking operations in exchange for money and supplies.' },
+      { text: 'State Response', style: 'Heading1' },
+      { text: 'The government of Peru declared a state of emergency in the VRAEM and deployed the armed forces to the region under a joint command.' },
+      { text: 'Budget', style: 'Heading2' },
+      { text: 'The special fund for the VRAEM received 250 million Soles in 2021 for roads, schools and alternative crops.' },
+    ],
+    { title: 'Shining Path Remnants', creator: 'Jane Doe & John Roe', created: '2023-03-14T10:00:00Z' },
   );
-  zip.file(
-    '_rels/.rels',
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>',
-  );
-  const para = (text: string, style?: string) =>
-    `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
-  zip.file(
-    'word/document.xml',
-    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${[
-      para('Shining Path Remnants', 'Title'),
-      para('The remnants of the Shining Path survive in the VRAEM, where they protect drug trafficking operations in exchange for money and supplies.'),
-      para('State Response', 'Heading1'),
-      para('The government of Peru declared a state of emergency in the VRAEM and deployed the armed forces to the region under a joint command.'),
-      para('Budget', 'Heading2'),
-      para('The special fund for the VRAEM received 250 million Soles in 2021 for roads, schools and alternative crops.'),
-    ].join('')}</w:body></w:document>`,
-  );
-  zip.file(
-    'docProps/core.xml',
-    '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Shining Path Remnants</dc:title><dc:creator>Jane Doe &amp; John Roe</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">2023-03-14T10:00:00Z</dcterms:created></cp:coreProperties>',
-  );
-  return zip.generateAsync({ type: 'nodebuffer' });
 }
 
 let dir: string;

@@ -60,8 +60,8 @@ ${body}
 </body></html>`;
 }
 
-/** The report as a Word file: `Title` and `Heading1` styles, core properties with title, author and date. */
-export async function reportDocx(md: Document): Promise<Buffer> {
+/** A minimal .docx: paragraphs with optional style ids (`Title`, `Heading1` …) and core properties. */
+export async function docxFile(paragraphs: ReadonlyArray<{ text: string; style?: string }>, core: { title: string; creator: string; created: string }): Promise<Buffer> {
   const zip = new JSZip();
   zip.file(
     '[Content_Types].xml',
@@ -71,13 +71,18 @@ export async function reportDocx(md: Document): Promise<Buffer> {
     '_rels/.rels',
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>',
   );
-  const para = (text: string, style?: string) =>
+  const para = ({ text, style }: { text: string; style?: string }) =>
     `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t xml:space="preserve">${escape(text)}</w:t></w:r></w:p>`;
-  const paras = [para(md.title, 'Title'), ...reportBlocks(md).map((b) => ('heading' in b ? para(b.heading, 'Heading1') : para(b.text)))];
-  zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paras.join('')}</w:body></w:document>`);
+  zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs.map(para).join('')}</w:body></w:document>`);
   zip.file(
     'docProps/core.xml',
-    `<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>${escape(md.title)}</dc:title><dc:creator>${escape(md.author)}</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">${md.date}T00:00:00Z</dcterms:created></cp:coreProperties>`,
+    `<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>${escape(core.title)}</dc:title><dc:creator>${escape(core.creator)}</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">${core.created}</dcterms:created></cp:coreProperties>`,
   );
   return zip.generateAsync({ type: 'nodebuffer' });
+}
+
+/** The report as a Word file: `Title` and `Heading1` styles, core properties with title, author and date. */
+export function reportDocx(md: Document): Promise<Buffer> {
+  const paragraphs = [{ text: md.title, style: 'Title' }, ...reportBlocks(md).map((b) => ('heading' in b ? { text: b.heading, style: 'Heading1' } : { text: b.text }))];
+  return docxFile(paragraphs, { title: md.title, creator: md.author, created: `${md.date}T00:00:00Z` });
 }
