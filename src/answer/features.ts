@@ -23,6 +23,7 @@ export const CANDIDATE_FEATURES = {
   leadIn: 'share the sentence just before the window matches that the window does not',
   document: "share of the question the candidate's document contains word for word",
   passage: 'share the whole passage matches, any way',
+  local: 'share matched, each question word weighted by its rarity among the sentences of the retrieved passages (the words every candidate has count little)',
   concentration: 'share the best single sentence of the window matches',
   extraGain: 'share the other sentences of the window add to the best one',
   retrieval: "the passage's retrieval score over the best passage's",
@@ -172,13 +173,18 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const questionTerms = new Set(qts.flatMap((t) => [t.term, ...t.credits.keys()]));
   const top = inputs[0]?.score || 1;
   const out: Candidate[] = [];
-  for (const input of inputs) {
-    const { passage, sentences } = input;
-    const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i] !== NONE ? t.weight : 0), 0) / total;
-    const rows = sentences.map((s): SentenceRow => {
+  const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i] !== NONE ? t.weight : 0), 0) / total;
+  const allRows = inputs.map((input) =>
+    input.sentences.map((s): SentenceRow => {
       const { types, tokenTerm } = sentenceMatches(s, qts, ctx.matchTypes);
       return { indexed: s, types, share: share(types), scan: scan(s, tokenTerm, qts.length, questionTerms, q.years) };
-    });
+    }),
+  );
+  const local = localWeights(allRows, qts.length);
+  const localTotal = local.reduce((n, w) => n + w, 0) || 1;
+  for (const [p, input] of inputs.entries()) {
+    const { passage, sentences } = input;
+    const rows = defined(allRows[p]);
     const passageTypes = bestTypes(rows.map((r) => r.types), qts.length);
     const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || [...t.credits.keys()].some((x) => input.contextTerms.has(x)));
     const passageShare = qts.reduce((n, t, i) => n + (passageTypes[i] !== NONE || contextMatched[i] ? t.weight : 0), 0) / total;
@@ -201,13 +207,18 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         const win = sentences.slice(a, b + 1);
         const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
         let matchedShare = 0;
+        let localShare = 0;
         for (let i = 0; i < qts.length; i++) {
           const ty = defined(types[i]);
           const k = ty !== NONE ? defined(TYPE_FEATURE[ty]) : contextMatched[i] ? F.context : -1;
           const w = defined(qts[i]).weight / total;
           if (k >= 0) f[k] = defined(f[k]) + w;
-          if (ty !== NONE) matchedShare += w;
+          if (ty !== NONE) {
+            matchedShare += w;
+            localShare += defined(local[i]);
+          }
         }
+        f[F.local] = localShare / localTotal;
         f[F.passage] = passageShare;
         f[F.document] = documentShare;
         let rare = 0;
@@ -282,6 +293,25 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     }
   }
   return out;
+}
+
+/**
+ * Per query term, its rarity among the candidate sentences: log(1 + N / (1 + n)) for a term that n of
+ * the N sentences of the retrieved passages match, 0 for one none of them matches. The words that
+ * brought every passage in weigh little; the word that tells one sentence from the others weighs most.
+ */
+function localWeights(rows: ReadonlyArray<ReadonlyArray<{ types: Uint8Array }>>, n: number): Float64Array {
+  const counts = new Float64Array(n);
+  let sentences = 0;
+  for (const passage of rows) {
+    for (const row of passage) {
+      sentences++;
+      row.types.forEach((type, i) => {
+        if (type !== NONE) counts[i] = defined(counts[i]) + 1;
+      });
+    }
+  }
+  return counts.map((c) => (c > 0 ? Math.log(1 + sentences / (1 + c)) : 0));
 }
 
 /** What the window features read of one sentence, computed once per sentence and question. */

@@ -26,7 +26,7 @@ async function run(name: string): Promise<EvalReport> {
 const FLOORS: Array<[file: string, corpus: string[], hit1: number, hit3: number, abstainedAtLeast: number, wronglyAtMost: number]> = [
   ['dev.jsonl', ['corpus'], 0.85, 0.95, 4, 3],
   ['holdout.jsonl', ['corpus'], 0.9, 0.97, 5, 5],
-  ['holdout2.jsonl', ['corpus'], 0.8, 0.95, 4, 6],
+  ['holdout2.jsonl', ['corpus'], 0.75, 0.95, 4, 6],
   ['analyst.jsonl', ['corpus'], 0.73, 0.87, 12, 30],
   ['chat.jsonl', ['corpus'], 0.66, 0.93, 22, 30],
   ['written-report.jsonl', ['corpus'], 0.6, 0.84, 24, 34],

@@ -23,8 +23,8 @@ The ferry carries 300 passengers a day across the river. Its captain is Marta So
 Smugglers moved timber downstream because the border posts were unmanned.
 `;
 
-function fixture() {
-  const corpus = buildCorpus([parseDocument('/f/river.md', TEXT)]);
+function fixture(text = TEXT) {
+  const corpus = buildCorpus([parseDocument('/f/river.md', text)]);
   const tokens = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
   const vocab = new Vocabulary(corpus, tokens);
   const aliases = new AliasTable([], corpus.glossary);
@@ -100,6 +100,18 @@ describe('candidate features', () => {
   it('records, per sentence, how each query term is matched', () => {
     const { types } = sentenceMatches(inputs[0]!.sentences[0]!, qts);
     expect([...types].every((t) => t === 0)).toBe(true);
+  });
+
+  it('weighs a question word by its rarity among the retrieved sentences: the word they all share counts little', () => {
+    const harbor = fixture('# Port\n\nThe harbor has a lighthouse. The harbor has a ferry. The harbor has a market.\n');
+    const hq = analyzeQuestion('harbor ferry');
+    const hqts = queryTerms(hq, harbor.vocab, harbor.aliases, { unknownWeight: 0.8 });
+    const windows = candidates(harbor.inputs, { q: hq, qts: hqts, maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [] });
+    const local = (sentence: number) => windows.find((c) => c.first === sentence)!.features[F('local')]!;
+    // "harbor" is in all three sentences, "ferry" in one: log(1 + 3/4) against log(1 + 3/2).
+    expect(local(1)).toBeCloseTo(1, 5);
+    expect(local(0)).toBeCloseTo(Math.log(1.75) / (Math.log(1.75) + Math.log(2.5)), 5);
+    expect(local(2)).toBeCloseTo(local(0), 5);
   });
 
   it('does not match a word the question writes in lower case, among capitalized names, with a word inside a name', () => {
