@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Temporary folders of a test file under one folder, removed after it (test/support/temp-root.ts).
+    setupFiles: ['test/support/temp-root.ts'],
     // Generous ceilings for a loaded 2-core machine; no test waits on a clock to pass.
     testTimeout: 20_000,
     hookTimeout: 30_000,
