@@ -129,6 +129,7 @@ export class Vocabulary {
   private readonly undoubled = new Map<string, string>();
   private readonly families = new Map<string, ReadonlyArray<readonly [string, MatchType]>>();
   private readonly relatedCache = new Map<string, ReadonlyArray<readonly [string, Relation]>>();
+  private readonly englishCache = new Map<string, boolean>();
   private wordnet: WordNet | null = null;
 
   /**
@@ -242,7 +243,15 @@ export class Vocabulary {
 
   /** True when the word is English (WordNet knows it): such a word is never "corrected". */
   isEnglishWord(surface: string): boolean {
-    return this.options.wordnet ? this.lexicon().isWord(surface) : false;
+    if (!this.options.wordnet) return false;
+    // Memoized and bounded: each look-up is a binary search of WordNet's index files on disk.
+    let known = this.englishCache.get(surface);
+    if (known === undefined) {
+      known = this.lexicon().isWord(surface);
+      if (this.englishCache.size > 50_000) this.englishCache.clear();
+      this.englishCache.set(surface, known);
+    }
+    return known;
   }
 
   /**
