@@ -7,7 +7,7 @@ import type { Action, Quote, Reply } from '../../commands/types.ts';
 import type { Corpus } from '../corpus/types.ts';
 import { passageRef } from '../actions.ts';
 import type { Fact } from './facts.ts';
-import { english } from '../language/index.ts';
+import { english, englishData, languages } from '../language/index.ts';
 
 /** How a command is written on the platform at hand (`/ask`, or `/rb-ask` with a Slack prefix). */
 export type CommandLabel = (name: string) => string;
@@ -44,15 +44,18 @@ export function factReply(corpus: Corpus, fact: Fact, label: CommandLabel = defa
 
 /** A month's name alone is no subject (the language data's months). */
 const MONTHS = new Set(english.months);
-const NAME_RUN = /\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:(?:de|del|la|y|of|the|for)\s+)?\p{Lu}[\p{L}\p{M}'’.-]*)*/gu;
+/** Small words a name may hold between its capitalized words, in every language with data. */
+const CONNECTORS = languages.flatMap((l) => l.nameConnectors).join('|');
+const NAME_RUN = new RegExp(`\\p{Lu}[\\p{L}\\p{M}'’.-]*(?:\\s+(?:(?:${CONNECTORS})\\s+)?\\p{Lu}[\\p{L}\\p{M}'’.-]*)*`, 'gu');
+const ORIGIN_ADJECTIVE = new RegExp(`(?:${englishData.originAdjectiveEndings.join('|')})$`);
 
 /** How good a capitalized phrase is as the subject of a suggested question. */
 function nameScore(name: string): number {
   const words = name.split(/\s+/);
   if (words.length === 1) {
     if (MONTHS.has(name.toLowerCase())) return -1;
-    if (/^\p{Lu}{2,}$/u.test(name)) return 2; // an acronym: SUNAT, VRAEM
-    if (/(ian|ean|ese|ish)$/.test(name)) return 0; // an adjective of origin: Peruvian, Amazonian
+    if (/^\p{Lu}{2,}$/u.test(name)) return 2; // an acronym
+    if (ORIGIN_ADJECTIVE.test(name)) return 0; // an adjective of origin
     return 1;
   }
   return 1 + words.length;

@@ -48,6 +48,8 @@ export interface Language {
   abbreviations: ReadonlyMap<string, string>;
   /** Follow-up cues: "tell me more", openers such as "and what about", bare question words ("why?"). */
   followUp: { more: ReadonlySet<string>; openers: readonly string[]; bare: ReadonlySet<string> };
+  /** Small words inside a multi-word name ("Madre de Dios", "Bank of America"). */
+  nameConnectors: readonly string[];
 }
 
 /** The shape of a language file, checked when it loads so a broken file names itself. */
@@ -66,6 +68,7 @@ const rawLanguage = z.object({
   lexicon: z.record(z.string(), z.array(z.string())).optional(),
   followUp: z.object({ more: z.array(z.string()), openers: z.array(z.string()), bare: z.array(z.string()) }).optional(),
   abbreviations: z.record(z.string(), z.string()).optional(),
+  nameConnectors: z.array(z.string()).optional(),
 });
 type RawLanguage = z.infer<typeof rawLanguage>;
 
@@ -100,6 +103,7 @@ function compile(raw: RawLanguage): Language {
       openers: (raw.followUp?.openers ?? []).map((o) => fold(o)).sort((a, b) => b.length - a.length),
       bare: folded(raw.followUp?.bare ?? []),
     },
+    nameConnectors: raw.nameConnectors ?? [],
   };
 }
 
@@ -123,6 +127,10 @@ export const englishData = {
   units: en.units as Record<string, string[]>,
   measurePattern: new RegExp(en.measurePattern, 'u'),
   meta: en.meta as { documentWords: string[]; fields: Record<MetaField, string[]>; scaffold: string[] },
+  /** What a demonym adds to (the end of) its name: Peru/Peruvian, China/Chinese, Iraq/Iraqi. */
+  demonymEndings: en.demonymEndings,
+  /** Endings of a single capitalized word that is only an adjective of origin ("Peruvian", "Amazonian"). */
+  originAdjectiveEndings: en.originAdjectiveEndings,
 };
 
 /** Words that are stop words in any language with data. */

@@ -5,7 +5,7 @@
  * every look-up at question time is a few map reads.
  */
 import type { Corpus } from '../corpus/types.ts';
-import { english, spanish, type Language } from '../language/index.ts';
+import { english, englishData, spanish, type Language } from '../language/index.ts';
 import { stem, tokenize, type Token } from './analyze.ts';
 import { fold } from './fold.ts';
 import { WordNet, type Relation } from './lexicon.ts';
@@ -65,12 +65,14 @@ export function sameFamily(a: string, b: string): boolean {
   return common >= Math.max(4, min - 2) && (common === min || common >= 6);
 }
 
-/** A name and its demonym (Mexico/Mexican, Peru/Peruvian, China/Chinese). */
+const DEMONYM_ENDING = new RegExp(`^(?:${englishData.demonymEndings.join('|')})$`);
+
+/** A name and its demonym (Mexico/Mexican, Peru/Peruvian, China/Chinese): the endings are language data. */
 export function demonymOf(a: string, b: string): boolean {
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   if (short.length < 4) return false;
   if (long.startsWith(short)) return /^\p{L}{1,4}$/u.test(long.slice(short.length));
-  return short.length >= 5 && long.startsWith(short.slice(0, -1)) && /^(an|ans|ian|ians|ean|eans|ese|ish|i|is)$/.test(long.slice(short.length - 1));
+  return short.length >= 5 && long.startsWith(short.slice(0, -1)) && DEMONYM_ENDING.test(long.slice(short.length - 1));
 }
 
 /** The doubled letters of a word written once: Spanish rarely doubles consonants ("comite"). */
