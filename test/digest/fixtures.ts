@@ -7,7 +7,9 @@ import type { Corpus } from '../../src/corpus/types.ts';
 import { Store } from '../../src/store/store.ts';
 import type { Reply } from '../../commands/types.ts';
 import type { Poster } from '../../src/digest/posters.ts';
-import type { Subscription } from '../../src/digest/store.ts';
+import { DigestStore, type Subscription } from '../../src/digest/store.ts';
+import { extractFacts } from '../../src/digest/facts.ts';
+import { DigestScheduler } from '../../src/digest/scheduler.ts';
 
 /** A two-section report with seven quotable facts and some sentences that must not become facts. */
 export const TINY_REPORT = `---
@@ -46,6 +48,13 @@ export function corpusOf(...docs: Array<{ name: string; text: string }>): Corpus
 }
 
 export const tinyCorpus = (): Corpus => corpusOf({ name: 'tiny.md', text: TINY_REPORT });
+
+/** A scheduler over the tiny report and the database file `db`, posting to Slack through `slack`: the scheduler processes of the multi-process tests. */
+export function schedulerProcess(db: string, owner: string, slack: Poster): { store: Store; scheduler: DigestScheduler } {
+  const corpus = tinyCorpus();
+  const store = new Store(db);
+  return { store, scheduler: new DigestScheduler({ store: new DigestStore(store), corpus, facts: extractFacts(corpus), owner, posters: { slack } }) };
+}
 
 /** A temporary folder removed by `cleanup`. */
 export function tempDir(): { dir: string; cleanup: () => void } {
