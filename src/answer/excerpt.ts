@@ -10,21 +10,28 @@ import type { QueryTerm } from './query.ts';
 import type { Excerpt, Span } from './types.ts';
 import { defined } from '../checked.ts';
 
-/** True when one word's term matches a query term (for highlighting). */
-function matchesAny(qts: QueryTerm[], term: string): boolean {
-  return qts.some((t) => t.term === term || t.credits.has(term) || t.phrases.some((ph) => ph.includes(term)));
+/** Every term that matches a query term in some way (for highlighting). */
+function highlighted(qts: QueryTerm[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of qts) {
+    out.add(t.term);
+    for (const x of t.credits.keys()) out.add(x);
+    for (const ph of t.phrases) for (const x of ph) out.add(x);
+  }
+  return out;
 }
 
 /** Offsets (relative to `start`) of the words in [start, end) of a passage that match the query. */
 export function highlightsIn(sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[]): Span[] {
   const spans: Span[] = [];
+  const marked = highlighted(qts);
   for (const s of sentences) {
     if (s.sentence.end <= start || s.sentence.start >= end) continue;
     const { terms, offsets } = s.tokens;
     for (const [j, term] of terms.entries()) {
       const absStart = s.sentence.start + defined(offsets[2 * j]);
       const absEnd = s.sentence.start + defined(offsets[2 * j + 1]);
-      if (absStart < start || absEnd > end || !matchesAny(qts, term)) continue;
+      if (absStart < start || absEnd > end || !marked.has(term)) continue;
       const last = spans[spans.length - 1];
       const rel = { start: absStart - start, end: absEnd - start };
       if (!last || last.end < rel.start) spans.push(rel);

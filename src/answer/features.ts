@@ -95,33 +95,55 @@ const TYPE_FEATURE: readonly number[] = MATCH_TYPES.map((m) => F[m as CandidateF
 const ALL_TYPES: ReadonlySet<MatchType> = new Set(MATCH_TYPES);
 
 /**
- * Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE),
- * counting only the match types in `counted`.
+ * Per corpus term, the query terms it matches and how strongly (index into MATCH_TYPES), counting only
+ * the match types in `counted`: built once per question, so that each word of a sentence costs one
+ * look-up however many terms the question has.
  */
-export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], counted: ReadonlySet<MatchType> = ALL_TYPES): { types: Uint8Array; tokenTerm: Int16Array } {
+export type TermMatches = ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>;
+
+export function termMatches(qts: QueryTerm[], counted: ReadonlySet<MatchType> = ALL_TYPES): TermMatches {
+  const out = new Map<string, Array<readonly [number, number]>>();
+  const add = (term: string, i: number, type: number) => {
+    const list = out.get(term);
+    if (list) list.push([i, type]);
+    else out.set(term, [[i, type]]);
+  };
+  qts.forEach((t, i) => {
+    add(t.term, i, 0);
+    for (const [x, c] of t.credits) if (x !== t.term && counted.has(c)) add(x, i, MATCH_STRENGTH[c]);
+  });
+  return out;
+}
+
+/** Whether the character at `i` is an upper-case letter (ASCII first, Unicode otherwise). */
+function upperAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c >= 65 && c <= 90;
+  return /\p{Lu}/u.test(text.charAt(i));
+}
+
+/**
+ * Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE),
+ * counting only the match types `matches` was built with; and per word of the sentence, the first query term it
+ * matches (-1 for none).
+ */
+export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], matches: TermMatches = termMatches(qts)): { types: Uint8Array; tokenTerm: Int16Array } {
   const types = new Uint8Array(qts.length).fill(NONE);
   const { terms, offsets } = s.tokens;
   const tokenTerm = new Int16Array(terms.length).fill(-1);
   const text = s.sentence.text;
-  terms.forEach((term, j) => {
+  for (let j = 0; j < terms.length; j++) {
+    const list = matches.get(defined(terms[j]));
+    if (list === undefined) continue;
     // A capitalized word after the sentence's first is part of a name.
     const start = defined(offsets[2 * j]);
-    const inName = start > 0 && /\p{Lu}/u.test(text.charAt(start));
-    for (let i = 0; i < qts.length; i++) {
-      const t = defined(qts[i]);
-      if (inName && t.common) continue;
-      let type: number = NONE;
-      if (term === t.term) type = 0;
-      else {
-        const c = t.credits.get(term);
-        if (c !== undefined && counted.has(c)) type = MATCH_STRENGTH[c];
-      }
-      if (type !== NONE) {
-        if (type < defined(types[i])) types[i] = type;
-        if (tokenTerm[j] === -1) tokenTerm[j] = i;
-      }
+    const inName = start > 0 && upperAt(text, start);
+    for (const [i, type] of list) {
+      if (inName && defined(qts[i]).common) continue;
+      if (type < defined(types[i])) types[i] = type;
+      if (tokenTerm[j] === -1 || i < defined(tokenTerm[j])) tokenTerm[j] = i;
     }
-  });
+  }
   qts.forEach((t, i) => {
     if (defined(types[i]) > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.includes(x)))) types[i] = 1;
   });
@@ -173,10 +195,12 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const questionTerms = new Set(qts.flatMap((t) => [t.term, ...t.credits.keys()]));
   const top = inputs[0]?.score || 1;
   const out: Candidate[] = [];
+  const features = new FeatureBlocks();
   const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i] !== NONE ? t.weight : 0), 0) / total;
+  const matches = termMatches(qts, ctx.matchTypes);
   const allRows = inputs.map((input) =>
     input.sentences.map((s): SentenceRow => {
-      const { types, tokenTerm } = sentenceMatches(s, qts, ctx.matchTypes);
+      const { types, tokenTerm } = sentenceMatches(s, qts, matches);
       return { indexed: s, types, share: share(types), scan: scan(s, tokenTerm, qts.length, questionTerms, q.years) };
     }),
   );
@@ -186,7 +210,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     const { passage, sentences } = input;
     const rows = defined(allRows[p]);
     const passageTypes = bestTypes(rows.map((r) => r.types), qts.length);
-    const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || [...t.credits.keys()].some((x) => input.contextTerms.has(x)));
+    const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || someKey(t.credits, (x) => input.contextTerms.has(x)));
     const passageShare = qts.reduce((n, t, i) => n + (passageTypes[i] !== NONE || contextMatched[i] ? t.weight : 0), 0) / total;
     const documentShare = qts.reduce((n, t) => n + (input.documentTerms.has(t.term) ? t.weight : 0), 0) / total;
     const firstMention = ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null;
@@ -205,28 +229,36 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         // A window that matches no word of the question is no candidate.
         if (!anyMatched(types)) continue;
         const win = sentences.slice(a, b + 1);
-        const f = new Float64Array(CANDIDATE_FEATURE_NAMES.length);
+        const f = features.next();
+        // One pass over the question's terms for every per-term share.
         let matchedShare = 0;
         let localShare = 0;
+        let rare = 0;
+        let lead = 0;
+        let focus = 0;
+        let missing = 0;
+        const matched = new Array<boolean>(qts.length);
         for (let i = 0; i < qts.length; i++) {
+          const t = defined(qts[i]);
           const ty = defined(types[i]);
-          const k = ty !== NONE ? defined(TYPE_FEATURE[ty]) : contextMatched[i] ? F.context : -1;
-          const w = defined(qts[i]).weight / total;
+          const inContext = defined(contextMatched[i]);
+          const k = ty !== NONE ? defined(TYPE_FEATURE[ty]) : inContext ? F.context : -1;
+          const w = t.weight / total;
           if (k >= 0) f[k] = defined(f[k]) + w;
           if (ty !== NONE) {
             matchedShare += w;
             localShare += defined(local[i]);
           }
+          if (ty === 0) rare += t.weight * t.weight;
+          const inLeadIn = before !== null && before[i] !== NONE;
+          if (ty === NONE && inLeadIn) lead += t.weight;
+          matched[i] = ty !== NONE || inContext;
+          if (focusTerms[i] && matched[i]) focus += t.weight;
+          if (entities[i] && ty === NONE && !inLeadIn && !inContext) missing += t.weight;
         }
         f[F.local] = localShare / localTotal;
         f[F.passage] = passageShare;
         f[F.document] = documentShare;
-        let rare = 0;
-        let lead = 0;
-        qts.forEach((t, i) => {
-          if (types[i] === 0) rare += t.weight * t.weight;
-          if (before && types[i] === NONE && before[i] !== NONE) lead += t.weight;
-        });
         f[F.rare] = rare / total2;
         f[F.leadIn] = lead / total;
         // The best single sentence: the first with the highest share (shares are never negative).
@@ -252,15 +284,8 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
           }
           f[F.bigram] = pairs / (qts.length - 1);
         }
-        f[F.focus] = qts.reduce((n, t, i) => n + (focusTerms[i] && (types[i] !== NONE || contextMatched[i]) ? t.weight : 0), 0) / focusTotal;
-        if (entityTotal > 0) {
-          let missing = 0;
-          qts.forEach((t, i) => {
-            if (!entities[i] || types[i] !== NONE || (before && before[i] !== NONE) || contextMatched[i]) return;
-            missing += t.weight;
-          });
-          f[F.entityMissing] = missing / entityTotal;
-        }
+        f[F.focus] = focus / focusTotal;
+        if (entityTotal > 0) f[F.entityMissing] = missing / entityTotal;
         let years = 0;
         let novel = 0;
         let termCount = 0;
@@ -287,12 +312,37 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         f[F.threeSentences] = b - a === 2 ? 1 : 0;
         f[F.firstMention] = firstMention && win.includes(firstMention) ? 1 : 0;
         f[F.acronymDefinition] = definesAcronym ? 1 : 0;
-        const matched = contextMatched.map((c, i) => types[i] !== NONE || c);
         out.push({ passage, first: a, last: b, features: f, matched });
       }
     }
   }
   return out;
+}
+
+/** Whether any key of a map passes the test. */
+function someKey<K>(map: ReadonlyMap<K, unknown>, test: (k: K) => boolean): boolean {
+  for (const k of map.keys()) if (test(k)) return true;
+  return false;
+}
+
+/**
+ * The candidates' feature vectors, handed out as views of a few large blocks: one typed array per
+ * window (each its own backing store) cost more to allocate and collect than the features to compute.
+ */
+class FeatureBlocks {
+  private block = new Float64Array(0);
+  private used = 0;
+
+  next(): Float64Array {
+    const n = CANDIDATE_FEATURE_NAMES.length;
+    if (this.used + n > this.block.length) {
+      this.block = new Float64Array(Math.max(64 * n, this.block.length * 2));
+      this.used = 0;
+    }
+    const view = this.block.subarray(this.used, this.used + n);
+    this.used += n;
+    return view;
+  }
 }
 
 /**
@@ -330,20 +380,24 @@ interface Scan {
 function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerms: Set<string>, years: string[]): Scan {
   let firstPos = -1;
   let lastPos = -1;
-  const distinct = new Set<number>();
-  const positions: number[][] = Array.from({ length: n }, () => []);
-  tokenTerm.forEach((ti, j) => {
-    if (ti < 0) return;
-    distinct.add(ti);
-    defined(positions[ti]).push(j);
+  let distinct = 0;
+  const seen = new Uint8Array(n);
+  const pairs = new Uint8Array(Math.max(0, n - 1));
+  for (let j = 0; j < tokenTerm.length; j++) {
+    const ti = defined(tokenTerm[j]);
+    if (ti < 0) continue;
+    if (!seen[ti]) {
+      seen[ti] = 1;
+      distinct++;
+    }
     if (firstPos < 0) firstPos = j;
     lastPos = j;
-  });
-  const pairs = new Uint8Array(Math.max(0, n - 1));
-  for (let i = 0; i + 1 < n; i++) {
-    const p1 = defined(positions[i]);
-    const p2 = defined(positions[i + 1]);
-    if (p1.length && p2.length && p1.some((x) => p2.some((y) => Math.abs(x - y) <= 2))) pairs[i] = 1;
+    // Neighbouring question terms within two words of each other.
+    for (let k = j + 1; k <= j + 2 && k < tokenTerm.length; k++) {
+      const tk = defined(tokenTerm[k]);
+      if (tk === ti + 1) pairs[ti] = 1;
+      else if (tk >= 0 && tk === ti - 1) pairs[tk] = 1;
+    }
   }
   let yearBits = 0;
   years.forEach((y, i) => {
@@ -351,7 +405,7 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerm
   });
   let novel = 0;
   for (const x of s.terms) if (!questionTerms.has(x)) novel++;
-  return { proximity: distinct.size >= 2 ? distinct.size / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.length };
+  return { proximity: distinct >= 2 ? distinct / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.length };
 }
 
 /** Whether a window holds the kind of answer asked for; null when the question asks for no kind. */

@@ -97,19 +97,23 @@ function isChitchat(folded: string, qWords: string[]): boolean {
  * cues, words that point at the document, and scaffolding. "Who wrote the Constitution?" is not.
  */
 function metaFields(qWords: string[]): MetaField[] {
-  const { fields, documentWords, scaffold } = englishData.meta;
+  const { fields, documentWords, fieldWords, weakCues } = englishData.meta;
   const asked = (Object.keys(fields) as MetaField[]).filter((f) => qWords.some((w) => fields[f].includes(w)));
   if (asked.length === 0) return [];
-  const allowed = new Set([...Object.values(fields).flat(), ...documentWords, ...scaffold]);
-  if (!qWords.every((w) => allowed.has(w.replace(/'/g, '')))) return [];
+  if (!qWords.every((w) => META_WORDS.has(w.replace(/'/g, '')))) return [];
   // "When" alone, "where" alone: only with a word that names the document or a field cue proper.
-  const pointsAtDocument = qWords.some((w) => documentWords.includes(w) || ['wrote', 'written', 'author', 'published', 'publisher', 'title', 'series', 'reports', 'documents'].includes(w));
+  const pointsAtDocument = qWords.some((w) => documentWords.includes(w) || fieldWords.includes(w));
   if (!pointsAtDocument) return [];
-  const strong = asked.filter((f) => f !== 'date' || qWords.some((w) => w !== 'when' && fields.date.includes(w)));
-  const list = strong.filter((f) => f !== 'publisher' || qWords.some((w) => w !== 'where' && w !== 'publication' && fields.publisher.includes(w)));
+  const list = asked.filter((f) => {
+    const weak = weakCues[f];
+    return !weak || qWords.some((w) => !weak.includes(w) && fields[f].includes(w));
+  });
   if (list.includes('list') && list.length > 1) return list.filter((f) => f !== 'list');
   return list;
 }
+
+/** Every word a question about a document itself may be made of. */
+const META_WORDS = new Set([...Object.values(englishData.meta.fields).flat(), ...englishData.meta.documentWords, ...englishData.meta.scaffold]);
 
 /** Reads the question's intent. Pure and deterministic. */
 export function analyzeQuestion(raw: string): QuestionAnalysis {

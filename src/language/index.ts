@@ -126,7 +126,18 @@ export const englishData = {
   monthAbbreviations: en.monthAbbreviations,
   units: en.units as Record<string, string[]>,
   measurePattern: new RegExp(en.measurePattern, 'u'),
-  meta: en.meta as { documentWords: string[]; fields: Record<MetaField, string[]>; scaffold: string[] },
+  /**
+   * Questions about a document itself: the cues of each field, the words that point at the document,
+   * the scaffolding such a question may hold, the words that alone make it one about the document, and
+   * the cues too vague to ask for their field on their own ("when", "where").
+   */
+  meta: en.meta as {
+    documentWords: string[];
+    fields: Record<MetaField, string[]>;
+    scaffold: string[];
+    fieldWords: string[];
+    weakCues: Partial<Record<MetaField, string[]>>;
+  },
   /** What a demonym adds to (the end of) its name: Peru/Peruvian, China/Chinese, Iraq/Iraqi. */
   demonymEndings: en.demonymEndings,
   /** Endings of a single capitalized word that is only an adjective of origin ("Peruvian", "Amazonian"). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseThreshold, fitLogistic, fitRanker, folds } from '../../src/answer/fit.ts';
-import { CANDIDATE_FEATURE_NAMES, candidates, sentenceMatches } from '../../src/answer/features.ts';
+import { CANDIDATE_FEATURE_NAMES, candidates, sentenceMatches, termMatches } from '../../src/answer/features.ts';
 import { decide } from '../../src/answer/decide.ts';
 import { analyzeQuestion } from '../../src/answer/question.ts';
 import { queryTerms } from '../../src/answer/query.ts';
@@ -8,7 +8,9 @@ import { indexSentence } from '../../src/answer/sentence-index.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { AliasTable } from '../../src/search/aliases.ts';
 import { tokenize } from '../../src/search/analyze.ts';
-import { Vocabulary, demonymOf, editDistance, sameFamily } from '../../src/search/vocabulary.ts';
+import { MATCH_STRENGTH, Vocabulary, demonymOf, editDistance, sameFamily } from '../../src/search/vocabulary.ts';
+
+const MATCH = (type: keyof typeof MATCH_STRENGTH) => MATCH_STRENGTH[type];
 
 const TEXT = `---
 title: River Towns
@@ -100,6 +102,29 @@ describe('candidate features', () => {
   it('records, per sentence, how each query term is matched', () => {
     const { types } = sentenceMatches(inputs[0]!.sentences[0]!, qts);
     expect([...types].every((t) => t === 0)).toBe(true);
+  });
+
+  it('looks each word of a sentence up once: the query terms it matches, how, and only the counted ways', () => {
+    const qt = (term: string, credits: Array<[string, 'alias' | 'family' | 'synonym']>) => ({ ...qts[0]!, term, credits: new Map(credits) });
+    const terms = [qt('boat', [['ferri', 'synonym'], ['vessel', 'family']]), qt('ferri', []), qt('river', [['vessel', 'alias']])];
+    const all = termMatches(terms);
+    expect(all.get('ferri')).toEqual([[0, MATCH('synonym')], [1, 0]]);
+    expect(all.get('vessel')).toEqual([[0, MATCH('family')], [2, MATCH('alias')]]);
+    const counted = termMatches(terms, new Set(['exact', 'alias']));
+    expect(counted.get('ferri')).toEqual([[1, 0]]);
+    expect(counted.get('vessel')).toEqual([[2, MATCH('alias')]]);
+    expect(counted.has('boat')).toBe(true);
+  });
+
+  it('finds neighbouring question words within two words of each other, in either order', () => {
+    const near = fixture('# Port\n\nThe harbor ferry left. A ferry, then the old harbor. The harbor stood far north, well away from every passing ferry.\n');
+    const nq = analyzeQuestion('harbor ferry');
+    const nqts = queryTerms(nq, near.vocab, near.aliases, { unknownWeight: 0.8 });
+    const windows = candidates(near.inputs, { q: nq, qts: nqts, maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [] });
+    const bigram = (sentence: number) => windows.find((c) => c.first === sentence)!.features[F('bigram')];
+    expect(bigram(0)).toBe(1);
+    expect(bigram(1)).toBe(1);
+    expect(bigram(2)).toBe(0);
   });
 
   it('weighs a question word by its rarity among the retrieved sentences: the word they all share counts little', () => {
