@@ -178,6 +178,10 @@ interface SentenceRow {
   /** Share of the question the sentence matches. */
   share: number;
   scan: Scan;
+  /** It holds the kind of answer asked for (see {@link sentenceFits}). */
+  fits: boolean;
+  /** It has a figure with a unit a "how long/far/big" question expects. */
+  unit: boolean;
 }
 
 /** Every candidate window of the passages, with its features. */
@@ -192,6 +196,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const entities = qts.map((t) => t.entity && t.known);
   const entityTotal = qts.reduce((n, t, i) => n + (entities[i] ? t.weight : 0), 0);
   const askedFigures = new Set(q.figures);
+  const kinded = asksKind(q);
   const questionTerms = new Set(qts.flatMap((t) => [t.term, ...t.credits.keys()]));
   const top = inputs[0]?.score || 1;
   const out: Candidate[] = [];
@@ -201,7 +206,14 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const allRows = inputs.map((input) =>
     input.sentences.map((s): SentenceRow => {
       const { types, tokenTerm } = sentenceMatches(s, qts, matches);
-      return { indexed: s, types, share: share(types), scan: scan(s, tokenTerm, qts.length, questionTerms, q.years) };
+      return {
+        indexed: s,
+        types,
+        share: share(types),
+        scan: scan(s, tokenTerm, qts.length, questionTerms, q.years),
+        fits: sentenceFits(q, s, askedFigures),
+        unit: s.hasQuantity && q.units.some((u) => s.unitWords.includes(u)),
+      };
     }),
   );
   const local = localWeights(allRows, qts.length);
@@ -228,7 +240,6 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         if (b > a) strongest(types, last.types);
         // A window that matches no word of the question is no candidate.
         if (!anyMatched(types)) continue;
-        const win = sentences.slice(a, b + 1);
         const f = features.next();
         // One pass over the question's terms for every per-term share.
         let matchedShare = 0;
@@ -297,20 +308,33 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         }
         f[F.yearMissing] = years !== (1 << q.years.length) - 1 ? 1 : 0;
         const definesAcronym = ctx.acronymSpans.some((s) => s.documentId === passage.documentId && s.start >= start && s.end <= end);
-        const fit = typeFit(q, win, askedFigures, firstMention, definesAcronym);
-        if (fit !== null) {
-          f[F.typeFit] = fit ? 1 : 0;
-          f[F.typeMiss] = fit ? 0 : 1;
+        let fits = false;
+        let unit = false;
+        let caption = false;
+        let incomplete = false;
+        let mentions = false;
+        for (let k = a; k <= b; k++) {
+          const r = defined(rows[k]);
+          fits ||= r.fits;
+          unit ||= r.unit;
+          caption ||= r.indexed.caption;
+          incomplete ||= !r.indexed.sentence.complete;
+          mentions ||= r.indexed === firstMention;
         }
-        if (q.units.length) f[F.unit] = win.some((s) => s.hasQuantity && q.units.some((u) => s.unitWords.includes(u))) ? 1 : 0;
+        if (q.kind === 'definition') fits = mentions || definesAcronym;
+        if (kinded) {
+          f[F.typeFit] = fits ? 1 : 0;
+          f[F.typeMiss] = fits ? 0 : 1;
+        }
+        if (q.units.length) f[F.unit] = unit ? 1 : 0;
         f[F.novelty] = termCount ? novel / termCount : 0;
         f[F.refersBack] = first.indexed.refersBack ? 1 : 0;
-        f[F.caption] = win.some((s) => s.caption) ? 1 : 0;
-        f[F.incomplete] = win.some((s) => !s.sentence.complete) ? 1 : 0;
+        f[F.caption] = caption ? 1 : 0;
+        f[F.incomplete] = incomplete ? 1 : 0;
         f[F.short] = end - start < 60 ? 1 : 0;
         f[F.twoSentences] = b - a === 1 ? 1 : 0;
         f[F.threeSentences] = b - a === 2 ? 1 : 0;
-        f[F.firstMention] = firstMention && win.includes(firstMention) ? 1 : 0;
+        f[F.firstMention] = mentions ? 1 : 0;
         f[F.acronymDefinition] = definesAcronym ? 1 : 0;
         out.push({ passage, first: a, last: b, features: f, matched });
       }
@@ -408,23 +432,29 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerm
   return { proximity: distinct >= 2 ? distinct / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.length };
 }
 
-/** Whether a window holds the kind of answer asked for; null when the question asks for no kind. */
-function typeFit(q: QuestionAnalysis, win: IndexedSentence[], askedFigures: Set<string>, firstMention: IndexedSentence | null, definesAcronym: boolean): boolean | null {
+/** Whether a question asks for a kind of answer a window can be checked for. */
+function asksKind(q: QuestionAnalysis): boolean {
+  return ['number', 'date', 'person', 'place', 'name', 'list', 'reason', 'definition'].includes(q.kind);
+}
+
+/**
+ * Whether one sentence holds the kind of answer asked for (a window does when one of its sentences
+ * does). A definition is a matter of the window (the subject's first mention, an acronym's definition).
+ */
+function sentenceFits(q: QuestionAnalysis, s: IndexedSentence, askedFigures: Set<string>): boolean {
   switch (q.kind) {
     case 'number':
-      return win.some((s) => s.hasQuantity && (s.figures.length === 0 || s.figures.some((x) => !askedFigures.has(x))));
+      return s.hasQuantity && (s.figures.length === 0 || s.figures.some((x) => !askedFigures.has(x)));
     case 'date':
-      return win.some((s) => s.hasDate && s.figures.some((x) => !askedFigures.has(x)));
+      return s.hasDate && s.figures.some((x) => !askedFigures.has(x));
     case 'person':
     case 'place':
     case 'name':
     case 'list':
-      return win.some((s) => s.names.some((n) => !q.words.includes(n)));
+      return s.names.some((n) => !q.words.includes(n));
     case 'reason':
-      return win.some((s) => s.causal);
-    case 'definition':
-      return (firstMention !== null && win.includes(firstMention)) || definesAcronym;
+      return s.causal;
     default:
-      return null;
+      return false;
   }
 }
