@@ -127,10 +127,16 @@ function upperAt(text: string, i: number): boolean {
  * counting only the match types `matches` was built with; and per word of the sentence, the first query term it
  * matches (-1 for none).
  */
-export function sentenceMatches(s: IndexedSentence, qts: QueryTerm[], matches: TermMatches = termMatches(qts)): { types: Uint8Array; tokenTerm: Int16Array } {
-  const types = new Uint8Array(qts.length).fill(NONE);
+export function sentenceMatches(
+  s: IndexedSentence,
+  qts: QueryTerm[],
+  matches: TermMatches = termMatches(qts),
+  types = new Uint8Array(qts.length),
+  tokenTerm = new Int16Array(s.tokens.terms.length),
+): { types: Uint8Array; tokenTerm: Int16Array } {
   const { terms, offsets } = s.tokens;
-  const tokenTerm = new Int16Array(terms.length).fill(-1);
+  types.fill(NONE);
+  tokenTerm.fill(-1, 0, terms.length);
   const text = s.sentence.text;
   for (let j = 0; j < terms.length; j++) {
     const list = matches.get(defined(terms[j]));
@@ -203,14 +209,27 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const features = new FeatureBlocks();
   const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i] !== NONE ? t.weight : 0), 0) / total;
   const matches = termMatches(qts, ctx.matchTypes);
+  // Every sentence's match types and neighbour pairs in two blocks (a typed array each would cost more
+  // to allocate and collect than to fill); one scratch array for the words of the sentence at hand.
+  const n = qts.length;
+  const sentenceCount = inputs.reduce((k, input) => k + input.sentences.length, 0);
+  const typeBlock = new Uint8Array(sentenceCount * n);
+  const pairBlock = new Uint8Array(sentenceCount * Math.max(0, n - 1));
+  const longest = inputs.reduce((k, input) => input.sentences.reduce((m, s) => Math.max(m, s.tokens.terms.length), k), 0);
+  const tokenTerm = new Int16Array(longest);
+  const seen = new Uint8Array(n);
+  let row = 0;
   const allRows = inputs.map((input) =>
     input.sentences.map((s): SentenceRow => {
-      const { types, tokenTerm } = sentenceMatches(s, qts, matches);
+      const types = typeBlock.subarray(row * n, (row + 1) * n);
+      const pairs = pairBlock.subarray(row * Math.max(0, n - 1), (row + 1) * Math.max(0, n - 1));
+      row++;
+      sentenceMatches(s, qts, matches, types, tokenTerm);
       return {
         indexed: s,
         types,
         share: share(types),
-        scan: scan(s, tokenTerm, qts.length, questionTerms, q.years),
+        scan: scan(s, tokenTerm, s.tokens.terms.length, n, questionTerms, q.years, pairs, seen),
         fits: sentenceFits(q, s, askedFigures),
         unit: s.hasQuantity && q.units.some((u) => s.unitWords.includes(u)),
       };
@@ -401,13 +420,16 @@ interface Scan {
   terms: number;
 }
 
-function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerms: Set<string>, years: string[]): Scan {
+/**
+ * Reads the first `words` entries of `tokenTerm` (the query term each word matches); `pairs` (one per
+ * neighbouring pair of query terms, zeroed) is filled in, `seen` (one per query term) is scratch.
+ */
+function scan(s: IndexedSentence, tokenTerm: Int16Array, words: number, n: number, questionTerms: Set<string>, years: string[], pairs: Uint8Array, seen: Uint8Array): Scan {
   let firstPos = -1;
   let lastPos = -1;
   let distinct = 0;
-  const seen = new Uint8Array(n);
-  const pairs = new Uint8Array(Math.max(0, n - 1));
-  for (let j = 0; j < tokenTerm.length; j++) {
+  seen.fill(0);
+  for (let j = 0; j < words; j++) {
     const ti = defined(tokenTerm[j]);
     if (ti < 0) continue;
     if (!seen[ti]) {
@@ -417,7 +439,7 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, n: number, questionTerm
     if (firstPos < 0) firstPos = j;
     lastPos = j;
     // Neighbouring question terms within two words of each other.
-    for (let k = j + 1; k <= j + 2 && k < tokenTerm.length; k++) {
+    for (let k = j + 1; k <= j + 2 && k < words; k++) {
       const tk = defined(tokenTerm[k]);
       if (tk === ti + 1) pairs[ti] = 1;
       else if (tk >= 0 && tk === ti - 1) pairs[tk] = 1;
