@@ -1,0 +1,160 @@
+/**
+ * `npm run bench -- --large [MB[,MB…]]` (default 50): one large report instead of many documents. The
+ * bundled report's body is repeated, under its front matter, until the file reaches each size (in
+ * megabytes of 10^6 bytes), written to a temporary folder, and loaded by a fresh child process
+ * (`node --expose-gc`) the way the bot loads a folder (`Engine.load`: reading, chunking, building).
+ * For each size it prints the file's size, the load-and-build time, the heap used after a full GC
+ * and the RSS once built, and p50/p99 of answering the development questions (`eval/dev.jsonl`,
+ * `--rounds N` passes, default 1 here: at 50 MB each answer walks long postings lists), with the
+ * heap after those answers and a digest of the answers (to compare two versions of the engine: equal
+ * digests, equal answers). `--heap-snapshot DIR` also writes a V8 heap snapshot of each built engine
+ * into DIR (keep it out of the repository).
+ *
+ * Examples: `npm run bench -- --large`, `npm run bench -- --large 5,25,50`.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
+import { Engine } from '../src/answer/engine.ts';
+import { parseEvalFile } from '../src/answer/evaluate.ts';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+const REPORT = join(ROOT, 'corpus/ellis-peru-2.md');
+const GLOSSARY = join(ROOT, 'corpus/glossary.yaml');
+const DEV = join(ROOT, 'eval/dev.jsonl');
+const FRONT_MATTER = /^---\n[\s\S]*?\n---[ \t]*\n/;
+
+const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+
+export interface LargeFigures {
+  /** Target size (10^6 bytes). */
+  targetMb: number;
+  fileBytes: number;
+  passages: number;
+  sentences: number;
+  /** Reading the file, chunking it and building the engine (ms). */
+  buildMs: number;
+  /** Heap used after a full GC, once built (bytes). */
+  heapBytes: number;
+  /** Resident set size once built (bytes). */
+  rssBytes: number;
+  /** Heap used after a full GC once every development question was answered (bytes). */
+  heapAfterAnswersBytes: number;
+  rssAfterAnswersBytes: number;
+  /** Answer latency over the development questions (ms). */
+  p50Ms: number;
+  p99Ms: number;
+  questions: number;
+  rounds: number;
+  /** SHA-256 (16 hex digits) of the answers to the development questions. */
+  answers: string;
+}
+
+/** Writes the report repeated to at least `bytes` bytes into `dir` (with the glossary), returns the file's size. */
+export function writeLargeReport(dir: string, bytes: number): number {
+  const raw = readFileSync(REPORT, 'utf8').replace(/\r\n?/g, '\n');
+  const fm = FRONT_MATTER.exec(raw);
+  const head = fm ? fm[0] : '';
+  const body = `${raw.slice(head.length).trim()}\n\n`;
+  const copies = Math.max(1, Math.ceil((bytes - Buffer.byteLength(head)) / Buffer.byteLength(body)));
+  const text = head + body.repeat(copies);
+  writeFileSync(join(dir, 'ellis-peru-2.md'), text);
+  copyFileSync(GLOSSARY, join(dir, 'glossary.yaml'));
+  return statSync(join(dir, 'ellis-peru-2.md')).size;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+/** In the child: load the folder, measure, answer the questions. */
+async function child(dir: string, targetMb: number, rounds: number, snapshotDir: string | null): Promise<void> {
+  const t0 = performance.now();
+  const engine = await Engine.load(dir);
+  const buildMs = performance.now() - t0;
+  engine.answer('How many hectares of coca were under cultivation at the end of 2020?');
+  globalThis.gc?.();
+  const heapBytes = process.memoryUsage().heapUsed;
+  const rssBytes = process.memoryUsage().rss;
+  if (snapshotDir) writeHeapSnapshot(join(snapshotDir, `large-${targetMb}mb.heapsnapshot`));
+  const questions = parseEvalFile(readFileSync(DEV, 'utf8'), DEV).map((i) => i.q);
+  const samples: number[] = [];
+  const hash = createHash('sha256');
+  for (let r = 0; r < rounds; r++) {
+    for (const q of questions) {
+      const t = performance.now();
+      const a = engine.answer(q);
+      samples.push(performance.now() - t);
+      if (r === 0) hash.update(JSON.stringify(a));
+    }
+  }
+  samples.sort((a, b) => a - b);
+  globalThis.gc?.();
+  const stats = engine.stats();
+  const figures: LargeFigures = {
+    targetMb,
+    fileBytes: readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .reduce((n, f) => n + statSync(join(dir, f)).size, 0),
+    passages: stats.passages,
+    sentences: stats.sentences,
+    buildMs: Math.round(buildMs),
+    heapBytes,
+    rssBytes,
+    heapAfterAnswersBytes: process.memoryUsage().heapUsed,
+    rssAfterAnswersBytes: process.memoryUsage().rss,
+    p50Ms: Math.round(percentile(samples, 50) * 10) / 10,
+    p99Ms: Math.round(percentile(samples, 99) * 10) / 10,
+    questions: questions.length,
+    rounds,
+    answers: hash.digest('hex').slice(0, 16),
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** Writes a report of `targetMb` and measures it in a fresh process. */
+export function measureLarge(targetMb: number, rounds: number, snapshotDir: string | null = null): LargeFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'rb-large-'));
+  try {
+    const folder = join(dir, 'corpus');
+    mkdirSync(folder);
+    writeLargeReport(folder, targetMb * 1e6);
+    const argv = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--large-child', folder, String(targetMb), String(rounds), snapshotDir ?? ''];
+    const out = execFileSync(process.execPath, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 20 });
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as LargeFigures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const args = process.argv.slice(2);
+const childAt = args.indexOf('--large-child');
+if (childAt >= 0) {
+  const [dir = '', target = '0', rounds = '1', snap = ''] = args.slice(childAt + 1);
+  await child(dir, Number(target), Number(rounds), snap || null);
+} else {
+  const at = args.indexOf('--large');
+  const list = args[at + 1] && /^[\d.,]+$/.test(args[at + 1] ?? '') ? (args[at + 1] ?? '') : '50';
+  const sizes = list.split(',').map(Number).filter((n) => n > 0);
+  const roundsAt = args.indexOf('--rounds');
+  const rounds = roundsAt >= 0 ? Math.max(1, Number(args[roundsAt + 1])) : 1;
+  const snapAt = args.indexOf('--heap-snapshot');
+  const snapshotDir = snapAt >= 0 ? resolve(args[snapAt + 1] ?? '/tmp') : null;
+  if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
+  const rows: LargeFigures[] = [];
+  for (const size of sizes) {
+    const f = measureLarge(size, rounds, snapshotDir);
+    rows.push(f);
+    if (args.includes('--json')) continue;
+    console.log(
+      `${String(size).padStart(4)} MB: file ${mb(f.fileBytes)} MiB, ${f.passages} passages, ${f.sentences} sentences; build ${(f.buildMs / 1000).toFixed(1)} s; ` +
+        `heap after GC ${mb(f.heapBytes)} MiB (${(f.heapBytes / f.fileBytes).toFixed(1)}× the file), RSS ${mb(f.rssBytes)} MiB (${(f.rssBytes / f.fileBytes).toFixed(1)}×); ` +
+        `${f.questions} dev questions × ${f.rounds}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; after them heap ${mb(f.heapAfterAnswersBytes)} MiB, RSS ${mb(f.rssAfterAnswersBytes)} MiB; answers ${f.answers}`,
+    );
+  }
+  if (args.includes('--json')) console.log(JSON.stringify(rows, null, 2));
+}
