@@ -35,11 +35,13 @@ export interface SnapshotParts {
 }
 
 /**
- * The indexed sentences of a snapshot, made for a passage the first time they are asked for (a few
- * microseconds from the integers in memory) rather than a million small objects at start.
+ * The indexed sentences of a snapshot, made for a passage when they are asked for (a few microseconds
+ * from the integers in memory) rather than a million small objects at start; the engine keeps the
+ * lists it made in a bounded cache (`sentence-cache.ts`).
  */
 export interface SentenceSource {
-  get(passageId: string): IndexedSentence[] | undefined;
+  /** A new list of the passage's indexed sentences each call (undefined for an unknown passage). */
+  make(passageId: string): IndexedSentence[] | undefined;
   /** The terms of passage `passageIndex`'s tokens, in order, without making its sentences. */
   forEachTerm(passageIndex: number, fn: (term: string) => void): void;
 }
@@ -265,12 +267,9 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
   for (let i = 0; i < ints.length; i += 3) if ((ints[i] ?? -1) < 0 || (ints[i] ?? 0) >= header.terms.length) throw new Error('token data damaged');
 
   const passageIndex = new Map(passages.map((p, pi) => [p.id, pi]));
-  const made = new Map<string, IndexedSentence[]>();
   const terms = header.terms;
   const sentences: SentenceSource = {
-    get(passageId) {
-      const done = made.get(passageId);
-      if (done) return done;
+    make(passageId) {
       const pi = passageIndex.get(passageId);
       const p = pi === undefined ? undefined : passages[pi];
       if (pi === undefined || !p) return undefined;
@@ -301,7 +300,6 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
           unitWords,
         } satisfies IndexedSentence;
       });
-      made.set(passageId, list);
       return list;
     },
     forEachTerm(pi, fn) {
