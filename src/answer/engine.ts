@@ -16,7 +16,7 @@ import { DEFAULT_MAX_QUESTION_CHARS } from '../limits.ts';
 import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { tokenize, toTerms, type Token } from '../search/analyze.ts';
 import { fold } from '../search/fold.ts';
-import { indexBuilder, type IndexedPassage } from '../search/index.ts';
+import { indexBuilder, textTermTest, type IndexedPassage } from '../search/index.ts';
 import { Vocabulary, defaultVocabularyOptions, type MatchType, type VocabularyOptions } from '../search/vocabulary.ts';
 import { citationFor } from './citation.ts';
 import { confidenceFeatures, decide, type DecisionOptions } from './decide.ts';
@@ -122,6 +122,8 @@ export class Engine {
   private readonly documentTerms = new Map<string, Set<string>>();
   /** A document's first mention of some terms: the passage and the sentence's index in it. */
   private readonly firstMentions = new Map<string, { passageId: string; index: number } | null>();
+  /** Whether a passage's text has a term, from MiniSearch's postings (false: this MiniSearch cannot tell, search instead). */
+  private hasTextTerm: ((passageId: string, term: string) => boolean) | false | undefined;
   private readonly matchTypes: ReadonlySet<MatchType>;
 
   private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}, prebuilt?: Prebuilt) {
@@ -269,18 +271,27 @@ export class Engine {
 
   /**
    * The document's first sentence, not a caption, that holds every one of `terms`, as its passage and
-   * index (memoized, bounded). Only the passages MiniSearch finds with all the terms in their text can
-   * hold it, so only theirs are read, in document order: the same sentence a walk of every passage finds.
+   * index (memoized, bounded). The document's first passages are read in order; past them, only the
+   * passages whose text has all the terms (by MiniSearch's postings) can hold it, so only theirs are
+   * read, in order: the same sentence a walk of every passage finds, without making every passage's
+   * sentences of a large report for a subject it never mentions.
    */
   private firstMentionAt(documentId: string, terms: string[]): { passageId: string; index: number } | null {
     const key = `${documentId}|${terms.join(' ')}`;
     if (!this.firstMentions.has(key)) {
+      const holds = this.textHoldsAll(terms);
       let first: { passageId: string; index: number } | null = null;
-      for (const p of this.passagesWithAll(documentId, terms)) {
-        const index = (this.sentences.get(p.id) ?? []).findIndex((s) => !s.caption && terms.every((t) => s.terms.includes(t)));
-        if (index >= 0) {
-          first = { passageId: p.id, index };
-          break;
+      let read = 0;
+      const sections = holds ? (this.corpus.documentsById.get(documentId)?.sections ?? []) : [];
+      search: for (const section of sections) {
+        for (const p of section.passages) {
+          if (read++ >= FIRST_MENTION_WALK && !holds?.(p)) continue;
+          // Not kept for a passage the cache does not hold: a walk must not push out the ones in use.
+          const index = (this.sentences.peekOrMake(p.id) ?? []).findIndex((s) => !s.caption && terms.every((t) => s.terms.includes(t)));
+          if (index >= 0) {
+            first = { passageId: p.id, index };
+            break search;
+          }
         }
       }
       // Bounded: questions are open-ended, the cache must not grow with them.
@@ -290,14 +301,20 @@ export class Engine {
     return this.firstMentions.get(key) ?? null;
   }
 
-  /** The document's passages, in order, that have every one of `terms` in their text (all its passages when a term cannot be looked up). */
-  private passagesWithAll(documentId: string, terms: string[]): Passage[] {
-    const all = (this.corpus.documentsById.get(documentId)?.sections ?? []).flatMap((s) => s.passages);
+  /**
+   * A test of whether a passage's text has every one of `terms` (true for every passage when a term
+   * cannot be looked up); null when no passage does.
+   */
+  private textHoldsAll(terms: string[]): ((p: Passage) => boolean) | null {
     // MiniSearch's text field holds each passage's terms split at spaces, without empty ones.
-    if (terms.length === 0 || terms.some((t) => t === '' || t.includes(' '))) return all;
+    if (terms.length === 0 || terms.some((t) => t === '' || t.includes(' '))) return () => true;
+    // The vocabulary counts the same terms: one it has not seen is in no passage.
+    if (terms.some((t) => !this.vocabulary.has(t))) return null;
+    const has = (this.hasTextTerm ??= textTermTest(this.index) ?? false);
+    if (has) return (p) => terms.every((t) => has(p.id, t));
     const hits = this.index.search({ combineWith: 'AND', queries: terms }, { fields: ['text'], prefix: false, fuzzy: false, tokenize: (t) => [t], processTerm: (t) => t });
     const found = new Set(hits.map((h) => String(h.id)));
-    return all.filter((p) => found.has(p.id));
+    return (p) => found.has(p.id);
   }
 
   /**
@@ -522,6 +539,9 @@ export class Engine {
 export function unknownName(q: QuestionAnalysis, qts: QueryTerm[]): boolean {
   return qts.some((t) => !t.known && q.capitalized.includes(t.surface));
 }
+
+/** How many of a document's passages the first-mention search reads in order before asking MiniSearch which can hold it. */
+const FIRST_MENTION_WALK = 32;
 
 /** A passage's indexed sentences from its sentences' tokens. */
 function indexSentences(p: Passage, tokens: readonly Token[][]): IndexedSentence[] {

@@ -84,3 +84,22 @@ export function indexBuilder(corpus: Corpus): { index: MiniSearch<IndexedPassage
     },
   };
 }
+
+/**
+ * Whether a passage's text field holds a term, read from MiniSearch's own postings (term → field →
+ * document → count) without a search: a few map look-ups instead of scoring every passage that has
+ * the term. It reads MiniSearch's internal maps (`_index`, `_fieldIds`, `_idToShortId`, as the index
+ * cache does), so it is null when this MiniSearch keeps them differently: the caller then searches.
+ */
+export function textTermTest(index: MiniSearch<IndexedPassage>): ((passageId: string, term: string) => boolean) | null {
+  const inner = index as unknown as { _index?: unknown; _fieldIds?: unknown; _idToShortId?: unknown };
+  const postings = inner._index as { get?: unknown } | undefined;
+  const ids = inner._idToShortId;
+  const fieldId = (inner._fieldIds as Record<string, unknown> | undefined)?.text;
+  if (!postings || typeof postings.get !== 'function' || !(ids instanceof Map) || typeof fieldId !== 'number') return null;
+  const terms = postings as { get(term: string): Map<number, Map<number, number>> | undefined };
+  return (passageId, term) => {
+    const shortId = ids.get(passageId) as number | undefined;
+    return shortId !== undefined && (terms.get(term)?.get(fieldId)?.has(shortId) ?? false);
+  };
+}

@@ -16,6 +16,7 @@ import { indexSentence, type IndexedSentence } from '../../src/answer/sentence-i
 import type { Corpus } from '../../src/corpus/types.ts';
 import { tokenize } from '../../src/search/analyze.ts';
 import { Vocabulary } from '../../src/search/vocabulary.ts';
+import { textTermTest } from '../../src/search/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const questions = parseEvalFile(readFileSync(join(ROOT, 'eval/dev.jsonl'), 'utf8'), 'dev.jsonl').map((i) => i.q);
@@ -100,6 +101,22 @@ describe('SentenceCache', () => {
 });
 
 describe('the build, one passage at a time', () => {
+  it("reads whether a passage's text has a term off MiniSearch's postings", () => {
+    const has = textTermTest((all as unknown as { index: Parameters<typeof textTermTest>[0] }).index);
+    expect(has).not.toBeNull();
+    const terms = [...all.vocabulary.df.keys()].slice(0, 400);
+    let yes = 0;
+    for (const p of all.corpus.passages) {
+      const own = new Set(p.sentences.flatMap((s) => tokenize(s.text).map((t) => t.term)));
+      for (const t of terms) {
+        expect(has?.(p.id, t)).toBe(own.has(t));
+        if (own.has(t)) yes++;
+      }
+    }
+    expect(yes).toBeGreaterThan(100);
+    expect(has?.('no/such/passage', terms[0] ?? '')).toBe(false);
+  });
+
   it('counts the same vocabulary as all the tokens at once', () => {
     const corpus = all.corpus;
     const tokens = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
@@ -133,6 +150,32 @@ describe('an engine with a tiny sentence cache', () => {
     // The development questions do reach the feature: the comparison is not of two empty lists.
     expect(withAll.length).toBeGreaterThan(0);
     expect(marked(tiny)).toEqual(withAll);
+  });
+
+  it('finds the first mention of any terms where a walk of every sentence in order finds it', () => {
+    type At = { passageId: string; index: number } | null;
+    const firstAt = (engine: Engine, d: string, terms: string[]): At => (engine as unknown as { firstMentionAt(d: string, t: string[]): At }).firstMentionAt(d, terms);
+    const corpus = all.corpus;
+    const doc = corpus.documents[0]?.id ?? '';
+    // What the engine did before: every sentence of the document, in order, made from its text.
+    const sentences = corpus.passages.flatMap((p) => p.sentences.map((s, index) => ({ p, index, indexed: indexSentence(s, p, tokenize(s.text)) })));
+    const walk = (terms: string[]): At => {
+      const hit = sentences.find(({ indexed }) => !indexed.caption && terms.every((t) => indexed.terms.includes(t)));
+      return hit ? { passageId: hit.p.id, index: hit.index } : null;
+    };
+    const vocabulary = [...all.vocabulary.df.keys()];
+    const asked = [...vocabulary.map((t) => [t]), ...vocabulary.slice(0, 300).map((t, i) => [t, vocabulary[(i * 7) % vocabulary.length] ?? '']), ['no-such-term'], ['peru', 'no-such-term']];
+    const expected = asked.map(walk);
+    // Mentions first made far into the report, past the passages read in order, are among them.
+    const order = new Map(corpus.passages.map((p, i) => [p.id, i]));
+    expect(expected.filter((at) => at && (order.get(at.passageId) ?? 0) >= 40).length).toBeGreaterThan(20);
+    expect(expected.filter((at) => at === null).length).toBeGreaterThan(1);
+    expect(asked.map((t) => firstAt(all, doc, t))).toEqual(expected);
+    expect(asked.map((t) => firstAt(tiny, doc, t))).toEqual(expected);
+    // A MiniSearch that does not show its postings: the passages that can hold a mention come from a search.
+    const searching = Engine.fromCorpus(corpus, { sentenceCachePassages: 2 });
+    delete (searching as unknown as { index: { _idToShortId?: unknown } }).index._idToShortId;
+    expect(asked.map((t) => firstAt(searching, doc, t))).toEqual(expected);
   });
 
   it('makes the same snapshot, and a snapshot read back with a tiny cache answers the same', () => {
