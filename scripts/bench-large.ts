@@ -7,8 +7,10 @@
  * and the RSS once built, and p50/p99 of answering the development questions (`eval/dev.jsonl`,
  * `--rounds N` passes, default 1 here: at 50 MB each answer walks long postings lists), with the
  * heap after those answers and a digest of the answers (to compare two versions of the engine: equal
- * digests, equal answers). `--heap-snapshot DIR` also writes a V8 heap snapshot of each built engine
- * into DIR (keep it out of the repository).
+ * digests, equal answers). Then the restart: the built engine's index-cache snapshot (`toSnapshot`,
+ * timed) is read back by another fresh process (`Engine.fromSnapshot`), measured the same way, and its
+ * answers' digest compared with the built engine's. `--heap-snapshot DIR` also writes a V8 heap
+ * snapshot of each built engine into DIR (keep it out of the repository).
  *
  * Examples: `npm run bench -- --large`, `npm run bench -- --large 5,25,50`.
  */
@@ -52,6 +54,21 @@ export interface LargeFigures {
   rounds: number;
   /** SHA-256 (16 hex digits) of the answers to the development questions. */
   answers: string;
+  /** Making the index-cache snapshot of the built engine (ms), and its size (bytes). */
+  snapshotMs: number;
+  snapshotBytes: number;
+}
+
+/** The same engine read back from its snapshot in a fresh process. */
+export interface CachedFigures {
+  /** Reading the file and `Engine.fromSnapshot` (ms). */
+  readMs: number;
+  heapBytes: number;
+  rssBytes: number;
+  heapAfterAnswersBytes: number;
+  p50Ms: number;
+  p99Ms: number;
+  answers: string;
 }
 
 /** Writes the report repeated to at least `bytes` bytes into `dir` (with the glossary), returns the file's size. */
@@ -71,16 +88,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 }
 
-/** In the child: load the folder, measure, answer the questions. */
-async function child(dir: string, targetMb: number, rounds: number, snapshotDir: string | null): Promise<void> {
-  const t0 = performance.now();
-  const engine = await Engine.load(dir);
-  const buildMs = performance.now() - t0;
-  engine.answer('How many hectares of coca were under cultivation at the end of 2020?');
-  globalThis.gc?.();
-  const heapBytes = process.memoryUsage().heapUsed;
-  const rssBytes = process.memoryUsage().rss;
-  if (snapshotDir) writeHeapSnapshot(join(snapshotDir, `large-${targetMb}mb.heapsnapshot`));
+/** Answers the development questions `rounds` times: latency percentiles (ms) and the answers' digest. */
+function answerAll(engine: Engine, rounds: number): { p50Ms: number; p99Ms: number; questions: number; answers: string } {
   const questions = parseEvalFile(readFileSync(DEV, 'utf8'), DEV).map((i) => i.q);
   const samples: number[] = [];
   const hash = createHash('sha256');
@@ -93,7 +102,29 @@ async function child(dir: string, targetMb: number, rounds: number, snapshotDir:
     }
   }
   samples.sort((a, b) => a - b);
+  return { p50Ms: Math.round(percentile(samples, 50) * 10) / 10, p99Ms: Math.round(percentile(samples, 99) * 10) / 10, questions: questions.length, answers: hash.digest('hex').slice(0, 16) };
+}
+
+const FIRST_QUESTION = 'How many hectares of coca were under cultivation at the end of 2020?';
+
+/** In the child: load the folder, measure, answer the questions, write the engine's snapshot to `snapshotFile`. */
+async function child(dir: string, targetMb: number, rounds: number, snapshotDir: string | null, snapshotFile: string): Promise<void> {
+  const t0 = performance.now();
+  const engine = await Engine.load(dir);
+  const buildMs = performance.now() - t0;
+  engine.answer(FIRST_QUESTION);
   globalThis.gc?.();
+  const heapBytes = process.memoryUsage().heapUsed;
+  const rssBytes = process.memoryUsage().rss;
+  if (snapshotDir) writeHeapSnapshot(join(snapshotDir, `large-${targetMb}mb.heapsnapshot`));
+  const answered = answerAll(engine, rounds);
+  globalThis.gc?.();
+  const heapAfterAnswersBytes = process.memoryUsage().heapUsed;
+  const rssAfterAnswersBytes = process.memoryUsage().rss;
+  const t1 = performance.now();
+  const bytes = engine.toSnapshot();
+  const snapshotMs = performance.now() - t1;
+  writeFileSync(snapshotFile, bytes);
   const stats = engine.stats();
   const figures: LargeFigures = {
     targetMb,
@@ -105,27 +136,46 @@ async function child(dir: string, targetMb: number, rounds: number, snapshotDir:
     buildMs: Math.round(buildMs),
     heapBytes,
     rssBytes,
-    heapAfterAnswersBytes: process.memoryUsage().heapUsed,
-    rssAfterAnswersBytes: process.memoryUsage().rss,
-    p50Ms: Math.round(percentile(samples, 50) * 10) / 10,
-    p99Ms: Math.round(percentile(samples, 99) * 10) / 10,
-    questions: questions.length,
+    heapAfterAnswersBytes,
+    rssAfterAnswersBytes,
+    ...answered,
     rounds,
-    answers: hash.digest('hex').slice(0, 16),
+    snapshotMs: Math.round(snapshotMs),
+    snapshotBytes: bytes.length,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-/** Writes a report of `targetMb` and measures it in a fresh process. */
-export function measureLarge(targetMb: number, rounds: number, snapshotDir: string | null = null): LargeFigures {
+/** In another child: the engine read back from its snapshot. */
+function cachedChild(snapshotFile: string, rounds: number): void {
+  const t0 = performance.now();
+  const engine = Engine.fromSnapshot(readFileSync(snapshotFile));
+  const readMs = performance.now() - t0;
+  engine.answer(FIRST_QUESTION);
+  globalThis.gc?.();
+  const heapBytes = process.memoryUsage().heapUsed;
+  const rssBytes = process.memoryUsage().rss;
+  const { p50Ms, p99Ms, answers } = answerAll(engine, rounds);
+  globalThis.gc?.();
+  const figures: CachedFigures = { readMs: Math.round(readMs), heapBytes, rssBytes, heapAfterAnswersBytes: process.memoryUsage().heapUsed, p50Ms, p99Ms, answers };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** Writes a report of `targetMb` and measures it in a fresh process, then its snapshot read back in another. */
+export function measureLarge(targetMb: number, rounds: number, snapshotDir: string | null = null): { built: LargeFigures; cached: CachedFigures } {
   const dir = mkdtempSync(join(tmpdir(), 'rb-large-'));
   try {
     const folder = join(dir, 'corpus');
     mkdirSync(folder);
     writeLargeReport(folder, targetMb * 1e6);
-    const argv = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--large-child', folder, String(targetMb), String(rounds), snapshotDir ?? ''];
-    const out = execFileSync(process.execPath, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 20 });
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as LargeFigures;
+    const snapshotFile = join(dir, 'engine.snapshot');
+    const run = (args: string[]): string => {
+      const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 20 });
+      return out.trim().split('\n').pop() ?? '{}';
+    };
+    const built = JSON.parse(run(['--large-child', folder, String(targetMb), String(rounds), snapshotDir ?? '', snapshotFile])) as LargeFigures;
+    const cached = JSON.parse(run(['--large-cached-child', snapshotFile, String(rounds)])) as CachedFigures;
+    return { built, cached };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -133,9 +183,13 @@ export function measureLarge(targetMb: number, rounds: number, snapshotDir: stri
 
 const args = process.argv.slice(2);
 const childAt = args.indexOf('--large-child');
+const cachedAt = args.indexOf('--large-cached-child');
 if (childAt >= 0) {
-  const [dir = '', target = '0', rounds = '1', snap = ''] = args.slice(childAt + 1);
-  await child(dir, Number(target), Number(rounds), snap || null);
+  const [dir = '', target = '0', rounds = '1', snap = '', snapshotFile = ''] = args.slice(childAt + 1);
+  await child(dir, Number(target), Number(rounds), snap || null, snapshotFile);
+} else if (cachedAt >= 0) {
+  const [snapshotFile = '', rounds = '1'] = args.slice(cachedAt + 1);
+  cachedChild(snapshotFile, Number(rounds));
 } else {
   const at = args.indexOf('--large');
   const list = args[at + 1] && /^[\d.,]+$/.test(args[at + 1] ?? '') ? (args[at + 1] ?? '') : '50';
@@ -145,15 +199,21 @@ if (childAt >= 0) {
   const snapAt = args.indexOf('--heap-snapshot');
   const snapshotDir = snapAt >= 0 ? resolve(args[snapAt + 1] ?? '/tmp') : null;
   if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
-  const rows: LargeFigures[] = [];
+  const rows: Array<{ built: LargeFigures; cached: CachedFigures }> = [];
   for (const size of sizes) {
-    const f = measureLarge(size, rounds, snapshotDir);
-    rows.push(f);
+    const row = measureLarge(size, rounds, snapshotDir);
+    rows.push(row);
     if (args.includes('--json')) continue;
+    const { built: f, cached: c } = row;
     console.log(
       `${String(size).padStart(4)} MB: file ${mb(f.fileBytes)} MiB, ${f.passages} passages, ${f.sentences} sentences; build ${(f.buildMs / 1000).toFixed(1)} s; ` +
         `heap after GC ${mb(f.heapBytes)} MiB (${(f.heapBytes / f.fileBytes).toFixed(1)}× the file), RSS ${mb(f.rssBytes)} MiB (${(f.rssBytes / f.fileBytes).toFixed(1)}×); ` +
         `${f.questions} dev questions × ${f.rounds}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; after them heap ${mb(f.heapAfterAnswersBytes)} MiB, RSS ${mb(f.rssAfterAnswersBytes)} MiB; answers ${f.answers}`,
+    );
+    console.log(
+      `         snapshot ${mb(f.snapshotBytes)} MiB made in ${(f.snapshotMs / 1000).toFixed(1)} s; read back in a fresh process in ${(c.readMs / 1000).toFixed(1)} s: ` +
+        `heap after GC ${mb(c.heapBytes)} MiB (${(c.heapBytes / f.fileBytes).toFixed(1)}×), RSS ${mb(c.rssBytes)} MiB; p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms; ` +
+        `after them heap ${mb(c.heapAfterAnswersBytes)} MiB; answers ${c.answers === f.answers ? 'identical to the built engine\'s' : `DIFFERENT (${c.answers})`}`,
     );
   }
   if (args.includes('--json')) console.log(JSON.stringify(rows, null, 2));

@@ -208,8 +208,11 @@ export class Engine {
       index: this.index,
       acronyms: this.acronyms,
       vocabulary: this.vocabulary.snapshot(),
-      // Every passage's sentences, without filling the cache with them (a large corpus makes most again).
-      sentences: this.corpus.passages.map((p) => this.sentences.peekOrMake(p.id) ?? []),
+      // Every passage's sentences, a passage at a time and without filling the cache with them (a large
+      // corpus makes most again): never all of them in memory at once.
+      sentences: (function* (cache: SentenceCache, passages: Passage[]) {
+        for (const p of passages) yield cache.peekOrMake(p.id) ?? [];
+      })(this.sentences, this.corpus.passages),
     });
   }
 

@@ -30,8 +30,8 @@ export interface SnapshotParts {
   index: MiniSearch<IndexedPassage>;
   acronyms: Acronym[];
   vocabulary: VocabularyState;
-  /** Each passage's indexed sentences, in corpus order. */
-  sentences: IndexedSentence[][];
+  /** Each passage's indexed sentences, in corpus order (read once, a passage at a time: each may be made for the walk and let go). */
+  sentences: Iterable<IndexedSentence[]>;
 }
 
 /**
@@ -80,13 +80,12 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
   const { corpus } = parts;
   const termIds = new Map<string, number>();
   const terms: string[] = [];
-  const tokenInts: number[] = [];
-  const counts: number[] = [];
+  const tokenInts = new IntList();
+  const counts = new IntList();
   const extras: Header['extras'] = [];
-  parts.sentences.forEach((list) => {
+  for (const list of parts.sentences) {
     for (const s of list) {
       const { terms: sentenceTerms, offsets } = s.tokens;
-      counts.push(sentenceTerms.length);
       for (const [j, term] of sentenceTerms.entries()) {
         let id = termIds.get(term);
         if (id === undefined) {
@@ -97,10 +96,10 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
         tokenInts.push(id, offsets[2 * j] ?? 0, offsets[2 * j + 1] ?? 0);
       }
       const flags = (s.hasQuantity ? QUANTITY : 0) | (s.hasDate ? DATE : 0) | (s.causal ? CAUSAL : 0) | (s.caption ? CAPTION : 0) | (s.refersBack ? REFERS_BACK : 0);
-      counts[counts.length - 1] = sentenceTerms.length * 32 + flags;
+      counts.push(sentenceTerms.length * 32 + flags);
       extras.push(s.figures.length || s.names.length || s.unitWords.length ? JSON.stringify([s.figures, s.names, s.unitWords]) : '');
     }
-  });
+  }
   const header: Header = {
     documents: corpus.documents.map((d) => ({
       id: d.id,
@@ -130,7 +129,7 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
   };
   const { index: _postings, ...rest } = parts.index.toJSON();
   const indexTerms: string[] = [];
-  const postings: number[] = [];
+  const postings = new IntList();
   for (const [term, fields] of indexMap(parts.index)) {
     indexTerms.push(term);
     postings.push(fields.size);
@@ -139,7 +138,7 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
       for (const [doc, count] of docs) postings.push(doc, count);
     }
   }
-  const chunks = [Buffer.from(JSON.stringify(header), 'utf8'), int32Bytes(tokenInts), int32Bytes(counts), Buffer.from(JSON.stringify({ ...rest, terms: indexTerms }), 'utf8'), int32Bytes(postings)];
+  const chunks = [Buffer.from(JSON.stringify(header), 'utf8'), tokenInts.bytes(), counts.bytes(), Buffer.from(JSON.stringify({ ...rest, terms: indexTerms }), 'utf8'), postings.bytes()];
   const body: Buffer[] = [MAGIC, Buffer.from([SNAPSHOT_FORMAT])];
   for (const c of chunks) {
     const len = Buffer.alloc(4);
@@ -162,11 +161,30 @@ function indexMap(index: MiniSearch<IndexedPassage>): { [Symbol.iterator](): Ite
 /** Little-endian 32-bit integers, whatever the machine's byte order. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-function int32Bytes(values: number[]): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(Int32Array.from(values).buffer);
-  const b = Buffer.alloc(values.length * 4);
-  for (let i = 0; i < values.length; i++) b.writeInt32LE(values[i] ?? 0, i * 4);
-  return b;
+/** A growing list of 32-bit integers (4 bytes each, where a JavaScript array of numbers takes 8). */
+class IntList {
+  private data = new Int32Array(1024);
+  length = 0;
+
+  push(a: number, b?: number, c?: number): void {
+    if (this.length + 3 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = a;
+    if (b !== undefined) this.data[this.length++] = b;
+    if (c !== undefined) this.data[this.length++] = c;
+  }
+
+  /** The integers, little-endian. */
+  bytes(): Buffer {
+    const values = this.data.subarray(0, this.length);
+    if (LITTLE_ENDIAN) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    const b = Buffer.alloc(values.length * 4);
+    for (let i = 0; i < values.length; i++) b.writeInt32LE(values[i] ?? 0, i * 4);
+    return b;
+  }
 }
 
 function int32s(bytes: Buffer): Int32Array {
