@@ -138,20 +138,23 @@ export class Engine {
       this.acronyms = prebuilt.acronyms;
       this.vocabulary = prebuilt.vocabulary;
       const source = prebuilt.sentences;
-      this.sentences = new SentenceCache(bound, (id) => source.make(id));
       corpus.passages.forEach((p, pi) => {
         const terms = this.termsOfDocument(p.documentId);
         // The terms in token order, as the build adds them below: the same sets, in the same order.
         source.forEachTerm(pi, (t) => terms.add(t));
       });
+      // A corpus that fits the cache makes its sentences from the snapshot's integers (microseconds); a
+      // larger one, as a built engine does, from the text, and lets those integers go (12 bytes a word).
+      if (corpus.passages.length <= bound) this.sentences = new SentenceCache(bound, (id) => source.make(id));
+      else {
+        source.release();
+        this.sentences = new SentenceCache(bound, (id) => fromText(corpus, id));
+      }
     } else {
       // Each passage is tokenized once and its tokens handed to MiniSearch, the vocabulary's counts
       // and the document's terms, then let go: only a corpus that fits the sentence cache keeps its
       // indexed sentences from here; a larger one makes them again from the text on first use.
-      this.sentences = new SentenceCache(bound, (id) => {
-        const p = corpus.byId.get(id);
-        return p ? indexSentences(p, p.sentences.map((x) => tokenize(x.text))) : undefined;
-      });
+      this.sentences = new SentenceCache(bound, (id) => fromText(corpus, id));
       const keep = corpus.passages.length <= bound;
       const index = indexBuilder(corpus);
       const vocabulary = Vocabulary.counting(corpus, this.options.vocabulary);
@@ -545,6 +548,12 @@ export function unknownName(q: QuestionAnalysis, qts: QueryTerm[]): boolean {
 
 /** How many of a document's passages the first-mention search reads in order before asking MiniSearch which can hold it. */
 const FIRST_MENTION_WALK = 32;
+
+/** A passage's indexed sentences made from its text, as the build makes them (undefined for an unknown passage). */
+function fromText(corpus: Corpus, passageId: string): IndexedSentence[] | undefined {
+  const p = corpus.byId.get(passageId);
+  return p ? indexSentences(p, p.sentences.map((x) => tokenize(x.text))) : undefined;
+}
 
 /** A passage's indexed sentences from its sentences' tokens. */
 function indexSentences(p: Passage, tokens: readonly Token[][]): IndexedSentence[] {

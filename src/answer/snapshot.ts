@@ -44,6 +44,8 @@ export interface SentenceSource {
   make(passageId: string): IndexedSentence[] | undefined;
   /** The terms of passage `passageIndex`'s tokens, in order, without making its sentences. */
   forEachTerm(passageIndex: number, fn: (term: string) => void): void;
+  /** Lets the token data go (the engine then makes sentences from the text); `make` and `forEachTerm` throw after. */
+  release(): void;
 }
 
 export interface DecodedSnapshot extends Omit<SnapshotParts, 'sentences'> {
@@ -285,9 +287,16 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
   for (let i = 0; i < ints.length; i += 3) if ((ints[i] ?? -1) < 0 || (ints[i] ?? 0) >= header.terms.length) throw new Error('token data damaged');
 
   const passageIndex = new Map(passages.map((p, pi) => [p.id, pi]));
-  const terms = header.terms;
+  // Only what making sentences reads is kept (not the header, whose passage rows the corpus holds
+  // already), and only until `release`.
+  let kept: { ints: Int32Array; counts: Int32Array; extras: string[]; terms: string[] } | null = { ints, counts, extras: header.extras, terms: header.terms };
+  const data = () => {
+    if (!kept) throw new Error('the snapshot\'s sentence data was released');
+    return kept;
+  };
   const sentences: SentenceSource = {
     make(passageId) {
+      const { ints, counts, extras, terms } = data();
       const pi = passageIndex.get(passageId);
       const p = pi === undefined ? undefined : passages[pi];
       if (pi === undefined || !p) return undefined;
@@ -301,7 +310,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
           tokenTerms.push(terms[ints[t] ?? 0] ?? '');
           offsets.push(ints[t + 1] ?? 0, ints[t + 2] ?? 0);
         }
-        const extra = header.extras[at];
+        const extra = extras[at];
         const [figures, names, unitWords] = extra ? (JSON.parse(extra) as [string[], string[], string[]]) : [[], [], []];
         return {
           sentence,
@@ -321,9 +330,13 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
       return list;
     },
     forEachTerm(pi, fn) {
+      const { ints, terms } = data();
       const from = firstToken[firstSentence[pi] ?? 0] ?? 0;
       const to = firstToken[firstSentence[pi + 1] ?? 0] ?? 0;
       for (let t = from; t < to; t += 3) fn(terms[ints[t] ?? 0] ?? '');
+    },
+    release() {
+      kept = null;
     },
   };
   const { terms: indexTerms, ...rest } = JSON.parse(indexJson) as { terms: string[] } & Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;

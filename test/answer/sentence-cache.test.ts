@@ -12,6 +12,7 @@ import { Engine } from '../../src/answer/engine.ts';
 import { parseEvalFile } from '../../src/answer/evaluate.ts';
 import { CANDIDATE_FEATURE_NAMES } from '../../src/answer/features.ts';
 import { SentenceCache } from '../../src/answer/sentence-cache.ts';
+import { decodeSnapshot } from '../../src/answer/snapshot.ts';
 import { indexSentence, type IndexedSentence } from '../../src/answer/sentence-index.ts';
 import type { Corpus } from '../../src/corpus/types.ts';
 import { tokenize } from '../../src/search/analyze.ts';
@@ -184,5 +185,12 @@ describe('an engine with a tiny sentence cache', () => {
     const restored = Engine.fromSnapshot(bytes, { sentenceCachePassages: 3 });
     expect(observe(restored)).toBe(observe(all));
     expect(restored.sentenceCacheStats().kept).toBeLessThanOrEqual(3);
+    // Its token integers were let go: sentences come from the text, as in a built engine.
+    const decoded = decodeSnapshot(bytes).sentences;
+    const id = all.corpus.passages[5]?.id ?? '';
+    expect(decoded.make(id)).toEqual((all as unknown as { sentences: SentenceCache }).sentences.peekOrMake(id));
+    decoded.release();
+    expect(() => decoded.make(id)).toThrow(/released/);
+    expect(() => decoded.forEachTerm(0, () => undefined)).toThrow(/released/);
   });
 });
