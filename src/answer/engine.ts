@@ -31,7 +31,7 @@ import { retrieve, type RetrievalOptions } from './retrieve.ts';
 import { indexSentence, type IndexedSentence } from './sentence-index.ts';
 import { SentenceCache } from './sentence-cache.ts';
 import type { Answer, Citation, CorpusStats, RankedPassage, SearchHit } from './types.ts';
-import { decodeSnapshot, encodeSnapshot, type SentenceSource } from './snapshot.ts';
+import { SentenceEncoder, decodeSnapshot, encodeSnapshot, type SentenceSource } from './snapshot.ts';
 
 /** What a snapshot gives the constructor in place of building. */
 interface Prebuilt {
@@ -126,7 +126,7 @@ export class Engine {
   private hasTextTerm: ((passageId: string, term: string) => boolean) | false | undefined;
   private readonly matchTypes: ReadonlySet<MatchType>;
 
-  private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}, prebuilt?: Prebuilt) {
+  private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}, prebuilt?: Prebuilt, encoder?: SentenceEncoder) {
     this.corpus = corpus;
     this.options = { ...defaultEngineOptions, ...options };
     this.model = new Model(this.options.weights);
@@ -165,7 +165,12 @@ export class Engine {
         vocabulary.add(p, tokens);
         const docTerms = this.termsOfDocument(p.documentId);
         for (const t of terms) docTerms.add(t);
-        if (keep) this.sentences.put(p.id, indexSentences(p, tokens));
+        if (keep || encoder) {
+          const list = indexSentences(p, tokens);
+          if (keep) this.sentences.put(p.id, list);
+          // For a snapshot right after the build: encoded now, not made again from the text.
+          encoder?.add(list);
+        }
       }
       this.index = index.index;
       this.acronyms = learnAcronyms(corpus);
@@ -201,11 +206,26 @@ export class Engine {
   }
 
   /**
+   * Builds the engine and its snapshot ({@link toSnapshot}'s bytes) in one pass, for the index cache and
+   * the build worker: each passage's sentences are encoded as the build makes them, where a snapshot
+   * afterwards would make those of a corpus larger than the sentence cache again from the text.
+   */
+  static fromCorpusWithSnapshot(corpus: Corpus, options?: Partial<EngineOptions>): { engine: Engine; snapshot: Buffer } {
+    const encoder = new SentenceEncoder();
+    const engine = new Engine(corpus, options, undefined, encoder);
+    return { engine, snapshot: engine.encode(encoder) };
+  }
+
+  /**
    * The engine as bytes for the index cache: the corpus and everything the build made from it (the
    * MiniSearch index, the indexed sentences, the vocabulary's counts, the acronyms). The options are not
    * in it: the cache key holds them, and {@link Engine.fromSnapshot} is given them again.
    */
   toSnapshot(): Buffer {
+    return this.encode();
+  }
+
+  private encode(encoded?: SentenceEncoder): Buffer {
     return encodeSnapshot({
       corpus: this.corpus,
       index: this.index,
@@ -213,9 +233,11 @@ export class Engine {
       vocabulary: this.vocabulary.snapshot(),
       // Every passage's sentences, a passage at a time and without filling the cache with them (a large
       // corpus makes most again): never all of them in memory at once.
-      sentences: (function* (cache: SentenceCache, passages: Passage[]) {
-        for (const p of passages) yield cache.peekOrMake(p.id) ?? [];
-      })(this.sentences, this.corpus.passages),
+      sentences:
+        encoded ??
+        (function* (cache: SentenceCache, passages: Passage[]) {
+          for (const p of passages) yield cache.peekOrMake(p.id) ?? [];
+        })(this.sentences, this.corpus.passages),
     });
   }
 

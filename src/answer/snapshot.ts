@@ -31,7 +31,7 @@ export interface SnapshotParts {
   acronyms: Acronym[];
   vocabulary: VocabularyState;
   /** Each passage's indexed sentences, in corpus order (read once, a passage at a time: each may be made for the walk and let go). */
-  sentences: Iterable<IndexedSentence[]>;
+  sentences: Iterable<IndexedSentence[]> | SentenceEncoder;
 }
 
 /**
@@ -78,30 +78,46 @@ const CAUSAL = 4;
 const CAPTION = 8;
 const REFERS_BACK = 16;
 
-export function encodeSnapshot(parts: SnapshotParts): Buffer {
-  const { corpus } = parts;
-  const termIds = new Map<string, number>();
-  const terms: string[] = [];
-  const tokenInts = new IntList();
-  const counts = new IntList();
-  const extras: Header['extras'] = [];
-  for (const list of parts.sentences) {
+/**
+ * The indexed sentences in the snapshot's form, added a passage at a time (in corpus order): what
+ * {@link encodeSnapshot} writes of them. The engine's build can fill one as it makes each passage's
+ * sentences, so a snapshot after the build does not make them all again.
+ */
+export class SentenceEncoder {
+  readonly termIds = new Map<string, number>();
+  readonly terms: string[] = [];
+  readonly tokenInts = new IntList();
+  readonly counts = new IntList();
+  readonly extras: Header['extras'] = [];
+
+  add(list: readonly IndexedSentence[]): void {
     for (const s of list) {
       const { terms: sentenceTerms, offsets } = s.tokens;
       for (const [j, term] of sentenceTerms.entries()) {
-        let id = termIds.get(term);
+        let id = this.termIds.get(term);
         if (id === undefined) {
-          id = terms.length;
-          terms.push(term);
-          termIds.set(term, id);
+          id = this.terms.length;
+          this.terms.push(term);
+          this.termIds.set(term, id);
         }
-        tokenInts.push(id, offsets[2 * j] ?? 0, offsets[2 * j + 1] ?? 0);
+        this.tokenInts.push(id, offsets[2 * j] ?? 0, offsets[2 * j + 1] ?? 0);
       }
       const flags = (s.hasQuantity ? QUANTITY : 0) | (s.hasDate ? DATE : 0) | (s.causal ? CAUSAL : 0) | (s.caption ? CAPTION : 0) | (s.refersBack ? REFERS_BACK : 0);
-      counts.push(sentenceTerms.length * 32 + flags);
-      extras.push(s.figures.length || s.names.length || s.unitWords.length ? JSON.stringify([s.figures, s.names, s.unitWords]) : '');
+      this.counts.push(sentenceTerms.length * 32 + flags);
+      this.extras.push(s.figures.length || s.names.length || s.unitWords.length ? JSON.stringify([s.figures, s.names, s.unitWords]) : '');
     }
   }
+}
+
+export function encodeSnapshot(parts: SnapshotParts): Buffer {
+  const { corpus } = parts;
+  let encoded: SentenceEncoder;
+  if (parts.sentences instanceof SentenceEncoder) encoded = parts.sentences;
+  else {
+    encoded = new SentenceEncoder();
+    for (const list of parts.sentences) encoded.add(list);
+  }
+  const { terms, tokenInts, counts, extras } = encoded;
   const header: Header = {
     documents: corpus.documents.map((d) => ({
       id: d.id,

@@ -182,6 +182,13 @@ describe('an engine with a tiny sentence cache', () => {
   it('makes the same snapshot, and a snapshot read back with a tiny cache answers the same', () => {
     const bytes = all.toSnapshot();
     expect(tiny.toSnapshot().equals(bytes)).toBe(true);
+    // Encoded during the build: the same bytes, and an engine that answers the same.
+    for (const bound of [2, 4096]) {
+      const built = Engine.fromCorpusWithSnapshot(all.corpus, { sentenceCachePassages: bound });
+      expect(built.snapshot.equals(bytes)).toBe(true);
+      // A corpus that fits keeps its sentences from the build; one that does not keeps none yet.
+      expect(built.engine.sentenceCacheStats().kept).toBe(bound >= all.corpus.passages.length ? all.corpus.passages.length : 0);
+    }
     const restored = Engine.fromSnapshot(bytes, { sentenceCachePassages: 3 });
     expect(observe(restored)).toBe(observe(all));
     expect(restored.sentenceCacheStats().kept).toBeLessThanOrEqual(3);
