@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import { Engine } from '../src/answer/engine.ts';
 import { parseEvalFile } from '../src/answer/evaluate.ts';
+import { loadCorpus } from '../src/corpus/load.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const REPORT = join(ROOT, 'corpus/ellis-peru-2.md');
@@ -57,6 +58,17 @@ export interface LargeFigures {
   /** Making the index-cache snapshot of the built engine (ms), and its size (bytes). */
   snapshotMs: number;
   snapshotBytes: number;
+  /** The process's peak resident set size (bytes), the build's transient memory included. */
+  maxRssBytes: number;
+}
+
+/** What a start-up that writes the index cache does: the build and its snapshot in one pass, in a fresh process. */
+export interface BuildWithSnapshotFigures {
+  /** Reading the folder, building and encoding the snapshot (ms). */
+  ms: number;
+  maxRssBytes: number;
+  /** The same bytes as the built engine's `toSnapshot()`. */
+  sameSnapshot: boolean;
 }
 
 /** The same engine read back from its snapshot in a fresh process. */
@@ -69,6 +81,7 @@ export interface CachedFigures {
   p50Ms: number;
   p99Ms: number;
   answers: string;
+  maxRssBytes: number;
 }
 
 /** Writes the report repeated to at least `bytes` bytes into `dir` (with the glossary), returns the file's size. */
@@ -142,6 +155,7 @@ async function child(dir: string, targetMb: number, rounds: number, snapshotDir:
     rounds,
     snapshotMs: Math.round(snapshotMs),
     snapshotBytes: bytes.length,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
@@ -157,12 +171,24 @@ function cachedChild(snapshotFile: string, rounds: number): void {
   const rssBytes = process.memoryUsage().rss;
   const { p50Ms, p99Ms, answers } = answerAll(engine, rounds);
   globalThis.gc?.();
-  const figures: CachedFigures = { readMs: Math.round(readMs), heapBytes, rssBytes, heapAfterAnswersBytes: process.memoryUsage().heapUsed, p50Ms, p99Ms, answers };
+  const figures: CachedFigures = { readMs: Math.round(readMs), heapBytes, rssBytes, heapAfterAnswersBytes: process.memoryUsage().heapUsed, p50Ms, p99Ms, answers, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** In a third child: the build and its snapshot in one pass, as a start-up that writes the cache does. */
+async function buildWithSnapshotChild(dir: string, snapshotFile: string): Promise<void> {
+  const t0 = performance.now();
+  const corpus = await loadCorpus(dir);
+  // (An engine without it — an older version measured with this script — builds, then snapshots.)
+  const oneCall = (Engine as Partial<typeof Engine>).fromCorpusWithSnapshot;
+  const snapshot = oneCall ? oneCall(corpus).snapshot : Engine.fromCorpus(corpus).toSnapshot();
+  const ms = performance.now() - t0;
+  const figures: BuildWithSnapshotFigures = { ms: Math.round(ms), maxRssBytes: process.resourceUsage().maxRSS * 1024, sameSnapshot: snapshot.equals(readFileSync(snapshotFile)) };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
 /** Writes a report of `targetMb` and measures it in a fresh process, then its snapshot read back in another. */
-export function measureLarge(targetMb: number, rounds: number, snapshotDir: string | null = null): { built: LargeFigures; cached: CachedFigures } {
+export function measureLarge(targetMb: number, rounds: number, snapshotDir: string | null = null): { built: LargeFigures; cached: CachedFigures; withSnapshot: BuildWithSnapshotFigures } {
   const dir = mkdtempSync(join(tmpdir(), 'rb-large-'));
   try {
     const folder = join(dir, 'corpus');
@@ -175,7 +201,8 @@ export function measureLarge(targetMb: number, rounds: number, snapshotDir: stri
     };
     const built = JSON.parse(run(['--large-child', folder, String(targetMb), String(rounds), snapshotDir ?? '', snapshotFile])) as LargeFigures;
     const cached = JSON.parse(run(['--large-cached-child', snapshotFile, String(rounds)])) as CachedFigures;
-    return { built, cached };
+    const withSnapshot = JSON.parse(run(['--large-snapshot-child', folder, snapshotFile])) as BuildWithSnapshotFigures;
+    return { built, cached, withSnapshot };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -184,9 +211,13 @@ export function measureLarge(targetMb: number, rounds: number, snapshotDir: stri
 const args = process.argv.slice(2);
 const childAt = args.indexOf('--large-child');
 const cachedAt = args.indexOf('--large-cached-child');
+const withSnapshotAt = args.indexOf('--large-snapshot-child');
 if (childAt >= 0) {
   const [dir = '', target = '0', rounds = '1', snap = '', snapshotFile = ''] = args.slice(childAt + 1);
   await child(dir, Number(target), Number(rounds), snap || null, snapshotFile);
+} else if (withSnapshotAt >= 0) {
+  const [dir = '', snapshotFile = ''] = args.slice(withSnapshotAt + 1);
+  await buildWithSnapshotChild(dir, snapshotFile);
 } else if (cachedAt >= 0) {
   const [snapshotFile = '', rounds = '1'] = args.slice(cachedAt + 1);
   cachedChild(snapshotFile, Number(rounds));
@@ -199,22 +230,23 @@ if (childAt >= 0) {
   const snapAt = args.indexOf('--heap-snapshot');
   const snapshotDir = snapAt >= 0 ? resolve(args[snapAt + 1] ?? '/tmp') : null;
   if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
-  const rows: Array<{ built: LargeFigures; cached: CachedFigures }> = [];
+  const rows: Array<ReturnType<typeof measureLarge>> = [];
   for (const size of sizes) {
     const row = measureLarge(size, rounds, snapshotDir);
     rows.push(row);
     if (args.includes('--json')) continue;
-    const { built: f, cached: c } = row;
+    const { built: f, cached: c, withSnapshot: w } = row;
     console.log(
       `${String(size).padStart(4)} MB: file ${mb(f.fileBytes)} MiB, ${f.passages} passages, ${f.sentences} sentences; build ${(f.buildMs / 1000).toFixed(1)} s; ` +
-        `heap after GC ${mb(f.heapBytes)} MiB (${(f.heapBytes / f.fileBytes).toFixed(1)}× the file), RSS ${mb(f.rssBytes)} MiB (${(f.rssBytes / f.fileBytes).toFixed(1)}×); ` +
+        `heap after GC ${mb(f.heapBytes)} MiB (${(f.heapBytes / f.fileBytes).toFixed(1)}× the file), RSS ${mb(f.rssBytes)} MiB (${(f.rssBytes / f.fileBytes).toFixed(1)}×, peak ${mb(f.maxRssBytes)} MiB); ` +
         `${f.questions} dev questions × ${f.rounds}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; after them heap ${mb(f.heapAfterAnswersBytes)} MiB, RSS ${mb(f.rssAfterAnswersBytes)} MiB; answers ${f.answers}`,
     );
     console.log(
       `         snapshot ${mb(f.snapshotBytes)} MiB made in ${(f.snapshotMs / 1000).toFixed(1)} s; read back in a fresh process in ${(c.readMs / 1000).toFixed(1)} s: ` +
         `heap after GC ${mb(c.heapBytes)} MiB (${(c.heapBytes / f.fileBytes).toFixed(1)}×), RSS ${mb(c.rssBytes)} MiB; p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms; ` +
-        `after them heap ${mb(c.heapAfterAnswersBytes)} MiB; answers ${c.answers === f.answers ? 'identical to the built engine\'s' : `DIFFERENT (${c.answers})`}`,
+        `after them heap ${mb(c.heapAfterAnswersBytes)} MiB, peak RSS ${mb(c.maxRssBytes)} MiB; answers ${c.answers === f.answers ? 'identical to the built engine\'s' : `DIFFERENT (${c.answers})`}`,
     );
+    console.log(`         build and snapshot in one pass (a start-up that writes the cache), fresh process: ${(w.ms / 1000).toFixed(1)} s, peak RSS ${mb(w.maxRssBytes)} MiB; ${w.sameSnapshot ? 'the same bytes' : 'DIFFERENT bytes'}`);
   }
   if (args.includes('--json')) console.log(JSON.stringify(rows, null, 2));
 }
