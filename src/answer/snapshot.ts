@@ -163,8 +163,11 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
     len.writeUInt32LE(c.length);
     body.push(len, c);
   }
-  const all = Buffer.concat(body);
-  return Buffer.concat([all, createHash('sha256').update(all).digest()]);
+  // The checksum over the parts as they are, then one copy of everything: not the body copied twice.
+  const hash = createHash('sha256');
+  for (const part of body) hash.update(part);
+  body.push(hash.digest());
+  return Buffer.concat(body);
 }
 
 /** MiniSearch's term map (term → field id → short document id → count). */
