@@ -9,7 +9,8 @@
  * exit after the first answer, beside `node -e 0` (Node alone). It needs `npm run build` first.
  *
  * Options: --rounds N (default 200) passes over the questions; --json prints the figures as JSON;
- * --scale measures the report + 500 Brown corpus documents instead (see `bench-scale.ts`).
+ * --scale measures the report + 500 Brown corpus documents instead (see `bench-scale.ts`); --large [MB[,MB…]]
+ * one report repeated to that size (default 50 MB), built in a fresh process (see `bench-large.ts`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -151,6 +152,11 @@ async function main(): Promise<void> {
   // The report + the 500 Brown corpus documents (scripts/bench-scale.ts runs on import).
   if (args.includes('--scale')) {
     await import('./bench-scale.ts');
+    return;
+  }
+  // One large report: the bundled one repeated to N MB (scripts/bench-large.ts runs on import).
+  if (args.includes('--large')) {
+    await import('./bench-large.ts');
     return;
   }
 

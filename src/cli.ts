@@ -235,7 +235,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const load = () => {
       // Report files: size bound and decoding warnings (quiet at info level: stdout is the answer).
       configureReportReading({ maxReportBytes: config.MAX_REPORT_BYTES, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
-      return Engine.load(config.CORPUS_DIR, { maxQuestionChars: config.MAX_QUESTION_CHARS });
+      return Engine.load(config.CORPUS_DIR, { maxQuestionChars: config.MAX_QUESTION_CHARS, sentenceCachePassages: config.SENTENCE_CACHE_PASSAGES });
     };
     switch (command) {
       case 'ask': {

@@ -52,6 +52,11 @@ export const configSchema = z
     INDEX_CACHE_DIR: z.string().default('./data/index-cache').transform((v) => (/^(off|false|none|0)$/i.test(v) ? null : fromPackage(v))),
     /** Largest report file accepted, in bytes (a bigger one stops start-up with a message naming it). */
     MAX_REPORT_BYTES: intInRange(1_024, 1_073_741_824, 64 * 1024 * 1024),
+    /**
+     * Most passages whose indexed sentences stay in memory (least recently used dropped and made again
+     * from the text when next needed: the same answers). Lower: less memory for a large report; higher: fewer remade.
+     */
+    SENTENCE_CACHE_PASSAGES: intInRange(1, 10_000_000, 4096),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
      * Terminal mode's log file (JSON lines; warnings and errors also go to stderr in plain words).

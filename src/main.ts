@@ -99,7 +99,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   let live: LiveCorpus & { opened: { fromCache: boolean; ms: number } };
   try {
     live = await LiveCorpus.open(config.CORPUS_DIR, {
-      options: { maxQuestionChars: config.MAX_QUESTION_CHARS },
+      options: { maxQuestionChars: config.MAX_QUESTION_CHARS, sentenceCachePassages: config.SENTENCE_CACHE_PASSAGES },
       ...(config.INDEX_CACHE_DIR ? { cache: new IndexCache(config.INDEX_CACHE_DIR, logger) } : {}),
       logger,
     });

@@ -96,9 +96,11 @@ export class LiveCorpus {
       ms = performance.now() - started;
     } else {
       const load = await folder.load(scan, { strict: true });
-      engine = Engine.fromCorpus(load.corpus, options);
+      // With a cache to write, the snapshot is encoded during the build (not made again after it).
+      const built = load.faithful && opts.cache ? Engine.fromCorpusWithSnapshot(load.corpus, options) : { engine: Engine.fromCorpus(load.corpus, options), snapshot: null };
+      engine = built.engine;
       ms = performance.now() - started;
-      if (load.faithful && opts.cache && opts.cache.save(scan, options, engine)) cacheWriteMs = Math.round(performance.now() - started - ms);
+      if (built.snapshot && opts.cache?.saveBytes(scan, options, built.snapshot)) cacheWriteMs = Math.round(performance.now() - started - ms);
     }
     const live = new LiveCorpus(folder, new EngineHolder(engine), options, opts.cache, opts.logger, opts.worker ?? true);
     return Object.assign(live, { opened: { engine, fromCache, ms: Math.round(ms), ...(cacheWriteMs === undefined ? {} : { cacheWriteMs }) } });
@@ -189,9 +191,12 @@ export class LiveCorpus {
         this.logger.warn({ err: (err as Error).message }, 'building the index in a worker thread failed; building it in the main thread');
       }
     }
-    const engine = Engine.fromCorpus(load.corpus, this.options);
-    if (load.faithful) this.cache?.save(scan, this.options, engine);
-    return { engine, builtIn: 'main thread' };
+    if (load.faithful && this.cache) {
+      const { engine, snapshot } = Engine.fromCorpusWithSnapshot(load.corpus, this.options);
+      this.cache.saveBytes(scan, this.options, snapshot);
+      return { engine, builtIn: 'main thread' };
+    }
+    return { engine: Engine.fromCorpus(load.corpus, this.options), builtIn: 'main thread' };
   }
 }
 

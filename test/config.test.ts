@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       ANSWER_VISIBILITY: 'ephemeral',
       RATE_LIMIT_PER_MINUTE: 20,
       MAX_QUESTION_CHARS: 1000,
+      SENTENCE_CACHE_PASSAGES: 4096,
       PORT: 3000,
       DEFAULT_TIMEZONE: 'UTC',
       DIGEST_CATCHUP_HOURS: 6,

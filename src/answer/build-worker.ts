@@ -57,8 +57,7 @@ export function buildInWorker(corpus: Corpus, options: Partial<EngineOptions>): 
 
 const job = isMainThread ? undefined : (workerData as Partial<Job> | undefined);
 if (parentPort && job?.reportBotBuild === true && job.documents && job.glossary && job.skipped && job.options) {
-  const engine = Engine.fromCorpus(buildCorpus(job.documents, job.glossary, job.skipped), job.options);
-  const bytes = engine.toSnapshot();
+  const bytes = Engine.fromCorpusWithSnapshot(buildCorpus(job.documents, job.glossary, job.skipped), job.options).snapshot;
   // Its own memory, handed over without a copy (a small Buffer may be a slice of a shared pool).
   const out = new Uint8Array(new ArrayBuffer(bytes.byteLength));
   out.set(bytes);

@@ -16,7 +16,7 @@ import { DEFAULT_MAX_QUESTION_CHARS } from '../limits.ts';
 import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { tokenize, toTerms, type Token } from '../search/analyze.ts';
 import { fold } from '../search/fold.ts';
-import { buildIndex, type IndexedPassage } from '../search/index.ts';
+import { indexBuilder, textTermTest, type IndexedPassage } from '../search/index.ts';
 import { Vocabulary, defaultVocabularyOptions, type MatchType, type VocabularyOptions } from '../search/vocabulary.ts';
 import { citationFor } from './citation.ts';
 import { confidenceFeatures, decide, type DecisionOptions } from './decide.ts';
@@ -29,8 +29,9 @@ import { analyzeQuestion, cleanQuestion, type QuestionAnalysis } from './questio
 import { queryTerms, type QueryOptions, type QueryTerm } from './query.ts';
 import { retrieve, type RetrievalOptions } from './retrieve.ts';
 import { indexSentence, type IndexedSentence } from './sentence-index.ts';
+import { SentenceCache } from './sentence-cache.ts';
 import type { Answer, Citation, CorpusStats, RankedPassage, SearchHit } from './types.ts';
-import { decodeSnapshot, encodeSnapshot, type SentenceSource } from './snapshot.ts';
+import { SentenceEncoder, decodeSnapshot, encodeSnapshot, type SentenceSource } from './snapshot.ts';
 
 /** What a snapshot gives the constructor in place of building. */
 interface Prebuilt {
@@ -71,6 +72,12 @@ export interface EngineOptions {
   weights: ModelWeights;
   /** Confidence given to answers about the documents' metadata, which are read, not inferred. */
   metaConfidence: number;
+  /**
+   * Most passages whose indexed sentences are kept in memory (least recently used dropped, made again
+   * from the passage's text when next needed: the same sentences, so the same answers). A corpus of
+   * no more passages keeps them all from the build on; a larger one makes them on first use.
+   */
+  sentenceCachePassages: number;
 }
 
 export const defaultEngineOptions: EngineOptions = {
@@ -86,6 +93,7 @@ export const defaultEngineOptions: EngineOptions = {
   decision: { closeConfidence: 0.15, closeCoverage: 0.6 },
   weights: fittedWeights,
   metaConfidence: 0.95,
+  sentenceCachePassages: 4096,
 };
 
 /** Everything the pipeline worked out for one question, before the decision (for fitting and `explain`). */
@@ -105,52 +113,86 @@ export class Engine {
   private readonly model: Model;
   private readonly index: MiniSearch<IndexedPassage>;
   private readonly aliases: AliasTable;
-  /** Each passage's indexed sentences (a Map when built; read on first use when from a snapshot). */
-  private readonly sentences: Pick<Map<string, IndexedSentence[]>, 'get'>;
+  /**
+   * Each passage's indexed sentences, in a bounded cache: made from the passage's text (built) or from
+   * the snapshot's integers (cached engine) when first asked for, or after being dropped.
+   */
+  private readonly sentences: SentenceCache;
   private readonly contextTerms = new Map<string, Set<string>>();
   private readonly documentTerms = new Map<string, Set<string>>();
-  private readonly firstMentions = new Map<string, IndexedSentence | null>();
+  /** A document's first mention of some terms: the passage and the sentence's index in it. */
+  private readonly firstMentions = new Map<string, { passageId: string; index: number } | null>();
+  /** Whether a passage's text has a term, from MiniSearch's postings (false: this MiniSearch cannot tell, search instead). */
+  private hasTextTerm: ((passageId: string, term: string) => boolean) | false | undefined;
   private readonly matchTypes: ReadonlySet<MatchType>;
 
-  private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}, prebuilt?: Prebuilt) {
+  private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}, prebuilt?: Prebuilt, encoder?: SentenceEncoder) {
     this.corpus = corpus;
     this.options = { ...defaultEngineOptions, ...options };
     this.model = new Model(this.options.weights);
     this.matchTypes = new Set(this.options.featureMatchTypes);
+    const bound = this.options.sentenceCachePassages;
     if (prebuilt) {
       // From the index cache: what the build below would make, read back (see `snapshot.ts`).
       this.index = prebuilt.index;
       this.acronyms = prebuilt.acronyms;
       this.vocabulary = prebuilt.vocabulary;
-      this.sentences = prebuilt.sentences;
-    } else {
-      const tokens: Token[][][] = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
-      this.index = buildIndex(corpus, tokens.map((sentences) => sentences.flatMap((ts) => ts.map((t) => t.term))));
-      this.acronyms = learnAcronyms(corpus);
-      this.vocabulary = new Vocabulary(corpus, tokens, this.options.vocabulary);
-      const sentences = new Map<string, IndexedSentence[]>();
+      const source = prebuilt.sentences;
       corpus.passages.forEach((p, pi) => {
-        const analyzed = tokens[pi] ?? [];
-        sentences.set(p.id, p.sentences.map((s, si) => indexSentence(s, p, analyzed[si] ?? [])));
+        const terms = this.termsOfDocument(p.documentId);
+        // The terms in token order, as the build adds them below: the same sets, in the same order.
+        source.forEachTerm(pi, (t) => terms.add(t));
       });
-      this.sentences = sentences;
+      // A corpus that fits the cache makes its sentences from the snapshot's integers (microseconds); a
+      // larger one, as a built engine does, from the text, and lets those integers go (12 bytes a word).
+      if (corpus.passages.length <= bound) this.sentences = new SentenceCache(bound, (id) => source.make(id));
+      else {
+        source.release();
+        this.sentences = new SentenceCache(bound, (id) => fromText(corpus, id));
+      }
+    } else {
+      // Each passage is tokenized once and its tokens handed to MiniSearch, the vocabulary's counts
+      // and the document's terms, then let go: only a corpus that fits the sentence cache keeps its
+      // indexed sentences from here; a larger one makes them again from the text on first use.
+      this.sentences = new SentenceCache(bound, (id) => fromText(corpus, id));
+      const keep = corpus.passages.length <= bound;
+      const index = indexBuilder(corpus);
+      const vocabulary = Vocabulary.counting(corpus, this.options.vocabulary);
+      for (const p of corpus.passages) {
+        const tokens = p.sentences.map((x) => tokenize(x.text));
+        const terms = tokens.flatMap((ts) => ts.map((t) => t.term));
+        index.add(p, terms);
+        vocabulary.add(p, tokens);
+        const docTerms = this.termsOfDocument(p.documentId);
+        for (const t of terms) docTerms.add(t);
+        if (keep || encoder) {
+          const list = indexSentences(p, tokens);
+          if (keep) this.sentences.put(p.id, list);
+          // For a snapshot right after the build: encoded now, not made again from the text.
+          encoder?.add(list);
+        }
+      }
+      this.index = index.index;
+      this.acronyms = learnAcronyms(corpus);
+      this.vocabulary = vocabulary.done();
     }
     this.aliases = new AliasTable(this.acronyms, corpus.glossary);
     const several = corpus.documents.length > 1;
     const titleTerms = new Map(corpus.documents.map((d) => [d.id, several ? toTermSet(d.title) : new Set<string>()]));
     const sectionCache = new Map<string, Set<string>>();
-    corpus.passages.forEach((p, pi) => {
+    for (const p of corpus.passages) {
       const key = `${p.documentId}/${p.sectionId}`;
       let ctx = sectionCache.get(key);
       if (!ctx) sectionCache.set(key, (ctx = new Set([...toTermSet(p.sectionTitle), ...(titleTerms.get(p.documentId) ?? [])])));
       this.contextTerms.set(p.id, ctx);
-      let docTerms = this.documentTerms.get(p.documentId);
-      if (!docTerms) this.documentTerms.set(p.documentId, (docTerms = new Set()));
-      const terms = docTerms;
-      // The terms in token order either way, so the sets are the same, in the same order.
-      if (prebuilt) prebuilt.sentences.forEachTerm(pi, (t) => terms.add(t));
-      else for (const sentence of this.sentences.get(p.id) ?? []) for (const t of sentence.tokens.terms) terms.add(t);
-    });
+    }
+  }
+
+  /** The set of a document's terms, made empty on first use. */
+  private termsOfDocument(documentId: string): Set<string> {
+    let terms = this.documentTerms.get(documentId);
+    if (!terms) this.documentTerms.set(documentId, (terms = new Set()));
+    return terms;
   }
 
   /** Loads the reports in `dir` and builds the engine. */
@@ -164,17 +206,38 @@ export class Engine {
   }
 
   /**
+   * Builds the engine and its snapshot ({@link toSnapshot}'s bytes) in one pass, for the index cache and
+   * the build worker: each passage's sentences are encoded as the build makes them, where a snapshot
+   * afterwards would make those of a corpus larger than the sentence cache again from the text.
+   */
+  static fromCorpusWithSnapshot(corpus: Corpus, options?: Partial<EngineOptions>): { engine: Engine; snapshot: Buffer } {
+    const encoder = new SentenceEncoder();
+    const engine = new Engine(corpus, options, undefined, encoder);
+    return { engine, snapshot: engine.encode(encoder) };
+  }
+
+  /**
    * The engine as bytes for the index cache: the corpus and everything the build made from it (the
    * MiniSearch index, the indexed sentences, the vocabulary's counts, the acronyms). The options are not
    * in it: the cache key holds them, and {@link Engine.fromSnapshot} is given them again.
    */
   toSnapshot(): Buffer {
+    return this.encode();
+  }
+
+  private encode(encoded?: SentenceEncoder): Buffer {
     return encodeSnapshot({
       corpus: this.corpus,
       index: this.index,
       acronyms: this.acronyms,
       vocabulary: this.vocabulary.snapshot(),
-      sentences: this.corpus.passages.map((p) => this.sentences.get(p.id) ?? []),
+      // Every passage's sentences, a passage at a time and without filling the cache with them (a large
+      // corpus makes most again): never all of them in memory at once.
+      sentences:
+        encoded ??
+        (function* (cache: SentenceCache, passages: Passage[]) {
+          for (const p of passages) yield cache.peekOrMake(p.id) ?? [];
+        })(this.sentences, this.corpus.passages),
     });
   }
 
@@ -199,6 +262,11 @@ export class Engine {
     const sections = this.corpus.documents.reduce((n, d) => n + d.sections.length, 0);
     const sentences = this.corpus.passages.reduce((n, p) => n + p.sentences.length, 0);
     return { documents: this.corpus.documents.length, sections, passages: this.corpus.passages.length, sentences };
+  }
+
+  /** The sentence cache's state: passages whose indexed sentences are kept now, lists made on demand so far (not the build's), the bound. */
+  sentenceCacheStats(): { kept: number; made: number; maxPassages: number } {
+    return { kept: this.sentences.size, made: this.sentences.made, maxPassages: this.sentences.maxPassages };
   }
 
   /** The citation of a passage. Throws {@link InputError} for an unknown id. */
@@ -229,23 +297,64 @@ export class Engine {
     return { passage: p, citation: citationFor(this.corpus, p) };
   }
 
-  private firstMention(documentId: string, terms: string[]): IndexedSentence | null {
+  /**
+   * The document's first sentence, not a caption, that holds every one of `terms`, as its passage and
+   * index (memoized, bounded). The document's first passages are read in order; past them, only the
+   * passages whose text has all the terms (by MiniSearch's postings) can hold it, so only theirs are
+   * read, in order: the same sentence a walk of every passage finds, without making every passage's
+   * sentences of a large report for a subject it never mentions.
+   */
+  private firstMentionAt(documentId: string, terms: string[]): { passageId: string; index: number } | null {
     const key = `${documentId}|${terms.join(' ')}`;
     if (!this.firstMentions.has(key)) {
-      let first: IndexedSentence | null = null;
-      const doc = this.corpus.documentsById.get(documentId);
-      for (const section of doc?.sections ?? []) {
+      const holds = this.textHoldsAll(terms);
+      let first: { passageId: string; index: number } | null = null;
+      let read = 0;
+      const sections = holds ? (this.corpus.documentsById.get(documentId)?.sections ?? []) : [];
+      search: for (const section of sections) {
         for (const p of section.passages) {
-          first = (this.sentences.get(p.id) ?? []).find((s) => !s.caption && terms.every((t) => s.terms.includes(t))) ?? null;
-          if (first) break;
+          if (read++ >= FIRST_MENTION_WALK && !holds?.(p)) continue;
+          // Not kept for a passage the cache does not hold: a walk must not push out the ones in use.
+          const index = (this.sentences.peekOrMake(p.id) ?? []).findIndex((s) => !s.caption && terms.every((t) => s.terms.includes(t)));
+          if (index >= 0) {
+            first = { passageId: p.id, index };
+            break search;
+          }
         }
-        if (first) break;
       }
       // Bounded: questions are open-ended, the cache must not grow with them.
       if (this.firstMentions.size > 2000) this.firstMentions.clear();
       this.firstMentions.set(key, first);
     }
     return this.firstMentions.get(key) ?? null;
+  }
+
+  /**
+   * A test of whether a passage's text has every one of `terms` (true for every passage when a term
+   * cannot be looked up); null when no passage does.
+   */
+  private textHoldsAll(terms: string[]): ((p: Passage) => boolean) | null {
+    // MiniSearch's text field holds each passage's terms split at spaces, without empty ones.
+    if (terms.length === 0 || terms.some((t) => t === '' || t.includes(' '))) return () => true;
+    // The vocabulary counts the same terms: one it has not seen is in no passage.
+    if (terms.some((t) => !this.vocabulary.has(t))) return null;
+    const has = (this.hasTextTerm ??= textTermTest(this.index) ?? false);
+    if (has) return (p) => terms.every((t) => has(p.id, t));
+    const hits = this.index.search({ combineWith: 'AND', queries: terms }, { fields: ['text'], prefix: false, fuzzy: false, tokenize: (t) => [t], processTerm: (t) => t });
+    const found = new Set(hits.map((h) => String(h.id)));
+    return (p) => found.has(p.id);
+  }
+
+  /**
+   * The first mention's sentence itself. The features ask whether a window includes it (the same
+   * object), so for a passage among `inputs` it is that passage's sentence there, whatever the cache
+   * dropped and made again since.
+   */
+  private firstMention(documentId: string, terms: string[], inputs: readonly PassageInput[]): IndexedSentence | null {
+    const at = this.firstMentionAt(documentId, terms);
+    if (!at) return null;
+    const list = inputs.find((i) => i.passage.id === at.passageId)?.sentences ?? this.sentences.get(at.passageId) ?? [];
+    return list[at.index] ?? null;
   }
 
   /** Question analysis, query terms, retrieval and candidate features: all that does not depend on the weights. */
@@ -269,7 +378,7 @@ export class Engine {
       qts,
       maxChars: this.options.maxExcerptChars,
       maxSentences: this.options.maxExcerptSentences,
-      firstMention: (d, t) => this.firstMention(d, t),
+      firstMention: (d, t) => this.firstMention(d, t, inputs),
       subjectTerms: subject,
       acronymSpans,
       matchTypes: this.matchTypes,
@@ -457,6 +566,20 @@ export class Engine {
 /** True when the question names something, with a capital, that the corpus knows no word for. */
 export function unknownName(q: QuestionAnalysis, qts: QueryTerm[]): boolean {
   return qts.some((t) => !t.known && q.capitalized.includes(t.surface));
+}
+
+/** How many of a document's passages the first-mention search reads in order before asking MiniSearch which can hold it. */
+const FIRST_MENTION_WALK = 32;
+
+/** A passage's indexed sentences made from its text, as the build makes them (undefined for an unknown passage). */
+function fromText(corpus: Corpus, passageId: string): IndexedSentence[] | undefined {
+  const p = corpus.byId.get(passageId);
+  return p ? indexSentences(p, p.sentences.map((x) => tokenize(x.text))) : undefined;
+}
+
+/** A passage's indexed sentences from its sentences' tokens. */
+function indexSentences(p: Passage, tokens: readonly Token[][]): IndexedSentence[] {
+  return p.sentences.map((s, si) => indexSentence(s, p, tokens[si] ?? []));
 }
 
 function toTermSet(text: string): Set<string> {

@@ -30,18 +30,22 @@ export interface SnapshotParts {
   index: MiniSearch<IndexedPassage>;
   acronyms: Acronym[];
   vocabulary: VocabularyState;
-  /** Each passage's indexed sentences, in corpus order. */
-  sentences: IndexedSentence[][];
+  /** Each passage's indexed sentences, in corpus order (read once, a passage at a time: each may be made for the walk and let go). */
+  sentences: Iterable<IndexedSentence[]> | SentenceEncoder;
 }
 
 /**
- * The indexed sentences of a snapshot, made for a passage the first time they are asked for (a few
- * microseconds from the integers in memory) rather than a million small objects at start.
+ * The indexed sentences of a snapshot, made for a passage when they are asked for (a few microseconds
+ * from the integers in memory) rather than a million small objects at start; the engine keeps the
+ * lists it made in a bounded cache (`sentence-cache.ts`).
  */
 export interface SentenceSource {
-  get(passageId: string): IndexedSentence[] | undefined;
+  /** A new list of the passage's indexed sentences each call (undefined for an unknown passage). */
+  make(passageId: string): IndexedSentence[] | undefined;
   /** The terms of passage `passageIndex`'s tokens, in order, without making its sentences. */
   forEachTerm(passageIndex: number, fn: (term: string) => void): void;
+  /** Lets the token data go (the engine then makes sentences from the text); `make` and `forEachTerm` throw after. */
+  release(): void;
 }
 
 export interface DecodedSnapshot extends Omit<SnapshotParts, 'sentences'> {
@@ -74,31 +78,46 @@ const CAUSAL = 4;
 const CAPTION = 8;
 const REFERS_BACK = 16;
 
-export function encodeSnapshot(parts: SnapshotParts): Buffer {
-  const { corpus } = parts;
-  const termIds = new Map<string, number>();
-  const terms: string[] = [];
-  const tokenInts: number[] = [];
-  const counts: number[] = [];
-  const extras: Header['extras'] = [];
-  parts.sentences.forEach((list) => {
+/**
+ * The indexed sentences in the snapshot's form, added a passage at a time (in corpus order): what
+ * {@link encodeSnapshot} writes of them. The engine's build can fill one as it makes each passage's
+ * sentences, so a snapshot after the build does not make them all again.
+ */
+export class SentenceEncoder {
+  readonly termIds = new Map<string, number>();
+  readonly terms: string[] = [];
+  readonly tokenInts = new IntList();
+  readonly counts = new IntList();
+  readonly extras: Header['extras'] = [];
+
+  add(list: readonly IndexedSentence[]): void {
     for (const s of list) {
       const { terms: sentenceTerms, offsets } = s.tokens;
-      counts.push(sentenceTerms.length);
       for (const [j, term] of sentenceTerms.entries()) {
-        let id = termIds.get(term);
+        let id = this.termIds.get(term);
         if (id === undefined) {
-          id = terms.length;
-          terms.push(term);
-          termIds.set(term, id);
+          id = this.terms.length;
+          this.terms.push(term);
+          this.termIds.set(term, id);
         }
-        tokenInts.push(id, offsets[2 * j] ?? 0, offsets[2 * j + 1] ?? 0);
+        this.tokenInts.push(id, offsets[2 * j] ?? 0, offsets[2 * j + 1] ?? 0);
       }
       const flags = (s.hasQuantity ? QUANTITY : 0) | (s.hasDate ? DATE : 0) | (s.causal ? CAUSAL : 0) | (s.caption ? CAPTION : 0) | (s.refersBack ? REFERS_BACK : 0);
-      counts[counts.length - 1] = sentenceTerms.length * 32 + flags;
-      extras.push(s.figures.length || s.names.length || s.unitWords.length ? JSON.stringify([s.figures, s.names, s.unitWords]) : '');
+      this.counts.push(sentenceTerms.length * 32 + flags);
+      this.extras.push(s.figures.length || s.names.length || s.unitWords.length ? JSON.stringify([s.figures, s.names, s.unitWords]) : '');
     }
-  });
+  }
+}
+
+export function encodeSnapshot(parts: SnapshotParts): Buffer {
+  const { corpus } = parts;
+  let encoded: SentenceEncoder;
+  if (parts.sentences instanceof SentenceEncoder) encoded = parts.sentences;
+  else {
+    encoded = new SentenceEncoder();
+    for (const list of parts.sentences) encoded.add(list);
+  }
+  const { terms, tokenInts, counts, extras } = encoded;
   const header: Header = {
     documents: corpus.documents.map((d) => ({
       id: d.id,
@@ -128,7 +147,7 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
   };
   const { index: _postings, ...rest } = parts.index.toJSON();
   const indexTerms: string[] = [];
-  const postings: number[] = [];
+  const postings = new IntList();
   for (const [term, fields] of indexMap(parts.index)) {
     indexTerms.push(term);
     postings.push(fields.size);
@@ -137,15 +156,18 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
       for (const [doc, count] of docs) postings.push(doc, count);
     }
   }
-  const chunks = [Buffer.from(JSON.stringify(header), 'utf8'), int32Bytes(tokenInts), int32Bytes(counts), Buffer.from(JSON.stringify({ ...rest, terms: indexTerms }), 'utf8'), int32Bytes(postings)];
+  const chunks = [Buffer.from(JSON.stringify(header), 'utf8'), tokenInts.bytes(), counts.bytes(), Buffer.from(JSON.stringify({ ...rest, terms: indexTerms }), 'utf8'), postings.bytes()];
   const body: Buffer[] = [MAGIC, Buffer.from([SNAPSHOT_FORMAT])];
   for (const c of chunks) {
     const len = Buffer.alloc(4);
     len.writeUInt32LE(c.length);
     body.push(len, c);
   }
-  const all = Buffer.concat(body);
-  return Buffer.concat([all, createHash('sha256').update(all).digest()]);
+  // The checksum over the parts as they are, then one copy of everything: not the body copied twice.
+  const hash = createHash('sha256');
+  for (const part of body) hash.update(part);
+  body.push(hash.digest());
+  return Buffer.concat(body);
 }
 
 /** MiniSearch's term map (term → field id → short document id → count). */
@@ -160,11 +182,30 @@ function indexMap(index: MiniSearch<IndexedPassage>): { [Symbol.iterator](): Ite
 /** Little-endian 32-bit integers, whatever the machine's byte order. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-function int32Bytes(values: number[]): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(Int32Array.from(values).buffer);
-  const b = Buffer.alloc(values.length * 4);
-  for (let i = 0; i < values.length; i++) b.writeInt32LE(values[i] ?? 0, i * 4);
-  return b;
+/** A growing list of 32-bit integers (4 bytes each, where a JavaScript array of numbers takes 8). */
+class IntList {
+  private data = new Int32Array(1024);
+  length = 0;
+
+  push(a: number, b?: number, c?: number): void {
+    if (this.length + 3 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = a;
+    if (b !== undefined) this.data[this.length++] = b;
+    if (c !== undefined) this.data[this.length++] = c;
+  }
+
+  /** The integers, little-endian. */
+  bytes(): Buffer {
+    const values = this.data.subarray(0, this.length);
+    if (LITTLE_ENDIAN) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    const b = Buffer.alloc(values.length * 4);
+    for (let i = 0; i < values.length; i++) b.writeInt32LE(values[i] ?? 0, i * 4);
+    return b;
+  }
 }
 
 function int32s(bytes: Buffer): Int32Array {
@@ -265,12 +306,16 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
   for (let i = 0; i < ints.length; i += 3) if ((ints[i] ?? -1) < 0 || (ints[i] ?? 0) >= header.terms.length) throw new Error('token data damaged');
 
   const passageIndex = new Map(passages.map((p, pi) => [p.id, pi]));
-  const made = new Map<string, IndexedSentence[]>();
-  const terms = header.terms;
+  // Only what making sentences reads is kept (not the header, whose passage rows the corpus holds
+  // already), and only until `release`.
+  let kept: { ints: Int32Array; counts: Int32Array; extras: string[]; terms: string[] } | null = { ints, counts, extras: header.extras, terms: header.terms };
+  const data = () => {
+    if (!kept) throw new Error('the snapshot\'s sentence data was released');
+    return kept;
+  };
   const sentences: SentenceSource = {
-    get(passageId) {
-      const done = made.get(passageId);
-      if (done) return done;
+    make(passageId) {
+      const { ints, counts, extras, terms } = data();
       const pi = passageIndex.get(passageId);
       const p = pi === undefined ? undefined : passages[pi];
       if (pi === undefined || !p) return undefined;
@@ -284,7 +329,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
           tokenTerms.push(terms[ints[t] ?? 0] ?? '');
           offsets.push(ints[t + 1] ?? 0, ints[t + 2] ?? 0);
         }
-        const extra = header.extras[at];
+        const extra = extras[at];
         const [figures, names, unitWords] = extra ? (JSON.parse(extra) as [string[], string[], string[]]) : [[], [], []];
         return {
           sentence,
@@ -301,13 +346,16 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
           unitWords,
         } satisfies IndexedSentence;
       });
-      made.set(passageId, list);
       return list;
     },
     forEachTerm(pi, fn) {
+      const { ints, terms } = data();
       const from = firstToken[firstSentence[pi] ?? 0] ?? 0;
       const to = firstToken[firstSentence[pi + 1] ?? 0] ?? 0;
       for (let t = from; t < to; t += 3) fn(terms[ints[t] ?? 0] ?? '');
+    },
+    release() {
+      kept = null;
     },
   };
   const { terms: indexTerms, ...rest } = JSON.parse(indexJson) as { terms: string[] } & Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;

@@ -50,9 +50,20 @@ export function analyzedField(text: string): string {
 
 /**
  * Builds the passage index for a corpus. `passageTerms` are each passage's terms when the caller has
- * them already (the engine does); otherwise they are computed here.
+ * them already; otherwise they are computed here.
  */
 export function buildIndex(corpus: Corpus, passageTerms?: ReadonlyArray<readonly string[]>): MiniSearch<IndexedPassage> {
+  const builder = indexBuilder(corpus);
+  corpus.passages.forEach((p, i) => builder.add(p, passageTerms ? defined(passageTerms[i]) : null));
+  return builder.index;
+}
+
+/**
+ * The passage index built one passage at a time, in corpus order (what {@link buildIndex} does in one
+ * go): the engine adds each passage's terms as it tokenizes it, so no passage's text is held as terms
+ * longer than its own turn. `terms` null: computed from the passage's text.
+ */
+export function indexBuilder(corpus: Corpus): { index: MiniSearch<IndexedPassage>; add(p: Passage, terms: readonly string[] | null): void } {
   const index = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
   const sections = new Map<string, string>();
   const titles = new Map<string, string>();
@@ -61,13 +72,34 @@ export function buildIndex(corpus: Corpus, passageTerms?: ReadonlyArray<readonly
     if (v === undefined) map.set(key, (v = analyzedField(text)));
     return v;
   };
-  index.addAll(
-    corpus.passages.map((p: Passage, i) => ({
-      id: p.id,
-      text: passageTerms ? defined(passageTerms[i]).join(' ') : analyzedField(p.text),
-      section: cached(sections, `${p.documentId}/${p.sectionId}`, p.sectionTitle),
-      title: cached(titles, p.documentId, corpus.documentsById.get(p.documentId)?.title ?? ''),
-    })),
-  );
-  return index;
+  return {
+    index,
+    add(p, terms) {
+      index.add({
+        id: p.id,
+        text: terms ? terms.join(' ') : analyzedField(p.text),
+        section: cached(sections, `${p.documentId}/${p.sectionId}`, p.sectionTitle),
+        title: cached(titles, p.documentId, corpus.documentsById.get(p.documentId)?.title ?? ''),
+      });
+    },
+  };
+}
+
+/**
+ * Whether a passage's text field holds a term, read from MiniSearch's own postings (term → field →
+ * document → count) without a search: a few map look-ups instead of scoring every passage that has
+ * the term. It reads MiniSearch's internal maps (`_index`, `_fieldIds`, `_idToShortId`, as the index
+ * cache does), so it is null when this MiniSearch keeps them differently: the caller then searches.
+ */
+export function textTermTest(index: MiniSearch<IndexedPassage>): ((passageId: string, term: string) => boolean) | null {
+  const inner = index as unknown as { _index?: unknown; _fieldIds?: unknown; _idToShortId?: unknown };
+  const postings = inner._index as { get?: unknown } | undefined;
+  const ids = inner._idToShortId;
+  const fieldId = (inner._fieldIds as Record<string, unknown> | undefined)?.text;
+  if (!postings || typeof postings.get !== 'function' || !(ids instanceof Map) || typeof fieldId !== 'number') return null;
+  const terms = postings as { get(term: string): Map<number, Map<number, number>> | undefined };
+  return (passageId, term) => {
+    const shortId = ids.get(passageId) as number | undefined;
+    return shortId !== undefined && (terms.get(term)?.get(fieldId)?.has(shortId) ?? false);
+  };
 }

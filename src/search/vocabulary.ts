@@ -4,7 +4,7 @@
  * corrected, a Spanish cognate, a word of the same family, a WordNet relation. Built once per corpus;
  * every look-up at question time is a few map reads.
  */
-import type { Corpus } from '../corpus/types.ts';
+import type { Corpus, Passage } from '../corpus/types.ts';
 import { english, englishData, spanish, type Language } from '../language/index.ts';
 import { stem, tokenize, type Token } from './analyze.ts';
 import { fold } from './fold.ts';
@@ -157,6 +157,19 @@ export class Vocabulary {
     return new Vocabulary(corpus, [], options, state);
   }
 
+  /**
+   * A vocabulary counted one passage at a time (the engine's build hands each passage's tokens over and
+   * lets them go): `add` every passage of `corpus` in order, then `done`. The same vocabulary as the
+   * constructor makes from all the tokens at once.
+   */
+  static counting(corpus: Corpus, options: Partial<VocabularyOptions> = {}): { add(p: Passage, tokens: readonly Token[][]): void; done(): Vocabulary } {
+    const counter = new VocabularyCounter();
+    return {
+      add: (p, tokens) => counter.addPassage(p, tokens),
+      done: () => new Vocabulary(corpus, [], options, counter.state(corpus.passages.length)),
+    };
+  }
+
   /** What {@link restore} needs. */
   snapshot(): VocabularyState {
     return {
@@ -172,37 +185,9 @@ export class Vocabulary {
 
   /** Counts terms, surfaces and capitals over every passage's tokens. */
   private count(corpus: Corpus, passageTokens: ReadonlyArray<readonly Token[][]>): void {
-    const capitals = new Map<string, [number, number]>();
-    corpus.passages.forEach((p, pi) => {
-      const seen = new Set<string>();
-      const tokensOf = defined(passageTokens[pi]);
-      p.sentences.forEach((s, si) => {
-        const tokens = defined(tokensOf[si]);
-        for (const t of tokens) {
-          seen.add(t.term);
-          const e = this.surfaces.get(t.surface);
-          if (e) e.count++;
-          else this.surfaces.set(t.surface, { term: t.term, count: 1 });
-        }
-        // Names: how often each word is written with a capital after a space, other than at a
-        // sentence's start (read off the tokens: no second pass over the text).
-        const text = s.text;
-        for (const t of tokens) {
-          if (t.start === 0 || text.charCodeAt(t.start - 1) !== 32 || t.surface.length < 2) continue;
-          let k = t.start - 1;
-          while (k > 0 && text.charCodeAt(k) === 32) k--;
-          const ch = text.charAt(k);
-          if (ch === '.' || ch === '!' || ch === '?') continue;
-          const first = text.charAt(t.start);
-          const upper = first !== first.toLowerCase();
-          const c = capitals.get(t.surface);
-          if (c) c[upper ? 0 : 1]++;
-          else capitals.set(t.surface, upper ? [1, 0] : [0, 1]);
-        }
-      });
-      for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
-    });
-    for (const [w, [cap, low]] of capitals) if (cap >= 1 && cap >= 3 * low) this.properNouns.add(w);
+    const counter = new VocabularyCounter();
+    corpus.passages.forEach((p, pi) => counter.addPassage(p, defined(passageTokens[pi])));
+    counter.finishInto(this.df, this.surfaces, this.properNouns);
   }
 
   /** The look-up tables made from the counts. */
@@ -335,3 +320,61 @@ export class Vocabulary {
 }
 
 export { english, spanish };
+
+/** The counts of a vocabulary, passage by passage (in corpus order: the maps keep insertion order). */
+class VocabularyCounter {
+  private readonly df = new Map<string, number>();
+  private readonly surfaces = new Map<string, SurfaceEntry>();
+  private readonly capitals = new Map<string, [number, number]>();
+
+  addPassage(p: Passage, tokensOf: readonly Token[][]): void {
+    const seen = new Set<string>();
+    p.sentences.forEach((s, si) => {
+      const tokens = defined(tokensOf[si]);
+      for (const t of tokens) {
+        seen.add(t.term);
+        const e = this.surfaces.get(t.surface);
+        if (e) e.count++;
+        else this.surfaces.set(t.surface, { term: t.term, count: 1 });
+      }
+      // Names: how often each word is written with a capital after a space, other than at a
+      // sentence's start (read off the tokens: no second pass over the text).
+      const text = s.text;
+      for (const t of tokens) {
+        if (t.start === 0 || text.charCodeAt(t.start - 1) !== 32 || t.surface.length < 2) continue;
+        let k = t.start - 1;
+        while (k > 0 && text.charCodeAt(k) === 32) k--;
+        const ch = text.charAt(k);
+        if (ch === '.' || ch === '!' || ch === '?') continue;
+        const first = text.charAt(t.start);
+        const upper = first !== first.toLowerCase();
+        const c = this.capitals.get(t.surface);
+        if (c) c[upper ? 0 : 1]++;
+        else this.capitals.set(t.surface, upper ? [1, 0] : [0, 1]);
+      }
+    });
+    for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+  }
+
+  /** Moves the counts into a vocabulary's maps. */
+  finishInto(df: Map<string, number>, surfaces: Map<string, SurfaceEntry>, properNouns: Set<string>): void {
+    for (const [t, n] of this.df) df.set(t, n);
+    for (const [w, e] of this.surfaces) surfaces.set(w, e);
+    for (const [w, [cap, low]] of this.capitals) if (cap >= 1 && cap >= 3 * low) properNouns.add(w);
+  }
+
+  /** The counts as a {@link VocabularyState}. */
+  state(passageCount: number): VocabularyState {
+    const properNouns: string[] = [];
+    for (const [w, [cap, low]] of this.capitals) if (cap >= 1 && cap >= 3 * low) properNouns.push(w);
+    return {
+      passageCount,
+      dfTerms: [...this.df.keys()],
+      dfCounts: [...this.df.values()],
+      surfaceWords: [...this.surfaces.keys()],
+      surfaceTerms: [...this.surfaces.values()].map((e) => e.term),
+      surfaceCounts: [...this.surfaces.values()].map((e) => e.count),
+      properNouns,
+    };
+  }
+}
