@@ -94,13 +94,13 @@ const NONE = 255;
 const TYPE_FEATURE: readonly number[] = MATCH_TYPES.map((m) => F[m as CandidateFeature]);
 const ALL_TYPES: ReadonlySet<MatchType> = new Set(MATCH_TYPES);
 
-/**
- * Per corpus term, the query terms it matches and how strongly (index into MATCH_TYPES), counting only
- * the match types in `counted`: built once per question, so that each word of a sentence costs one
- * look-up however many terms the question has.
- */
+/** Per corpus term, the query terms it matches: [query term index, match strength (index into MATCH_TYPES)]. */
 export type TermMatches = ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>;
 
+/**
+ * The {@link TermMatches} of a question, counting only the match types in `counted`: built once per
+ * question, so that each word of a sentence costs one look-up however many terms the question has.
+ */
 export function termMatches(qts: QueryTerm[], counted: ReadonlySet<MatchType> = ALL_TYPES): TermMatches {
   const out = new Map<string, Array<readonly [number, number]>>();
   const add = (term: string, i: number, type: number) => {
@@ -124,8 +124,8 @@ function upperAt(text: string, i: number): boolean {
 
 /**
  * Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE),
- * counting only the match types `matches` was built with; and per word of the sentence, the first query term it
- * matches (-1 for none).
+ * counting only the match types `matches` was built with; and per word of the sentence, the first
+ * query term it matches (-1 for none). `types` and `tokenTerm` may be passed in to be filled.
  */
 export function sentenceMatches(
   s: IndexedSentence,
@@ -238,7 +238,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const local = localWeights(allRows, qts.length);
   const localTotal = local.reduce((n, w) => n + w, 0) || 1;
   for (const [p, input] of inputs.entries()) {
-    const { passage, sentences } = input;
+    const { passage } = input;
     const rows = defined(allRows[p]);
     const passageTypes = bestTypes(rows.map((r) => r.types), qts.length);
     const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || someKey(t.credits, (x) => input.contextTerms.has(x)));
