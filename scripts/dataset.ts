@@ -23,6 +23,11 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export interface SetSpec {
   file: string;
   corpus: string;
+  /**
+   * Never fitted on: measured only, by models fitted on the other sets (a set of one kind of question,
+   * such as off-topic ones, would otherwise pull the threshold its way for every other kind).
+   */
+  heldOut?: boolean;
 }
 
 export interface SetsFile {
@@ -33,6 +38,8 @@ export interface SetsFile {
 /** One question ready for fitting and scoring. */
 export interface Item {
   set: string;
+  /** From a held-out set: predicted, never fitted on. */
+  heldOut: boolean;
   corpus: string;
   item: EvalItem;
   /** Set when the engine answers without the model (documents' metadata, chit-chat, nothing to look up). */
@@ -68,7 +75,7 @@ export function items(sets: SetsFile, byCorpus: Map<string, Engine>): Item[] {
     for (const item of parseEvalFile(readFileSync(file, 'utf8'), spec.file)) {
       const a = engine.analyze(item.q);
       const contains = (text: string) => item.gold !== null && item.gold.some((g) => goldFold(text).includes(goldFold(g)));
-      const base: Item = { set: spec.file, corpus: spec.corpus, item, q: a.q, qts: a.qts, candidates: a.candidates, positive: [], passageHasGold: [] };
+      const base: Item = { set: spec.file, heldOut: spec.heldOut === true, corpus: spec.corpus, item, q: a.q, qts: a.qts, candidates: a.candidates, positive: [], passageHasGold: [] };
       if (a.candidates.length === 0) {
         const ans = engine.answer(item.q);
         const hit = ans.answered && ans.answer !== null && contains(ans.answer.text);
@@ -196,7 +203,7 @@ export function crossValidate(all: Item[], mode: 'by-question' | 'by-corpus'): O
   }
   const out = new Array<Outcome>(all.length);
   for (let f = 0; f < groups; f++) {
-    const m = fit(all.filter((_, i) => fold[i] !== f));
+    const m = fit(all.filter((it, i) => fold[i] !== f && !it.heldOut));
     all.forEach((it, i) => {
       if (fold[i] === f) out[i] = outcome(it, m);
     });

@@ -15,15 +15,16 @@ const perSet = sets.sets.map((s) => {
   const idx = all.map((it, i) => (it.set === s.file ? i : -1)).filter((i) => i >= 0);
   return { set: s.file, ...figures(idx.map((i) => all[i]!), idx.map((i) => cv[i]!)) };
 });
-const model = fit(all);
+const model = fit(all.filter((it) => !it.heldOut));
 const weights = toWeights(model, {
   how: `npm run fit: listwise softmax ranker and logistic confidence, full-batch Adam from zero weights with L2; threshold maximizing right decisions; ${K}-fold cross-validation by question (each set dealt over the folds), seed ${SEED}`,
   sets: sets.sets.map((s) => s.file),
-  questions: all.length,
+  questions: all.filter((it) => !it.heldOut).length,
+  heldOut: sets.sets.filter((s) => s.heldOut).map((s) => s.file),
   crossValidated: perSet,
 });
 writeFileSync(join(ROOT, 'src', 'answer', 'weights.json'), `${JSON.stringify(weights, null, 2)}\n`);
-console.log(`fitted on ${all.length} questions; cross-validated (${K} folds by question):\n${HEADER}`);
+console.log(`fitted on ${all.filter((it) => !it.heldOut).length} questions (held out, measured only: ${sets.sets.filter((s) => s.heldOut).map((s) => s.file).join(', ') || 'none'}); cross-validated (${K} folds by question):\n${HEADER}`);
 for (const s of perSet) console.log(row(s.set, s));
 const total = figures(all, cv);
 console.log(row('all', total));

@@ -57,6 +57,14 @@ describe.each(FLOORS)('quality floor on %s', (file, dirs, hit1, hit3, abstainedA
   });
 });
 
+describe('quality floor on offtopic.jsonl (held out: never fitted on)', () => {
+  it('abstains on at least 48 of its 60 off-topic questions and chit-chat messages', async () => {
+    const r = await run('offtopic.jsonl');
+    expect(r.unanswerable).toBe(60);
+    expect(r.abstainedCorrectly, r.misses.join('\n')).toBeGreaterThanOrEqual(48);
+  });
+});
+
 describe('evaluate scoring', () => {
   it('counts a hit only when the answer contains a gold string, and an abstention only when gold is null', () => {
     const r = evaluate(engine, [

@@ -1,0 +1,79 @@
+/** The cross-validation `npm run fit` and `npm run eval` share: a held-out set is measured, never fitted on. */
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/answer/engine.ts';
+import { goldFold } from '../../src/answer/evaluate.ts';
+import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
+import { crossValidate, type Item } from '../../scripts/dataset.ts';
+
+const TEXT = `---
+title: River Towns
+author: Lea Moss
+---
+
+## Boats
+
+The ferry carries 300 passengers a day across the river. Its captain is Marta Solis.
+
+Smugglers moved timber downstream because the border posts were unmanned.
+
+## Markets
+
+The market opens at dawn on Saturdays. Fish and cassava are sold there by women from the villages.
+
+The town council raised the stall fee to 12 soles in 2019.
+`;
+
+const engine = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', TEXT)]));
+
+function item(set: string, q: string, gold: string[] | null, heldOut = false): Item {
+  const a = engine.analyze(q);
+  const contains = (text: string) => gold !== null && gold.some((g) => goldFold(text).includes(goldFold(g)));
+  return {
+    set,
+    heldOut,
+    corpus: 'river',
+    item: { id: q, q, gold },
+    q: a.q,
+    qts: a.qts,
+    candidates: a.candidates,
+    positive: a.candidates.map((c) => contains(engine.candidateText(c, a.qts))),
+    passageHasGold: a.candidates.map((c) => contains(c.passage.text)),
+  };
+}
+
+const questions: Array<[string, string[] | null]> = [
+  ['How many passengers does the ferry carry?', ['300 passengers']],
+  ['Who is the captain of the ferry?', ['Marta Solis']],
+  ['Why did smugglers move timber downstream?', ['border posts were unmanned']],
+  ['When does the market open?', ['opens at dawn']],
+  ['What is sold at the market?', ['Fish and cassava']],
+  ['How much is the stall fee?', ['12 soles']],
+  ['Who raised the stall fee?', ['town council']],
+  ['How many boats does the captain own?', null],
+  ['What did the ferry cost?', null],
+  ['Where do the women of the villages live?', null],
+];
+
+describe('crossValidate', () => {
+  const fitted = questions.map(([q, gold]) => item('dev', q, gold));
+  const heldOut = [item('offtopic', 'What time does the river ferry leave on Sundays?', null, true), item('offtopic', 'Who is the mayor of the town?', null, true)];
+
+  it('gives the sets it fits on the same outcomes whether a held-out set is there or not', () => {
+    const alone = crossValidate(fitted, 'by-question');
+    const withHeldOut = crossValidate([...fitted, ...heldOut], 'by-question');
+    expect(withHeldOut.slice(0, fitted.length)).toEqual(alone);
+  });
+
+  it('still predicts every question of the held-out set', () => {
+    const out = crossValidate([...fitted, ...heldOut], 'by-question');
+    expect(out).toHaveLength(fitted.length + heldOut.length);
+    for (const o of out.slice(fitted.length)) expect(typeof o.answered).toBe('boolean');
+  });
+
+  it('fits on a set that is not held out: the same questions marked as fitted change the others', () => {
+    const asFitted = heldOut.map((h) => ({ ...h, heldOut: false }));
+    const alone = crossValidate(fitted, 'by-question');
+    const withThem = crossValidate([...fitted, ...asFitted], 'by-question');
+    expect(withThem.slice(0, fitted.length).map((o) => o.confidence)).not.toEqual(alone.map((o) => o.confidence));
+  });
+});
