@@ -8,8 +8,7 @@
  * one piped question) and `node dist/cli.js ask --json` from another working directory, start to
  * exit after the first answer, beside `node -e 0` (Node alone). It needs `npm run build` first.
  *
- * Answer latencies are measured in a fresh process started with the production Node flags
- * (PRODUCTION_NODE_FLAGS), and again in one with Node's defaults.
+ * Answer latencies are measured in a fresh process, both sides in the same one.
  *
  * Options: --rounds N (default 200) passes over the questions; --json prints the figures as JSON;
  * --scale measures the report + 500 Brown corpus documents instead (see `bench-scale.ts`); --large [MB[,MB…]]
@@ -31,15 +30,6 @@ const evalFile = resolve('eval/dev.jsonl');
 const args = process.argv.slice(2);
 const roundsArg = args.indexOf('--rounds');
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 200;
-
-/**
- * The Node flags the bot runs with in production (`npm start`, `npm run start:prod` and
- * deploy/report-bot.service): a 32 MB young generation instead of Node's 16 MB. The answers' slowest
- * percent is minor garbage collections (2–3 ms each, about one per 80 answers at 16 MB); twice the room
- * halves how often they come. Answer latency is measured with these flags, and again with Node's
- * defaults for comparison.
- */
-const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 interface Latencies {
   engine: ReturnType<typeof latency>;
@@ -64,10 +54,10 @@ async function latencyChild(): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
-/** The latencies measured in a fresh process started with these Node flags. */
-function runLatency(flags: string[]): Latencies {
+/** The latencies measured in a fresh process (Node's own settings, as the bot runs). */
+function runLatency(): Latencies {
   const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, [...flags, '--expose-gc', '--import', 'tsx', self, '--latency', '--rounds', String(rounds)], {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--latency', '--rounds', String(rounds)], {
     encoding: 'utf8',
     env: { ...process.env, CORPUS_DIR: corpusDir },
   });
@@ -208,9 +198,7 @@ async function main(): Promise<void> {
 
   const questions = parseEvalFile(readFileSync(evalFile, 'utf8'), evalFile).map((i) => i.q);
   const engine = await Engine.load(corpusDir);
-  const production = runLatency(PRODUCTION_NODE_FLAGS);
-  const defaults = runLatency([]);
-  const { engine: engineLatency, search: searchLatency, plain: plainLatency, baseline: baselineLatency } = production;
+  const { engine: engineLatency, search: searchLatency, plain: plainLatency, baseline: baselineLatency } = runLatency();
   const engineProc = runChild('engine');
   const plainProc = runChild('minisearch');
   const stats = engine.stats();
@@ -225,8 +213,6 @@ async function main(): Promise<void> {
     searchMicros: searchLatency,
     plainMiniSearchSearchMicros: plainLatency,
     plainMiniSearchBotAnswerMicros: baselineLatency,
-    productionNodeFlags: PRODUCTION_NODE_FLAGS,
-    withNodeDefaults: defaults,
     engineProcess: engineProc,
     plainMiniSearchProcess: plainProc,
     coldStart: cold ?? null,
@@ -238,12 +224,11 @@ async function main(): Promise<void> {
   const row = (name: string, a: string, b: string) => `| ${name.padEnd(34)} | ${a.padStart(16)} | ${b.padStart(22)} |`;
   const us = (n: number) => `${n.toFixed(1)} µs`;
   console.log(`report-bot bench — ${stats.documents} document(s), ${stats.passages} passages, ${stats.sentences} sentences; ${questions.length} questions × ${rounds} rounds; Node ${process.version}`);
-  console.log(`(latencies in a fresh process with the production flags ${PRODUCTION_NODE_FLAGS.join(' ')}; "Node defaults" in another without them)\n`);
+  console.log('(latencies measured in a fresh process, both sides in it)\n');
   console.log(row('', 'report-bot', 'plain MiniSearch'));
   console.log(row('-'.repeat(34), '-'.repeat(16), '-'.repeat(22)));
   console.log(row('full answer p50', us(engineLatency.p50), `${us(baselineLatency.p50)} (bot)`));
   console.log(row('full answer p99', us(engineLatency.p99), `${us(baselineLatency.p99)} (bot)`));
-  console.log(row('full answer p99, Node defaults', us(defaults.engine.p99), `${us(defaults.baseline.p99)} (bot)`));
   console.log(row('search only p50', us(searchLatency.p50), us(plainLatency.p50)));
   console.log(row('search only p99', us(searchLatency.p99), us(plainLatency.p99)));
   console.log(row('load corpus + build index', `${engineProc.buildMs} ms`, `${plainProc.buildMs} ms`));

@@ -10,15 +10,13 @@ import type { QueryTerm } from './query.ts';
 import type { Excerpt, Span } from './types.ts';
 import { defined } from '../checked.ts';
 
-/** The highlighted terms of each question's query terms, made once per question. */
-const highlightSets = new WeakMap<QueryTerm[], Set<string>>();
-
-/** Every term that matches a query term in some way (for highlighting). */
+/**
+ * Every term that matches a query term in some way (for highlighting). Made again for each excerpt: a
+ * WeakMap keeping it per question made every minor garbage collection three times as slow (its
+ * entries are young keys in an old table).
+ */
 function highlighted(qts: QueryTerm[]): Set<string> {
-  const known = highlightSets.get(qts);
-  if (known) return known;
   const out = new Set<string>();
-  highlightSets.set(qts, out);
   for (const t of qts) {
     out.add(t.term);
     for (const x of t.credits.keys()) out.add(x);

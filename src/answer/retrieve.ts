@@ -6,7 +6,7 @@
  */
 import type MiniSearch from 'minisearch';
 import type { Corpus, Passage } from '../corpus/types.ts';
-import { QUERY_OPTIONS, type IndexedPassage } from '../search/index.ts';
+import type { IndexedPassage } from '../search/index.ts';
 import type { MatchType, Vocabulary } from '../search/vocabulary.ts';
 import type { QueryTerm } from './query.ts';
 
@@ -44,12 +44,12 @@ export function retrieve(index: MiniSearch<IndexedPassage>, corpus: Corpus, voca
   standIns.sort((a, b) => b[1] * vocab.idf(b[0]) - a[1] * vocab.idf(a[0]) || (a[0] < b[0] ? -1 : 1));
   for (const [x, boost] of standIns.slice(0, options.maxStandIns)) add(x, boost);
   if (boosts.size === 0) return [];
+  // Only keys the index's query defaults (QUERY_OPTIONS) have: MiniSearch merges the two per term.
   const results = index.search([...boosts.keys()].join(' '), {
-    ...QUERY_OPTIONS,
     // Section and document titles are features of their own (context, document): in retrieval they
     // would only cost time, the more so the more documents share a title's words. One report's
     // section titles still rank its passages.
-    ...(corpus.documents.length === 1 ? { fields: ['text', 'section'] } : { fields: ['text'] }),
+    fields: corpus.documents.length === 1 ? ['text', 'section'] : ['text'],
     boostTerm: (term: string) => boosts.get(term) ?? 1,
   });
   // MiniSearch returns every match sorted by score: map only the first `limit` (and any ties with
