@@ -149,11 +149,13 @@ function percentiles(run: (q: string) => unknown): { p50: number; p99: number } 
 for (const item of questions) engine.answer(item.q); // warm
 const bot = percentiles((q) => engine.answer(q));
 const mini = percentiles((q) => plain.search(q).slice(0, 3));
-const quality = sets.map((s) => {
+// Sets with answerable questions only: hit@1 means nothing for the held-out off-topic set.
+const quality = sets.flatMap((s) => {
   const items = parseEvalFile(readFileSync(join(ROOT, 'eval', s.file), 'utf8'), s.file);
+  if (!items.some((i) => i.gold !== null)) return [];
   const withDistractors = evaluate(engine, items);
   const without = evaluate(alone, items);
-  return { set: s.file, hit1: withDistractors.hit1 / withDistractors.answerable, hit1Alone: without.hit1 / without.answerable };
+  return [{ set: s.file, hit1: withDistractors.hit1 / withDistractors.answerable, hit1Alone: without.hit1 / without.answerable }];
 });
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
