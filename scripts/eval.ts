@@ -46,7 +46,8 @@ for (let lo = 0; lo < 1; lo += 0.1) {
 // Where the answerable questions are lost: retrieval (no candidate holds the answer), ranking (one
 // does, but another ranks first), or the decision (the best candidate holds it, yet the engine abstains).
 console.log('\nwhere answerable questions are lost (cross-validated by question)\n| set | answerable | right | no candidate holds the answer | a wrong candidate ranked first | best candidate right, abstained |\n|---|---|---|---|---|---|');
-for (const name of [...new Set(all.map((it) => it.set)), 'all']) {
+// Sets with answerable questions only (the off-topic set has none to lose).
+for (const name of [...new Set(all.filter((it) => it.item.gold !== null).map((it) => it.set)), 'all']) {
   let n = 0, right = 0, retrieval = 0, ranking = 0, decision = 0;
   all.forEach((it, i) => {
     if (it.item.gold === null || (name !== 'all' && it.set !== name)) return;

@@ -17,24 +17,11 @@ import type { IndexCache } from './answer/cache.ts';
 import { buildInWorker } from './answer/build-worker.ts';
 import { CorpusFolder, type FolderLoad, type Scan } from './corpus/folder.ts';
 import type { Logger } from './log.ts';
+import { realTimer, type Timer } from './timer.ts';
 
 /** Starts watching a folder; `onChange` is called for every event. The default is `fs.watch`. */
 export type WatchFn = (dir: string, onChange: () => void, onError: (err: Error) => void) => { close(): void };
 
-/** A timer the debounce uses; `setTimeout` in production, a fake in tests. */
-export interface ReloadTimer {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const realTimer: ReloadTimer = {
-  set: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clear: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 const fsWatcher: WatchFn = (dir, onChange, onError) => {
   // A flat folder: no `recursive` (not supported on Linux before Node 20 and not needed here).
@@ -210,7 +197,7 @@ export interface WatcherOptions {
   debounceMs: number;
   logger: Logger;
   watch?: WatchFn;
-  timer?: ReloadTimer;
+  timer?: Timer;
   /** Runs on each new engine before it is swapped in (the bot warms it up: digest facts, a first answer). */
   prepare?: (engine: Engine) => void;
   /** Called after each reload attempt (tests, the bench). */
@@ -231,7 +218,7 @@ export class CorpusWatcher {
     private readonly options: WatcherOptions,
   ) {}
 
-  private get clock(): ReloadTimer {
+  private get clock(): Timer {
     return this.options.timer ?? realTimer;
   }
 

@@ -18,7 +18,8 @@ import { DigestScheduler } from '../src/digest/scheduler.ts';
 import { factsFor } from '../src/digest/facts.ts';
 import { DigestStore } from '../src/digest/store.ts';
 import { createLogger, silentLogger, type Logger } from '../src/log.ts';
-import { CorpusWatcher, LiveCorpus, type ReloadOutcome, type ReloadTimer, type WatchFn } from '../src/reload.ts';
+import { CorpusWatcher, LiveCorpus, type ReloadOutcome, type WatchFn } from '../src/reload.ts';
+import type { Timer } from '../src/timer.ts';
 import { tempStore } from './digest/fixtures.ts';
 import { makePdf } from './support/make-pdf.ts';
 
@@ -231,7 +232,7 @@ describe('LiveCorpus', () => {
 
 describe('CorpusWatcher', () => {
   /** A timer whose callbacks run when the test says. */
-  function fakeTimer(): ReloadTimer & { fire(): void; pending(): number } {
+  function fakeTimer(): Timer & { fire(): void; pending(): number } {
     let queue: Array<{ fn: () => void; id: number }> = [];
     let next = 0;
     return {

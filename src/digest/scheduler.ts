@@ -28,6 +28,7 @@ import { DigestStore, type Delivery, type Subscription } from './store.ts';
 import { latestOccurrence, nextOccurrence } from './time.ts';
 import { ChannelGoneError, MessageRejectedError, type DeliveryKey, type Poster } from './posters.ts';
 import { storeError } from '../store/store.ts';
+import { realTimer, type Timer } from '../timer.ts';
 
 /** A post that reached the platform but could not be recorded yet (the database was locked or full). */
 interface Unrecorded {
@@ -77,11 +78,7 @@ export const defaultSchedulerOptions: SchedulerOptions = {
   recordRetryBaseMs: 500,
 };
 
-/** A timer the loop can use; `setTimeout` in production, a fake in tests. */
-export interface Timer {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
+export type { Timer } from '../timer.ts';
 
 export interface SchedulerDeps {
   store: DigestStore;
@@ -119,15 +116,6 @@ export interface RunReport {
   /** Subscriptions whose handling threw (a corrupt row, a store error); the others were still served. */
   errors: Array<{ subscriptionId: number; error: string }>;
 }
-
-const realTimer: Timer = {
-  set: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clear: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 /** Posts due digests; see the module comment for the algorithm. */
 export class DigestScheduler {
