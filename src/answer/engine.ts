@@ -172,7 +172,7 @@ export class Engine {
           encoder?.add(list);
         }
       }
-      this.index = index.index;
+      this.index = index.done();
       this.acronyms = learnAcronyms(corpus);
       this.vocabulary = vocabulary.done();
     }

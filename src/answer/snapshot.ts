@@ -18,6 +18,7 @@ import MiniSearch from 'minisearch';
 import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import type { Acronym } from '../search/aliases.ts';
 import { INDEX_OPTIONS, withLeanQueries, type IndexedPassage } from '../search/index.ts';
+import { PackedPostings } from '../search/postings.ts';
 import type { VocabularyState } from '../search/vocabulary.ts';
 import type { IndexedSentence } from './sentence-index.ts';
 
@@ -171,7 +172,7 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
 }
 
 /** MiniSearch's term map (term → field id → short document id → count). */
-type TermMap = Map<number, Map<number, number>>;
+type TermMap = Map<number, ReadonlyMap<number, number>>;
 
 function indexMap(index: MiniSearch<IndexedPassage>): { [Symbol.iterator](): Iterator<[string, TermMap]>; set(term: string, data: TermMap): unknown } {
   const map = (index as unknown as { _index?: unknown })._index as { [Symbol.iterator]?: unknown; set?: unknown } | undefined;
@@ -217,27 +218,35 @@ function int32s(bytes: Buffer): Int32Array {
   return out;
 }
 
-/** Reads a snapshot back. Throws an Error saying what is wrong (not a snapshot, another format, damaged). */
-export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
+/**
+ * A snapshot's five parts, checked (magic, format, checksum, lengths): views of `bytes`. Its own
+ * function so that no closure of {@link decodeSnapshot} keeps the file's bytes alive — the engine
+ * keeps those closures, and they hold only copies.
+ */
+function snapshotParts(bytes: Buffer): Buffer[] {
   if (bytes.length < MAGIC.length + 1 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not an index snapshot');
   if (bytes[MAGIC.length] !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${bytes[MAGIC.length]}, this version reads ${SNAPSHOT_FORMAT}`);
   const body = bytes.subarray(0, bytes.length - 32);
   if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) throw new Error('checksum mismatch (truncated or damaged)');
+  const parts: Buffer[] = [];
   let at = MAGIC.length + 1;
-  const chunk = (): Buffer => {
+  while (parts.length < 5) {
     if (at + 4 > body.length) throw new Error('truncated');
     const len = body.readUInt32LE(at);
     at += 4;
     if (at + len > body.length) throw new Error('truncated');
-    const c = body.subarray(at, at + len);
+    parts.push(body.subarray(at, at + len));
     at += len;
-    return c;
-  };
-  const header = JSON.parse(chunk().toString('utf8')) as Header;
-  const tokenBytes = chunk();
-  const countBytes = chunk();
-  const indexJson = chunk().toString('utf8');
-  const postings = int32s(chunk());
+  }
+  return parts;
+}
+
+/** Reads a snapshot back. Throws an Error saying what is wrong (not a snapshot, another format, damaged). */
+export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
+  const [headerBytes, tokenBytes, countBytes, indexBytes, postingBytes] = snapshotParts(bytes) as [Buffer, Buffer, Buffer, Buffer, Buffer];
+  const header = JSON.parse(headerBytes.toString('utf8')) as Header;
+  const indexJson = indexBytes.toString('utf8');
+  const postings = int32s(postingBytes);
   const ints = int32s(tokenBytes);
   const counts = int32s(countBytes);
 
@@ -367,13 +376,25 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
     if (v === undefined) throw new Error('index data truncated');
     return v;
   };
+  // Each term's postings in a field are read in place: pairs of (short id, count) in the snapshot's
+  // integers, as the built engine packs them (`postings.ts`); ids that are not increasing (never
+  // written by this version) are read into a map instead.
   for (const term of indexTerms) {
     const fields: TermMap = new Map();
     for (let f = next(); f > 0; f--) {
       const fieldId = next();
-      const docs = new Map<number, number>();
-      for (let n = next(); n > 0; n--) docs.set(next(), next());
-      fields.set(fieldId, docs);
+      const n = next();
+      const start = at2;
+      if (start + 2 * n > postings.length) throw new Error('index data truncated');
+      let increasing = true;
+      for (let i = 1; i < n && increasing; i++) increasing = (postings[start + 2 * i] ?? 0) > (postings[start + 2 * i - 2] ?? 0);
+      if (increasing) fields.set(fieldId, new PackedPostings(postings, start, n));
+      else {
+        const docs = new Map<number, number>();
+        for (let i = 0; i < n; i++) docs.set(postings[start + 2 * i] ?? 0, postings[start + 2 * i + 1] ?? 0);
+        fields.set(fieldId, docs);
+      }
+      at2 += 2 * n;
     }
     map.set(term, fields);
   }

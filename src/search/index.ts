@@ -6,6 +6,7 @@ import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import type { Corpus, Passage } from '../corpus/types.ts';
 import { tokenize } from './analyze.ts';
 import { defined } from '../checked.ts';
+import { collectPostingsAsArrays, packPostings } from './postings.ts';
 
 /**
  * What MiniSearch indexes per passage: each field already analyzed into terms joined by spaces (the
@@ -106,16 +107,19 @@ export function analyzedField(text: string): string {
 export function buildIndex(corpus: Corpus, passageTerms?: ReadonlyArray<readonly string[]>): MiniSearch<IndexedPassage> {
   const builder = indexBuilder(corpus);
   corpus.passages.forEach((p, i) => builder.add(p, passageTerms ? defined(passageTerms[i]) : null));
-  return builder.index;
+  return builder.done();
 }
 
 /**
  * The passage index built one passage at a time, in corpus order (what {@link buildIndex} does in one
  * go): the engine adds each passage's terms as it tokenizes it, so no passage's text is held as terms
- * longer than its own turn. `terms` null: computed from the passage's text.
+ * longer than its own turn. `terms` null: computed from the passage's text. The postings are kept as
+ * arrays while passages are added and packed into integers by `done()` (`postings.ts`), which returns
+ * the index, read-only and ready to search.
  */
-export function indexBuilder(corpus: Corpus): { index: MiniSearch<IndexedPassage>; add(p: Passage, terms: readonly string[] | null): void } {
+export function indexBuilder(corpus: Corpus): { add(p: Passage, terms: readonly string[] | null): void; done(): MiniSearch<IndexedPassage> } {
   const index = withLeanQueries(new MiniSearch<IndexedPassage>(INDEX_OPTIONS));
+  collectPostingsAsArrays(index);
   const sections = new Map<string, string>();
   const titles = new Map<string, string>();
   const cached = (map: Map<string, string>, key: string, text: string) => {
@@ -124,7 +128,6 @@ export function indexBuilder(corpus: Corpus): { index: MiniSearch<IndexedPassage
     return v;
   };
   return {
-    index,
     add(p, terms) {
       index.add({
         id: p.id,
@@ -132,6 +135,11 @@ export function indexBuilder(corpus: Corpus): { index: MiniSearch<IndexedPassage
         section: cached(sections, `${p.documentId}/${p.sectionId}`, p.sectionTitle),
         title: cached(titles, p.documentId, corpus.documentsById.get(p.documentId)?.title ?? ''),
       });
+    },
+    // Read-only from here: the postings packed into integers (a quarter of MiniSearch's maps' memory).
+    done() {
+      packPostings(index);
+      return index;
     },
   };
 }

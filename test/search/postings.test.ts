@@ -1,0 +1,139 @@
+/** MiniSearch's postings packed into integers: the same answers as its maps, in the same order. */
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/answer/engine.ts';
+import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
+import { INDEX_OPTIONS, textTermTest, withLeanQueries, type IndexedPassage } from '../../src/search/index.ts';
+import { PackedPostings, collectPostingsAsArrays, packPostings, termIndex } from '../../src/search/postings.ts';
+
+const DOCS: IndexedPassage[] = [
+  { id: 'a', text: 'ferri carri passeng river ferri', section: 'boat', title: 'river town' },
+  { id: 'b', text: 'smuggler move timber downstream border post', section: 'boat', title: 'river town' },
+  { id: 'c', text: 'market open dawn fish cassava sold', section: 'market', title: 'river town' },
+  { id: 'd', text: 'council rais stall fee market 2019 market', section: 'market fee', title: 'council note' },
+  { id: 'e', text: 'river border ferri timber market', section: 'summari', title: 'council note' },
+];
+
+/** The index with MiniSearch's maps, packed after adding, or collected as arrays while adding and packed. */
+function index(how: 'maps' | 'packed' | 'collected'): MiniSearch<IndexedPassage> {
+  const ms = withLeanQueries(new MiniSearch<IndexedPassage>(INDEX_OPTIONS));
+  if (how === 'collected') expect(collectPostingsAsArrays(ms)).toBe(true);
+  ms.addAll(DOCS);
+  if (how !== 'maps') packPostings(ms);
+  return ms;
+}
+
+describe('PackedPostings', () => {
+  // Pairs (id, count) for ids 2, 5, 9 after two unrelated integers: a view into a shared array.
+  const postings = new PackedPostings(new Int32Array([7, 7, 2, 1, 5, 3, 9, 2]), 2, 3);
+
+  it('reads like the map it replaces', () => {
+    const map = new Map([[2, 1], [5, 3], [9, 2]]);
+    expect(postings.size).toBe(3);
+    expect([...postings]).toEqual([...map]);
+    expect([...postings.keys()]).toEqual([...map.keys()]);
+    expect([...postings.values()]).toEqual([...map.values()]);
+    expect([...postings.entries()]).toEqual([...map.entries()]);
+    for (const id of [2, 5, 9]) expect(postings.get(id)).toBe(map.get(id));
+    const seen: Array<[number, number]> = [];
+    postings.forEach((count, id) => seen.push([id, count]));
+    expect(seen).toEqual([...map]);
+  });
+
+  it('says undefined and false for an id it does not hold, also while iterating', () => {
+    for (const id of [0, 3, 7, 10, -1]) {
+      expect(postings.get(id)).toBeUndefined();
+      expect(postings.has(id)).toBe(false);
+    }
+    // The count of the id just yielded, and of any other, whatever the iteration's position.
+    for (const id of postings.keys()) {
+      expect(postings.get(id)).toBe(new Map([[2, 1], [5, 3], [9, 2]]).get(id));
+      expect(postings.get(9)).toBe(2);
+      expect(postings.get(4)).toBeUndefined();
+    }
+  });
+
+  it('holds nothing when empty', () => {
+    const empty = new PackedPostings(new Int32Array(0), 0, 0);
+    expect([...empty]).toEqual([]);
+    expect(empty.get(0)).toBeUndefined();
+  });
+});
+
+describe.each(['packed', 'collected'] as const)('packPostings (%s)', (how) => {
+  const maps = index('maps');
+  const packed = index(how);
+
+  it('replaces every postings map, holding the same pairs', () => {
+    const before = [...(termIndex(maps) ?? [])].map(([t, fields]) => [t, [...fields].map(([f, docs]) => [f, [...docs]])]);
+    const after = [...(termIndex(packed) ?? [])];
+    for (const [, fields] of after) for (const docs of fields.values()) expect(docs).toBeInstanceOf(PackedPostings);
+    expect(after.map(([t, fields]) => [t, [...fields].map(([f, docs]) => [f, [...docs]])])).toEqual(before);
+    const fresh = index('maps');
+    expect(packPostings(fresh)).toBe(before.reduce((n, [, fields]) => n + (fields as Array<[number, unknown[]]>).reduce((m, [, docs]) => m + docs.length, 0), 0));
+    // Packing again finds nothing left to pack.
+    expect(packPostings(fresh)).toBe(0);
+  });
+
+  it.each([
+    ['ferri river', {}],
+    ['market fee', { fields: ['text', 'section', 'title'], boost: { section: 3 } }],
+    ['border river', { combineWith: 'AND' as const }],
+    ['ferr marke', { prefix: true }],
+    ['timbr', { fuzzy: 0.3 }],
+    ['nothing here', {}],
+  ])('gives the same results as the maps for %j', (query, options) => {
+    expect(packed.search(query, options)).toEqual(maps.search(query, options));
+  });
+
+  it('gives the same term test and the same JSON', () => {
+    const [a, b] = [textTermTest(maps), textTermTest(packed)];
+    for (const id of ['a', 'd', 'zz']) for (const term of ['market', 'ferri', 'boat', 'none']) expect(b?.(id, term)).toBe(a?.(id, term));
+    expect(JSON.stringify(packed.toJSON())).toBe(JSON.stringify(maps.toJSON()));
+  });
+
+  it('leaves a map whose ids are not increasing as it is', () => {
+    const ms = index('maps');
+    const [, fields] = [...(termIndex(ms) ?? [])][0] ?? [];
+    const [fieldId] = [...(fields?.keys() ?? [])];
+    fields?.set(fieldId ?? 0, new Map([[3, 1], [1, 2]]));
+    packPostings(ms);
+    expect(fields?.get(fieldId ?? 0)).toBeInstanceOf(Map);
+  });
+});
+
+describe('the engine', () => {
+  const TEXT = `---
+title: River Towns
+author: Lea Moss
+---
+
+## Boats
+
+The ferry carries 300 passengers a day across the river. Its captain is Marta Solis.
+
+Smugglers moved timber downstream because the border posts were unmanned.
+
+## Market
+
+The market opens at dawn. Fish and cassava are sold there, and the council raised stall fees in 2019.
+`;
+  const corpus = buildCorpus([parseDocument('/f/river.md', TEXT)]);
+  const postingsOf = (engine: Engine) => [...(termIndex((engine as unknown as { index: MiniSearch<IndexedPassage> }).index) ?? [])].flatMap(([, fields]) => [...fields.values()]);
+  const questions = ['How many passengers does the ferry carry?', 'why was timber moved downstream', 'when were stall fees raised?', 'who is the captain', 'what about volcanoes?'];
+  const observe = (engine: Engine) => JSON.stringify([questions.map((q) => engine.answer(q)), questions.map((q) => engine.search(q, { limit: 3 }))]);
+
+  it('keeps a built and a cached index packed, answering as with MiniSearch\'s maps', () => {
+    const built = Engine.fromCorpus(corpus);
+    const restored = Engine.fromSnapshot(built.toSnapshot());
+    for (const engine of [built, restored]) {
+      expect(postingsOf(engine).length).toBeGreaterThan(10);
+      for (const docs of postingsOf(engine)) expect(docs).toBeInstanceOf(PackedPostings);
+    }
+    // The same engine with every postings list put back into a Map.
+    const unpacked = Engine.fromCorpus(corpus);
+    for (const [, fields] of termIndex((unpacked as unknown as { index: MiniSearch<IndexedPassage> }).index) ?? []) for (const [f, docs] of fields) fields.set(f, new Map(docs));
+    expect(observe(built)).toBe(observe(unpacked));
+    expect(observe(restored)).toBe(observe(unpacked));
+  });
+});
