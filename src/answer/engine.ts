@@ -17,6 +17,7 @@ import { AliasTable, learnAcronyms, type Acronym } from '../search/aliases.ts';
 import { tokenize, toTerms, type Token } from '../search/analyze.ts';
 import { fold } from '../search/fold.ts';
 import { indexBuilder, textTermTest, type IndexedPassage } from '../search/index.ts';
+import { PackedSearch } from '../search/score.ts';
 import { Vocabulary, defaultVocabularyOptions, type MatchType, type VocabularyOptions } from '../search/vocabulary.ts';
 import { citationFor } from './citation.ts';
 import { confidenceFeatures, decide, type DecisionOptions } from './decide.ts';
@@ -124,6 +125,8 @@ export class Engine {
   private readonly firstMentions = new Map<string, { passageId: string; index: number } | null>();
   /** Whether a passage's text has a term, from MiniSearch's postings (false: this MiniSearch cannot tell, search instead). */
   private hasTextTerm: ((passageId: string, term: string) => boolean) | false | undefined;
+  /** Retrieval scored from the packed postings, made on first use (null: this index is not packed, MiniSearch searches). */
+  private packed: PackedSearch | null | undefined;
   private readonly matchTypes: ReadonlySet<MatchType>;
 
   private constructor(corpus: Corpus, options: Partial<EngineOptions> = {}, prebuilt?: Prebuilt, encoder?: SentenceEncoder) {
@@ -333,6 +336,11 @@ export class Engine {
    * A test of whether a passage's text has every one of `terms` (true for every passage when a term
    * cannot be looked up); null when no passage does.
    */
+  private packedSearch(): PackedSearch | null {
+    if (this.packed === undefined) this.packed = PackedSearch.of(this.index);
+    return this.packed;
+  }
+
   private textHoldsAll(terms: string[]): ((p: Passage) => boolean) | null {
     // MiniSearch's text field holds each passage's terms split at spaces, without empty ones.
     if (terms.length === 0 || terms.some((t) => t === '' || t.includes(' '))) return () => true;
@@ -362,7 +370,7 @@ export class Engine {
     const q = analyzeQuestion(cleanQuestion(String(question ?? '')).slice(0, this.options.maxQuestionChars));
     const qts = q.chitchat || q.meta.length ? [] : queryTerms(q, this.vocabulary, this.aliases, this.options.query);
     if (qts.length === 0) return { q, qts, candidates: [] };
-    const found = retrieve(this.index, this.corpus, this.vocabulary, qts, this.options.candidatePassages, this.options.retrieval);
+    const found = retrieve(this.index, this.corpus, this.vocabulary, qts, this.options.candidatePassages, this.options.retrieval, this.packedSearch());
     const inputs: PassageInput[] = found.map((r, rank) => ({
       passage: r.passage,
       sentences: this.sentences.get(r.passage.id) ?? [],
@@ -541,7 +549,7 @@ export class Engine {
     const q = analyzeQuestion(cleanQuestion(String(terms ?? '')).slice(0, this.options.maxQuestionChars));
     const qts = queryTerms(q, this.vocabulary, this.aliases, this.options.query);
     if (qts.length === 0) return [];
-    let results = retrieve(this.index, this.corpus, this.vocabulary, qts, this.corpus.passages.length, this.options.retrieval);
+    let results = retrieve(this.index, this.corpus, this.vocabulary, qts, this.corpus.passages.length, this.options.retrieval, this.packedSearch());
     if (opts.section) {
       const wanted = fold(opts.section);
       results = results.filter((r) => fold(r.passage.sectionTitle) === wanted || r.passage.sectionId === wanted);

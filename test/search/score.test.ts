@@ -1,0 +1,105 @@
+/** Retrieval scored from packed postings: MiniSearch's own scores, for the passages it would keep. */
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/answer/engine.ts';
+import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
+import { INDEX_OPTIONS, withLeanQueries, type IndexedPassage } from '../../src/search/index.ts';
+import { packPostings } from '../../src/search/postings.ts';
+import { PackedSearch } from '../../src/search/score.ts';
+
+const DOCS: IndexedPassage[] = [
+  { id: 'a', text: 'ferri carri passeng river ferri', section: 'boat', title: 'river town' },
+  { id: 'b', text: 'smuggler move timber downstream border post', section: 'boat', title: 'river town' },
+  { id: 'c', text: 'market open dawn fish cassava sold', section: 'market', title: 'river town' },
+  { id: 'd', text: 'council rais stall fee market 2019 market', section: 'market fee', title: 'council note' },
+  { id: 'e', text: 'river border ferri timber market', section: 'summari', title: 'council note' },
+  // Two passages alike: a tie.
+  { id: 'f', text: 'ferri timber', section: 'boat', title: 'river town' },
+  { id: 'g', text: 'ferri timber', section: 'boat', title: 'river town' },
+];
+
+function index(packed: boolean): MiniSearch<IndexedPassage> {
+  const ms = withLeanQueries(new MiniSearch<IndexedPassage>({ ...INDEX_OPTIONS, searchOptions: { ...INDEX_OPTIONS.searchOptions, boost: { text: 1, section: 1.5, title: 0.3 } } }));
+  ms.addAll(DOCS);
+  if (packed) packPostings(ms);
+  return ms;
+}
+
+/** What retrieval keeps of MiniSearch's results: the first `limit` and every tie with the last. */
+function stockTop(ms: MiniSearch<IndexedPassage>, terms: string[], boosts: Map<string, number>, fields: string[], limit: number) {
+  const results = ms.search(terms.join(' '), { fields, boostTerm: (t: string) => boosts.get(t) ?? 1 });
+  let cut = Math.min(limit, results.length);
+  const last = results[cut - 1]?.score;
+  while (last !== undefined && results[cut]?.score === last) cut++;
+  return results.slice(0, cut).map((r) => ({ id: String(r.id), score: r.score }));
+}
+
+const byId = (xs: Array<{ id: string; score: number }>) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
+
+describe('PackedSearch', () => {
+  const stock = index(false);
+  const scorer = PackedSearch.of(index(true));
+
+  it('is made only for an index whose postings are packed', () => {
+    expect(PackedSearch.of(stock)).toBeNull();
+    expect(scorer).not.toBeNull();
+  });
+
+  it.each([
+    [['ferri', 'river'], new Map(), ['text'], 8],
+    [['ferri', 'market', 'timber'], new Map([['market', 0.4], ['timber', 0.7]]), ['text', 'section'], 8],
+    [['market', 'fee'], new Map(), ['text', 'section', 'title'], 2],
+    [['timber'], new Map(), ['text'], 1],
+    [['ferri', 'timber'], new Map(), ['text'], 2],
+    [['ferri', 'timber'], new Map(), ['text'], 3],
+    [['river', 'border', 'council', 'boat'], new Map([['boat', 2]]), ['text', 'section', 'title'], 40],
+    [['nothing', 'market'], new Map(), ['text'], 8],
+    [['nothing'], new Map(), ['text'], 8],
+  ] as const)('keeps the same passages with the same scores for %j', (terms, boosts, fields, limit) => {
+    expect(byId(scorer?.top([...terms], (t) => boosts.get(t) ?? 1, [...fields], limit) ?? [])).toEqual(byId(stockTop(stock, [...terms], boosts, [...fields], limit)));
+  });
+
+  it('keeps every passage tied with the last one kept', () => {
+    // f and g score alike: asking for the best one keeps both.
+    const top = scorer?.top(['ferri', 'timber'], () => 1, ['text'], 1) ?? [];
+    expect(top.map((r) => r.id).sort()).toEqual(['f', 'g']);
+  });
+
+  it('keeps nothing for no terms or no room, and forgets the previous query', () => {
+    expect(scorer?.top([], () => 1, ['text'], 8)).toEqual([]);
+    expect(scorer?.top(['ferri'], () => 1, ['text'], 0)).toEqual([]);
+    const once = scorer?.top(['market'], () => 1, ['text'], 8);
+    scorer?.top(['ferri', 'market', 'river'], () => 2, ['text', 'section'], 8);
+    expect(scorer?.top(['market'], () => 1, ['text'], 8)).toEqual(once);
+  });
+});
+
+describe('the engine', () => {
+  const TEXT = `---
+title: River Towns
+---
+
+## Boats
+
+The ferry carries 300 passengers a day across the river. Its captain is Marta Solis.
+
+Smugglers moved timber downstream because the border posts were unmanned.
+
+## Market
+
+The market opens at dawn. Fish and cassava are sold there, and the council raised stall fees in 2019.
+
+The ferry also carries fish to the market.
+`;
+  const questions = ['How many passengers does the ferry carry?', 'why was timber moved downstream', 'when were stall fees raised?', 'what does the ferry carry to market', 'what about volcanoes?'];
+
+  it('retrieves from the packed postings, answering and searching as with MiniSearch\'s search', () => {
+    const packed = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', TEXT)]));
+    const stockEngine = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', TEXT)]));
+    // The same engine made to ask MiniSearch (as it does when its index is not packed).
+    (stockEngine as unknown as { packed: PackedSearch | null }).packed = null;
+    const observe = (e: Engine) => JSON.stringify(questions.map((q) => [e.answer(q), e.search(q, { limit: 3 }), e.analyze(q).candidates.map((c) => [c.passage.id, c.first, c.last, [...c.features]])]));
+    expect(observe(packed)).toBe(observe(stockEngine));
+    expect((packed as unknown as { packed: PackedSearch | null }).packed).toBeInstanceOf(PackedSearch);
+  });
+});
