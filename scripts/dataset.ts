@@ -181,11 +181,11 @@ export const SEED = 20261201;
 export const K = 5;
 
 /**
- * Cross-validated outcomes. `by-question`: k folds of questions (each set shuffled with the seed and
- * dealt round-robin, so every fold holds every set). `by-corpus`: each corpus group predicted by a
+ * Cross-validated outcomes. `by-question`: k folds of questions (each set shuffled with `seed`, the
+ * committed {@link SEED} unless another is asked for, and dealt round-robin, so every fold holds every set). `by-corpus`: each corpus group predicted by a
  * model fitted on the others only.
  */
-export function crossValidate(all: Item[], mode: 'by-question' | 'by-corpus'): Outcome[] {
+export function crossValidate(all: Item[], mode: 'by-question' | 'by-corpus', seed = SEED): Outcome[] {
   const fold = new Array<number>(all.length);
   let groups: number;
   if (mode === 'by-question') {
@@ -193,7 +193,7 @@ export function crossValidate(all: Item[], mode: 'by-question' | 'by-corpus'): O
     const sets = [...new Set(all.map((i) => i.set))];
     for (const s of sets) {
       const idx = all.map((it, i) => (it.set === s ? i : -1)).filter((i) => i >= 0);
-      const f = folds(idx.length, K, SEED);
+      const f = folds(idx.length, K, seed);
       idx.forEach((i, j) => (fold[i] = f[j]!));
     }
   } else {
@@ -209,6 +209,22 @@ export function crossValidate(all: Item[], mode: 'by-question' | 'by-corpus'): O
     });
   }
   return out;
+}
+
+/**
+ * Right decisions: answered right, or abstained on an unanswerable question — over the questions
+ * fitted on (the held-out sets left out, as the fit's own figure does).
+ */
+export function rightDecisions(all: Item[], outs: Outcome[]): number {
+  let right = 0;
+  let n = 0;
+  all.forEach((it, i) => {
+    if (it.heldOut) return;
+    n++;
+    const o = outs[i]!;
+    if (it.item.gold === null ? !o.answered : o.hit1) right++;
+  });
+  return n ? right / n : 0;
 }
 
 export interface Figures {

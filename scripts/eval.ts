@@ -1,13 +1,17 @@
 /**
- * `npm run eval [-- --verbose]`: every development set of `eval/sets.json`, asked of its own corpus,
+ * `npm run eval [-- --verbose] [--seeds N]`: every development set of `eval/sets.json`, asked of its own corpus,
  * scored three ways side by side — cross-validated by question, cross-validated by corpus (a model fitted
  * only on the other corpus), and with the committed weights — beside plain MiniSearch; then the figures
- * per kind of question and a reliability table of the cross-validated confidence.
+ * per kind of question and a reliability table of the cross-validated confidence. `--seeds N` also
+ * cross-validates by question with N fold seeds (the committed one first) and prints each seed's
+ * overall figures and their mean: how much of a difference the fold split alone makes.
  */
-import { HEADER, K, baselineRows, crossValidate, engines, figures, items, outcome, readSets, row, type Item, type Outcome } from './dataset.ts';
+import { HEADER, K, SEED, baselineRows, crossValidate, engines, figures, items, outcome, readSets, rightDecisions, row, type Item, type Outcome } from './dataset.ts';
 import { Model, fittedWeights } from '../src/answer/model.ts';
 
 const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
+const seedsAt = process.argv.indexOf('--seeds');
+const seedCount = seedsAt >= 0 ? Math.max(1, Math.floor(Number(process.argv[seedsAt + 1]) || 1)) : 0;
 const sets = readSets();
 const byCorpus = await engines(sets);
 const all = items(sets, byCorpus);
@@ -68,4 +72,22 @@ if (verbose) {
     const ok = it.item.gold === null ? !o.answered : o.hit1;
     if (!ok) console.log(`${it.set} ${it.item.id} [${it.item.kind}] ${o.answered ? 'answered' : 'abstained'}${o.hit3 ? ' (in top 3)' : ''}: ${it.item.q}`);
   });
+}
+
+if (seedCount > 0) {
+  console.log(`\ncross-validated by question with ${seedCount} fold seeds (the committed ${SEED} first); right decisions over the questions fitted on`);
+  console.log('| seed | hit@1 | hit@3 | wrongly abstained | unanswerable abstained | right decisions |\n|---|---|---|---|---|---|');
+  const rows: number[][] = [];
+  for (let s = 0; s < seedCount; s++) {
+    const seed = SEED + s;
+    const outs = s === 0 ? byQuestion : crossValidate(all, 'by-question', seed);
+    const f = figures(all, outs);
+    const r = [(100 * f.hit1) / f.answerable, (100 * f.hit3) / f.answerable, f.wronglyAbstained, f.abstained, 100 * rightDecisions(all, outs)];
+    rows.push(r);
+    console.log(`| ${seed} | ${r[0]!.toFixed(1)}% | ${r[1]!.toFixed(1)}% | ${r[2]}/${f.answerable} | ${r[3]}/${f.unanswerable} | ${r[4]!.toFixed(2)}% |`);
+  }
+  const mean = (k: number) => rows.reduce((n, r) => n + r[k]!, 0) / rows.length;
+  const span = (k: number) => `${Math.min(...rows.map((r) => r[k]!)).toFixed(1)}–${Math.max(...rows.map((r) => r[k]!)).toFixed(1)}`;
+  console.log(`| mean | ${mean(0).toFixed(2)}% | ${mean(1).toFixed(2)}% | ${mean(2).toFixed(1)} | ${mean(3).toFixed(1)} | ${mean(4).toFixed(2)}% |`);
+  console.log(`| range | ${span(0)} | ${span(1)} | ${span(2)} | ${span(3)} | ${span(4)} |`);
 }

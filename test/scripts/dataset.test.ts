@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { goldFold } from '../../src/answer/evaluate.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
-import { crossValidate, type Item } from '../../scripts/dataset.ts';
+import { SEED, crossValidate, rightDecisions, type Item } from '../../scripts/dataset.ts';
 
 const TEXT = `---
 title: River Towns
@@ -75,5 +75,25 @@ describe('crossValidate', () => {
     const alone = crossValidate(fitted, 'by-question');
     const withThem = crossValidate([...fitted, ...asFitted], 'by-question');
     expect(withThem.slice(0, fitted.length).map((o) => o.confidence)).not.toEqual(alone.map((o) => o.confidence));
+  });
+
+  it('deals the folds with the committed seed unless given another, which deals them differently', () => {
+    expect(crossValidate(fitted, 'by-question', SEED)).toEqual(crossValidate(fitted, 'by-question'));
+    const confidences = (seed: number) => crossValidate(fitted, 'by-question', seed).map((o) => o.confidence);
+    expect([SEED + 1, SEED + 2, SEED + 3].some((seed) => JSON.stringify(confidences(seed)) !== JSON.stringify(confidences(SEED)))).toBe(true);
+  });
+});
+
+describe('rightDecisions', () => {
+  it('counts a right answer or an abstention on an unanswerable question, over the sets fitted on', () => {
+    const its = [item('dev', 'a?', ['x']), item('dev', 'b?', ['y']), item('dev', 'c?', null), item('offtopic', 'd?', null, true)];
+    const outs = [
+      { answered: true, hit1: true, hit3: true, confidence: 0.9 },
+      { answered: true, hit1: false, hit3: true, confidence: 0.7 },
+      { answered: false, hit1: false, hit3: false, confidence: 0.1 },
+      { answered: true, hit1: false, hit3: false, confidence: 0.8 },
+    ] as unknown as Parameters<typeof rightDecisions>[1];
+    // Right: the first and the third; the held-out fourth is not counted.
+    expect(rightDecisions(its, outs)).toBeCloseTo(2 / 3);
   });
 });
