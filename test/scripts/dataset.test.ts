@@ -4,26 +4,10 @@ import { Engine } from '../../src/answer/engine.ts';
 import { goldFold } from '../../src/answer/evaluate.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { SEED, crossValidate, rightDecisions, type Item } from '../../scripts/dataset.ts';
+import { RIVER_TEXT } from '../support/river.ts';
 
-const TEXT = `---
-title: River Towns
-author: Lea Moss
----
 
-## Boats
-
-The ferry carries 300 passengers a day across the river. Its captain is Marta Solis.
-
-Smugglers moved timber downstream because the border posts were unmanned.
-
-## Markets
-
-The market opens at dawn on Saturdays. Fish and cassava are sold there by women from the villages.
-
-The town council raised the stall fee to 12 soles in 2019.
-`;
-
-const engine = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', TEXT)]));
+const engine = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', RIVER_TEXT)]));
 
 function item(set: string, q: string, gold: string[] | null, heldOut = false): Item {
   const a = engine.analyze(q);

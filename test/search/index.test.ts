@@ -2,14 +2,9 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { INDEX_OPTIONS, QUERY_OPTIONS, withLeanQueries, type IndexedPassage } from '../../src/search/index.ts';
+import { RIVER_PASSAGES } from '../support/river.ts';
 
-const DOCS: IndexedPassage[] = [
-  { id: 'a', text: 'ferri carri passeng river ferri', section: 'boat', title: 'river town' },
-  { id: 'b', text: 'smuggler move timber downstream border post', section: 'boat', title: 'river town' },
-  { id: 'c', text: 'market open dawn fish cassava sold', section: 'market', title: 'river town' },
-  { id: 'd', text: 'council rais stall fee market 2019', section: 'market fee', title: 'council note' },
-  { id: 'e', text: 'river border ferri timber market', section: 'summari', title: 'council note' },
-];
+const DOCS = RIVER_PASSAGES;
 
 function indexes(): [MiniSearch<IndexedPassage>, MiniSearch<IndexedPassage>] {
   const stock = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);

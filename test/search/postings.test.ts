@@ -5,14 +5,10 @@ import { Engine } from '../../src/answer/engine.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { INDEX_OPTIONS, textTermTest, withLeanQueries, type IndexedPassage } from '../../src/search/index.ts';
 import { PackedPostings, collectPostingsAsArrays, packPostings, termIndex } from '../../src/search/postings.ts';
+import { RIVER_PASSAGES, RIVER_TEXT } from '../support/river.ts';
 
-const DOCS: IndexedPassage[] = [
-  { id: 'a', text: 'ferri carri passeng river ferri', section: 'boat', title: 'river town' },
-  { id: 'b', text: 'smuggler move timber downstream border post', section: 'boat', title: 'river town' },
-  { id: 'c', text: 'market open dawn fish cassava sold', section: 'market', title: 'river town' },
-  { id: 'd', text: 'council rais stall fee market 2019 market', section: 'market fee', title: 'council note' },
-  { id: 'e', text: 'river border ferri timber market', section: 'summari', title: 'council note' },
-];
+// One more passage with a term twice (a count of 2).
+const DOCS: IndexedPassage[] = [...RIVER_PASSAGES, { id: 'f', text: 'stall market market fee', section: 'market fee', title: 'council note' }];
 
 /** The index with MiniSearch's maps, packed after adding, or collected as arrays while adding and packed. */
 function index(how: 'maps' | 'packed' | 'collected'): MiniSearch<IndexedPassage> {
@@ -88,7 +84,7 @@ describe.each(['packed', 'collected'] as const)('packPostings (%s)', (how) => {
 
   it('gives the same term test and the same JSON', () => {
     const [a, b] = [textTermTest(maps), textTermTest(packed)];
-    for (const id of ['a', 'd', 'zz']) for (const term of ['market', 'ferri', 'boat', 'none']) expect(b?.(id, term)).toBe(a?.(id, term));
+    for (const id of ['a', 'd', 'f', 'zz']) for (const term of ['market', 'ferri', 'boat', 'none']) expect(b?.(id, term)).toBe(a?.(id, term));
     expect(JSON.stringify(packed.toJSON())).toBe(JSON.stringify(maps.toJSON()));
   });
 
@@ -103,22 +99,7 @@ describe.each(['packed', 'collected'] as const)('packPostings (%s)', (how) => {
 });
 
 describe('the engine', () => {
-  const TEXT = `---
-title: River Towns
-author: Lea Moss
----
-
-## Boats
-
-The ferry carries 300 passengers a day across the river. Its captain is Marta Solis.
-
-Smugglers moved timber downstream because the border posts were unmanned.
-
-## Market
-
-The market opens at dawn. Fish and cassava are sold there, and the council raised stall fees in 2019.
-`;
-  const corpus = buildCorpus([parseDocument('/f/river.md', TEXT)]);
+  const corpus = buildCorpus([parseDocument('/f/river.md', RIVER_TEXT)]);
   const postingsOf = (engine: Engine) => [...(termIndex((engine as unknown as { index: MiniSearch<IndexedPassage> }).index) ?? [])].flatMap(([, fields]) => [...fields.values()]);
   const questions = ['How many passengers does the ferry carry?', 'why was timber moved downstream', 'when were stall fees raised?', 'who is the captain', 'what about volcanoes?'];
   const observe = (engine: Engine) => JSON.stringify([questions.map((q) => engine.answer(q)), questions.map((q) => engine.search(q, { limit: 3 }))]);

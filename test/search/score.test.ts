@@ -6,16 +6,14 @@ import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { INDEX_OPTIONS, withLeanQueries, type IndexedPassage } from '../../src/search/index.ts';
 import { packPostings } from '../../src/search/postings.ts';
 import { PackedSearch } from '../../src/search/score.ts';
+import { RIVER_PASSAGES, RIVER_TEXT } from '../support/river.ts';
 
 const DOCS: IndexedPassage[] = [
-  { id: 'a', text: 'ferri carri passeng river ferri', section: 'boat', title: 'river town' },
-  { id: 'b', text: 'smuggler move timber downstream border post', section: 'boat', title: 'river town' },
-  { id: 'c', text: 'market open dawn fish cassava sold', section: 'market', title: 'river town' },
-  { id: 'd', text: 'council rais stall fee market 2019 market', section: 'market fee', title: 'council note' },
-  { id: 'e', text: 'river border ferri timber market', section: 'summari', title: 'council note' },
+  ...RIVER_PASSAGES,
+  { id: 'f', text: 'stall market market fee', section: 'market fee', title: 'council note' },
   // Two passages alike: a tie.
-  { id: 'f', text: 'ferri timber', section: 'boat', title: 'river town' },
   { id: 'g', text: 'ferri timber', section: 'boat', title: 'river town' },
+  { id: 'h', text: 'ferri timber', section: 'boat', title: 'river town' },
 ];
 
 function index(packed: boolean): MiniSearch<IndexedPassage> {
@@ -60,9 +58,9 @@ describe('PackedSearch', () => {
   });
 
   it('keeps every passage tied with the last one kept', () => {
-    // f and g score alike: asking for the best one keeps both.
+    // g and h score alike: asking for the best one keeps both.
     const top = scorer?.top(['ferri', 'timber'], () => 1, ['text'], 1) ?? [];
-    expect(top.map((r) => r.id).sort()).toEqual(['f', 'g']);
+    expect(top.map((r) => r.id).sort()).toEqual(['g', 'h']);
   });
 
   it('keeps nothing for no terms or no room, and forgets the previous query', () => {
@@ -75,27 +73,11 @@ describe('PackedSearch', () => {
 });
 
 describe('the engine', () => {
-  const TEXT = `---
-title: River Towns
----
-
-## Boats
-
-The ferry carries 300 passengers a day across the river. Its captain is Marta Solis.
-
-Smugglers moved timber downstream because the border posts were unmanned.
-
-## Market
-
-The market opens at dawn. Fish and cassava are sold there, and the council raised stall fees in 2019.
-
-The ferry also carries fish to the market.
-`;
-  const questions = ['How many passengers does the ferry carry?', 'why was timber moved downstream', 'when were stall fees raised?', 'what does the ferry carry to market', 'what about volcanoes?'];
+  const questions = ['How many passengers does the ferry carry?', 'why was timber moved downstream', 'when were stall fees raised?', 'what is sold at the market', 'what about volcanoes?'];
 
   it('retrieves from the packed postings, answering and searching as with MiniSearch\'s search', () => {
-    const packed = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', TEXT)]));
-    const stockEngine = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', TEXT)]));
+    const packed = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', RIVER_TEXT)]));
+    const stockEngine = Engine.fromCorpus(buildCorpus([parseDocument('/f/river.md', RIVER_TEXT)]));
     // The same engine made to ask MiniSearch (as it does when its index is not packed).
     (stockEngine as unknown as { packed: PackedSearch | null }).packed = null;
     const observe = (e: Engine) => JSON.stringify(questions.map((q) => [e.answer(q), e.search(q, { limit: 3 }), e.analyze(q).candidates.map((c) => [c.passage.id, c.first, c.last, [...c.features]])]));
