@@ -332,15 +332,16 @@ export class Engine {
     return this.firstMentions.get(key) ?? null;
   }
 
-  /**
-   * A test of whether a passage's text has every one of `terms` (true for every passage when a term
-   * cannot be looked up); null when no passage does.
-   */
+  /** The scorer over the packed postings, made on first use; null when this index is not packed. */
   private packedSearch(): PackedSearch | null {
     if (this.packed === undefined) this.packed = PackedSearch.of(this.index);
     return this.packed;
   }
 
+  /**
+   * A test of whether a passage's text has every one of `terms` (true for every passage when a term
+   * cannot be looked up); null when no passage does.
+   */
   private textHoldsAll(terms: string[]): ((p: Passage) => boolean) | null {
     // MiniSearch's text field holds each passage's terms split at spaces, without empty ones.
     if (terms.length === 0 || terms.some((t) => t === '' || t.includes(' '))) return () => true;

@@ -385,7 +385,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
       const fieldId = next();
       const n = next();
       const start = at2;
-      if (start + 2 * n > postings.length) throw new Error('index data truncated');
+      if (n < 0 || start + 2 * n > postings.length) throw new Error('index data truncated');
       let increasing = true;
       for (let i = 1; i < n && increasing; i++) increasing = (postings[start + 2 * i] ?? 0) > (postings[start + 2 * i - 2] ?? 0);
       if (increasing) fields.set(fieldId, new PackedPostings(postings, start, n));
