@@ -22,7 +22,6 @@ import { realTimer, type Timer } from './timer.ts';
 /** Starts watching a folder; `onChange` is called for every event. The default is `fs.watch`. */
 export type WatchFn = (dir: string, onChange: () => void, onError: (err: Error) => void) => { close(): void };
 
-
 const fsWatcher: WatchFn = (dir, onChange, onError) => {
   // A flat folder: no `recursive` (not supported on Linux before Node 20 and not needed here).
   const w = fsWatch(dir, { persistent: false }, () => onChange());

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import MiniSearch from 'minisearch';
 import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import type { Acronym } from '../search/aliases.ts';
-import { INDEX_OPTIONS, withLeanQueries, type IndexedPassage } from '../search/index.ts';
+import { INDEX_OPTIONS, type IndexedPassage } from '../search/index.ts';
 import { PackedPostings } from '../search/postings.ts';
 import type { VocabularyState } from '../search/vocabulary.ts';
 import type { IndexedSentence } from './sentence-index.ts';
@@ -368,7 +368,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
     },
   };
   const { terms: indexTerms, ...rest } = JSON.parse(indexJson) as { terms: string[] } & Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;
-  const index = withLeanQueries(MiniSearch.loadJS<IndexedPassage>({ ...rest, index: [] }, INDEX_OPTIONS));
+  const index = MiniSearch.loadJS<IndexedPassage>({ ...rest, index: [] }, INDEX_OPTIONS);
   const map = indexMap(index);
   let at2 = 0;
   const next = (): number => {

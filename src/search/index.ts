@@ -34,9 +34,7 @@ export const QUERY_OPTIONS: SearchOptions = {
   // of a walk of MiniSearch's term tree for every word.
   fuzzy: false,
   prefix: false,
-  // Set per query (retrieve.ts). Every key a query passes is here too, so that MiniSearch's merging of
-  // a query's options with these (`{ ...these, ...query's }`) only overrides keys: a spread that adds
-  // keys leaves garbage that outlives the next minor collection (see withLeanQueries).
+  // Set per query (retrieve.ts, when it asks MiniSearch rather than the packed postings).
   fields: ['text'],
   boostTerm: () => 1,
 };
@@ -52,48 +50,6 @@ export const INDEX_OPTIONS: Options<IndexedPassage> = {
   processTerm: (term: string) => term || null,
   searchOptions: QUERY_OPTIONS,
 };
-
-/** The parts of MiniSearch 7.2 that {@link withLeanQueries} reaches into (private in its types). */
-interface QueryInternals {
-  _options: { fields: string[]; searchOptions: SearchOptions };
-  _index: { get(term: string): unknown };
-  executeQuerySpec(query: QuerySpec, searchOptions: SearchOptions): unknown;
-  termResults(sourceTerm: string, derivedTerm: string, termWeight: number, termBoost: number, fieldTermData: unknown, fieldBoosts: Record<string, number>, boostDocument: SearchOptions['boostDocument'], bm25: SearchOptions['bm25']): unknown;
-}
-
-/** One term of a query as MiniSearch's `executeQuery` hands it on. */
-interface QuerySpec {
-  term: string;
-  fuzzy: boolean | number;
-  prefix: boolean;
-  termBoost: number;
-}
-
-/**
- * The index with MiniSearch's per-term query step (`executeQuerySpec`) done without object spreads,
- * for the exact-term queries the engine makes (prefix and fuzzy terms go to MiniSearch's own). The
- * step merged its options with `{ ...global, ...options }` and built the field boosts with
- * `{ ...boosts, [field]: … }` for every term: on Node 20 every such spread that adds a key leaves
- * objects that outlive the next minor collection (measured with `--trace-gc-nvp`: about 1 MB
- * promoted at each one, 2–3 ms pauses, the slowest percent of answers; without the spreads, none).
- * Same options read the same way, same scoring (MiniSearch's `termResults`): `test/search/index.test.ts`
- * checks the results equal stock MiniSearch's.
- */
-export function withLeanQueries<T>(index: MiniSearch<T>): MiniSearch<T> {
-  const inner = index as unknown as QueryInternals;
-  const stock = inner.executeQuerySpec.bind(inner);
-  inner.executeQuerySpec = (query, searchOptions) => {
-    if (query.prefix || query.fuzzy) return stock(query, searchOptions);
-    const global = inner._options.searchOptions;
-    // `{ ...global, ...searchOptions }[key]`, without making the object.
-    const option = <K extends keyof SearchOptions>(key: K): SearchOptions[K] => (Object.hasOwn(searchOptions, key) ? searchOptions[key] : global[key]);
-    const boost = option('boost') ?? {};
-    const boosts: Record<string, number> = {};
-    for (const field of option('fields') ?? inner._options.fields) boosts[field] = (Object.hasOwn(boost, field) ? boost[field] : undefined) || 1;
-    return inner.termResults(query.term, query.term, 1, query.termBoost, inner._index.get(query.term), boosts, option('boostDocument'), option('bm25'));
-  };
-  return index;
-}
 
 /** Terms of a text joined for {@link INDEX_OPTIONS}. */
 export function analyzedField(text: string): string {
@@ -118,7 +74,7 @@ export function buildIndex(corpus: Corpus, passageTerms?: ReadonlyArray<readonly
  * the index, read-only and ready to search.
  */
 export function indexBuilder(corpus: Corpus): { add(p: Passage, terms: readonly string[] | null): void; done(): MiniSearch<IndexedPassage> } {
-  const index = withLeanQueries(new MiniSearch<IndexedPassage>(INDEX_OPTIONS));
+  const index = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
   collectPostingsAsArrays(index);
   const sections = new Map<string, string>();
   const titles = new Map<string, string>();

@@ -3,7 +3,7 @@ import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
-import { INDEX_OPTIONS, textTermTest, withLeanQueries, type IndexedPassage } from '../../src/search/index.ts';
+import { INDEX_OPTIONS, textTermTest, type IndexedPassage } from '../../src/search/index.ts';
 import { PackedPostings, collectPostingsAsArrays, packPostings, termIndex } from '../../src/search/postings.ts';
 import { RIVER_PASSAGES, RIVER_TEXT } from '../support/river.ts';
 
@@ -12,7 +12,7 @@ const DOCS: IndexedPassage[] = [...RIVER_PASSAGES, { id: 'f', text: 'stall marke
 
 /** The index with MiniSearch's maps, packed after adding, or collected as arrays while adding and packed. */
 function index(how: 'maps' | 'packed' | 'collected'): MiniSearch<IndexedPassage> {
-  const ms = withLeanQueries(new MiniSearch<IndexedPassage>(INDEX_OPTIONS));
+  const ms = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
   if (how === 'collected') expect(collectPostingsAsArrays(ms)).toBe(true);
   ms.addAll(DOCS);
   if (how !== 'maps') packPostings(ms);

@@ -3,7 +3,7 @@ import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
-import { INDEX_OPTIONS, withLeanQueries, type IndexedPassage } from '../../src/search/index.ts';
+import { INDEX_OPTIONS, type IndexedPassage } from '../../src/search/index.ts';
 import { packPostings } from '../../src/search/postings.ts';
 import { PackedSearch } from '../../src/search/score.ts';
 import { RIVER_PASSAGES, RIVER_TEXT } from '../support/river.ts';
@@ -17,7 +17,7 @@ const DOCS: IndexedPassage[] = [
 ];
 
 function index(packed: boolean): MiniSearch<IndexedPassage> {
-  const ms = withLeanQueries(new MiniSearch<IndexedPassage>({ ...INDEX_OPTIONS, searchOptions: { ...INDEX_OPTIONS.searchOptions, boost: { text: 1, section: 1.5, title: 0.3 } } }));
+  const ms = new MiniSearch<IndexedPassage>({ ...INDEX_OPTIONS, searchOptions: { ...INDEX_OPTIONS.searchOptions, boost: { text: 1, section: 1.5, title: 0.3 } } });
   ms.addAll(DOCS);
   if (packed) packPostings(ms);
   return ms;
