@@ -7,6 +7,7 @@ import MiniSearch from 'minisearch';
 import type { Corpus } from '../src/corpus/types.ts';
 import type { Answer } from '../src/answer/types.ts';
 import { citationFor } from '../src/answer/citation.ts';
+import { sentencesOf } from '../src/corpus/passage.ts';
 
 export class BaselineBot {
   private readonly index: MiniSearch<{ id: string; text: string }>;
@@ -24,9 +25,9 @@ export class BaselineBot {
     });
     if (!top) return { question, answered: false, confidence: 0, answer: null, passages };
     const words = new Set(question.toLowerCase().match(/\w+/g) ?? []);
-    let best = top.sentences[0]!;
+    let best = sentencesOf(top)[0]!;
     let bestOverlap = -1;
-    for (const s of top.sentences) {
+    for (const s of sentencesOf(top)) {
       const overlap = (s.text.toLowerCase().match(/\w+/g) ?? []).filter((w) => words.has(w)).length;
       if (overlap > bestOverlap) {
         best = s;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripInvisible, stripInvisibleLines } from '../src/text.ts';
+import { flatString, stripInvisible, stripInvisibleLines } from '../src/text.ts';
 
 describe('stripInvisible', () => {
   it('turns control, zero-width and bidi-override characters into spaces and makes one clean line', () => {
@@ -21,5 +21,14 @@ describe('stripInvisibleLines', () => {
 
   it('drops blank lines at either end only', () => {
     expect(stripInvisibleLines('\n\nfirst\n\nsecond\n\n')).toBe('first\n\nsecond');
+  });
+});
+
+describe('flatString', () => {
+  it('gives back the same characters, any of them, lone surrogates included', () => {
+    for (const s of ['', 'ellis-peru-2/cocaine/4.2', `${'a'.repeat(20)}/${'é'.repeat(5)}/\u{1F600}`, 'lone \ud800 and \udc00 halves', '"quoted" \\ back\nslash\u0000']) {
+      expect(flatString(s)).toBe(s);
+      expect(flatString(s).length).toBe(s.length);
+    }
   });
 });

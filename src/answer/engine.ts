@@ -8,6 +8,7 @@
  * gives the same answer (ties broken by passage order).
  */
 import type MiniSearch from 'minisearch';
+import { sentencesOf } from '../corpus/passage.ts';
 import type { Corpus, Document, Passage } from '../corpus/types.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { InputError } from '../errors.ts';
@@ -119,7 +120,8 @@ export class Engine {
    * the snapshot's integers (cached engine) when first asked for, or after being dropped.
    */
   private readonly sentences: SentenceCache;
-  private readonly contextTerms = new Map<string, Set<string>>();
+  /** Per document and section: the terms of the section title and (with several documents) the document title. */
+  private readonly contextTerms = new Map<string, Map<string, Set<string>>>();
   private readonly documentTerms = new Map<string, Set<string>>();
   /** A document's first mention of some terms: the passage and the sentence's index in it. */
   private readonly firstMentions = new Map<string, { passageId: string; index: number } | null>();
@@ -162,7 +164,7 @@ export class Engine {
       const index = indexBuilder(corpus);
       const vocabulary = Vocabulary.counting(corpus, this.options.vocabulary);
       for (const p of corpus.passages) {
-        const tokens = p.sentences.map((x) => tokenize(x.text));
+        const tokens = sentencesOf(p).map((x) => tokenize(x.text));
         const terms = tokens.flatMap((ts) => ts.map((t) => t.term));
         index.add(p, terms);
         vocabulary.add(p, tokens);
@@ -182,13 +184,16 @@ export class Engine {
     this.aliases = new AliasTable(this.acronyms, corpus.glossary);
     const several = corpus.documents.length > 1;
     const titleTerms = new Map(corpus.documents.map((d) => [d.id, several ? toTermSet(d.title) : new Set<string>()]));
-    const sectionCache = new Map<string, Set<string>>();
     for (const p of corpus.passages) {
-      const key = `${p.documentId}/${p.sectionId}`;
-      let ctx = sectionCache.get(key);
-      if (!ctx) sectionCache.set(key, (ctx = new Set([...toTermSet(p.sectionTitle), ...(titleTerms.get(p.documentId) ?? [])])));
-      this.contextTerms.set(p.id, ctx);
+      let sections = this.contextTerms.get(p.documentId);
+      if (!sections) this.contextTerms.set(p.documentId, (sections = new Map()));
+      if (!sections.has(p.sectionId)) sections.set(p.sectionId, new Set([...toTermSet(p.sectionTitle), ...(titleTerms.get(p.documentId) ?? [])]));
     }
+  }
+
+  /** The terms of a passage's section title and document title (see `contextTerms`). */
+  private contextOf(p: Passage): Set<string> {
+    return this.contextTerms.get(p.documentId)?.get(p.sectionId) ?? new Set();
   }
 
   /** The set of a document's terms, made empty on first use. */
@@ -263,7 +268,7 @@ export class Engine {
   /** Counts of the corpus's parts. */
   stats(): CorpusStats {
     const sections = this.corpus.documents.reduce((n, d) => n + d.sections.length, 0);
-    const sentences = this.corpus.passages.reduce((n, p) => n + p.sentences.length, 0);
+    const sentences = this.corpus.passages.reduce((n, p) => n + p.sentenceCount, 0);
     return { documents: this.corpus.documents.length, sections, passages: this.corpus.passages.length, sentences };
   }
 
@@ -377,7 +382,7 @@ export class Engine {
       sentences: this.sentences.get(r.passage.id) ?? [],
       score: r.score,
       rank,
-      contextTerms: this.contextTerms.get(r.passage.id) ?? new Set(),
+      contextTerms: this.contextOf(r.passage),
       documentTerms: this.documentTerms.get(r.passage.documentId) ?? new Set(),
     }));
     const subject = q.subject ? q.subject.split(' ').flatMap(toTerms) : [];
@@ -560,7 +565,7 @@ export class Engine {
     return results.slice(offset, offset + limit).map(({ passage, score }, rank) => {
       const list = this.sentences.get(passage.id) ?? [];
       const cands = candidateWindows(
-        [{ passage, sentences: list, score, rank, contextTerms: this.contextTerms.get(passage.id) ?? new Set(), documentTerms: this.documentTerms.get(passage.documentId) ?? new Set() }],
+        [{ passage, sentences: list, score, rank, contextTerms: this.contextOf(passage), documentTerms: this.documentTerms.get(passage.documentId) ?? new Set() }],
         { q, qts, maxChars: this.options.maxSnippetChars, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [], matchTypes: this.matchTypes },
       );
       const { order } = this.rank(cands);
@@ -583,12 +588,12 @@ const FIRST_MENTION_WALK = 32;
 /** A passage's indexed sentences made from its text, as the build makes them (undefined for an unknown passage). */
 function fromText(corpus: Corpus, passageId: string): IndexedSentence[] | undefined {
   const p = corpus.byId.get(passageId);
-  return p ? indexSentences(p, p.sentences.map((x) => tokenize(x.text))) : undefined;
+  return p ? indexSentences(p, sentencesOf(p).map((x) => tokenize(x.text))) : undefined;
 }
 
 /** A passage's indexed sentences from its sentences' tokens. */
 function indexSentences(p: Passage, tokens: readonly Token[][]): IndexedSentence[] {
-  return p.sentences.map((s, si) => indexSentence(s, p, tokens[si] ?? []));
+  return sentencesOf(p).map((s, si) => indexSentence(s, p, tokens[si] ?? []));
 }
 
 function toTermSet(text: string): Set<string> {

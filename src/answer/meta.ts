@@ -4,6 +4,7 @@
  * excerpt is still an exact slice of the source (a byline, a title line, a front-matter value), cited
  * to the document: no passage, no section.
  */
+import { sentencesOf } from '../corpus/passage.ts';
 import type { Corpus, Document, MetaSpanField } from '../corpus/types.ts';
 import { citationFor } from './citation.ts';
 import type { MetaField, QuestionAnalysis } from './question.ts';
@@ -64,7 +65,7 @@ function authorNote(corpus: Corpus, doc: Document): Excerpt | null {
   if (!doc.author) return null;
   for (const section of doc.sections) {
     for (const p of section.passages) {
-      const s = p.sentences.find((x) => x.complete && x.text.startsWith(`${doc.author} `));
+      const s = sentencesOf(p).find((x) => x.complete && x.text.startsWith(`${doc.author} `));
       if (!s) continue;
       return { text: s.text, passageId: p.id, documentId: doc.id, start: s.start, end: s.end, highlights: [{ start: 0, end: doc.author.length }], citation: citationFor(corpus, p) };
     }

@@ -15,10 +15,11 @@
  */
 import { createHash } from 'node:crypto';
 import MiniSearch from 'minisearch';
-import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
+import { NO_SENTENCES, SentenceTable, sentencesOf, spansOf } from '../corpus/passage.ts';
+import type { Corpus, Document, Passage } from '../corpus/types.ts';
 import type { Acronym } from '../search/aliases.ts';
 import { INDEX_OPTIONS, type IndexedPassage } from '../search/index.ts';
-import { PackedPostings } from '../search/postings.ts';
+import { PackedPostings, PostingsStore, compactDocumentTables } from '../search/postings.ts';
 import type { VocabularyState } from '../search/vocabulary.ts';
 import type { IndexedSentence } from './sentence-index.ts';
 
@@ -136,7 +137,7 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
         id: s.id,
         title: s.title,
         index: s.index,
-        passages: s.passages.map((p): PassageRow => [p.id, p.paragraph, p.part, p.page ?? 0, p.order, p.start, p.end, p.sentences.flatMap((x) => [x.start, x.end, x.complete ? 1 : 0])]),
+        passages: s.passages.map((p): PassageRow => [p.id, p.paragraph, p.part, p.page ?? 0, p.order, p.start, p.end, spansOf(p)]),
       })),
     })),
     glossary: [...corpus.glossary],
@@ -241,6 +242,52 @@ function snapshotParts(bytes: Buffer): Buffer[] {
   return parts;
 }
 
+/**
+ * MiniSearch's index from the snapshot's JSON and postings integers. A function of its own, so that
+ * nothing the decoder's closures keep (the sentence source's) holds the snapshot's integers: the
+ * postings are copied into the index's own store (`postings.ts`).
+ */
+function readIndex(indexJson: string, postings: Int32Array): MiniSearch<IndexedPassage> {
+  const { terms: indexTerms, ...rest } = JSON.parse(indexJson) as { terms: string[] } & Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;
+  const index = MiniSearch.loadJS<IndexedPassage>({ ...rest, index: [] }, INDEX_OPTIONS);
+  const map = indexMap(index);
+  let at2 = 0;
+  const next = (): number => {
+    const v = postings[at2++];
+    if (v === undefined) throw new Error('index data truncated');
+    return v;
+  };
+  // Each term's postings in a field are pairs of (short id, count) in the snapshot's integers, packed
+  // into one store as the built engine packs them (`postings.ts`); ids that are not increasing (never
+  // written by this version) are read into a map instead.
+  const store = new PostingsStore(postings.length >>> 1);
+  let stored = 0;
+  for (const term of indexTerms) {
+    const fields: TermMap = new Map();
+    for (let f = next(); f > 0; f--) {
+      const fieldId = next();
+      const n = next();
+      const start = at2;
+      if (n < 0 || start + 2 * n > postings.length) throw new Error('index data truncated');
+      let increasing = true;
+      for (let i = 1; i < n && increasing; i++) increasing = (postings[start + 2 * i] ?? 0) > (postings[start + 2 * i - 2] ?? 0);
+      if (increasing) {
+        fields.set(fieldId, new PackedPostings(store, stored, n));
+        for (let i = 0; i < n; i++) store.set(stored++, postings[start + 2 * i] ?? 0, postings[start + 2 * i + 1] ?? 0);
+      } else {
+        const docs = new Map<number, number>();
+        for (let i = 0; i < n; i++) docs.set(postings[start + 2 * i] ?? 0, postings[start + 2 * i + 1] ?? 0);
+        fields.set(fieldId, docs);
+      }
+      at2 += 2 * n;
+    }
+    map.set(term, fields);
+  }
+  if (at2 !== postings.length) throw new Error('index data does not match its terms');
+  compactDocumentTables(index);
+  return index;
+}
+
 /** Reads a snapshot back. Throws an Error saying what is wrong (not a snapshot, another format, damaged). */
 export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
   const [headerBytes, tokenBytes, countBytes, indexBytes, postingBytes] = snapshotParts(bytes) as [Buffer, Buffer, Buffer, Buffer, Buffer];
@@ -268,22 +315,20 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
       label: h.label,
       metaSpans: h.metaSpans,
     };
+    const table = new SentenceTable();
     for (const hs of h.sections) {
       const section = { id: hs.id, documentId: doc.id, title: hs.title, index: hs.index, passages: [] as Passage[] };
       for (const [id, paragraph, part, page, order, start, end, spans] of hs.passages) {
-        const sentences: Sentence[] = [];
-        for (let i = 0; i + 2 < spans.length; i += 3) {
-          const s0 = spans[i] ?? 0;
-          const s1 = spans[i + 1] ?? 0;
-          sentences.push({ passageId: id, index: i / 3, start: s0, end: s1, text: source.slice(s0, s1), complete: spans[i + 2] === 1 });
-        }
-        const p: Passage = { id, documentId: doc.id, sectionId: section.id, sectionTitle: section.title, paragraph, part, order, start, end, text: source.slice(start, end), sentences };
+        if (spans.length % 3 !== 0 || spans.some((v, i) => (i % 3 === 2 ? v !== 0 && v !== 1 : v < start || v > end))) throw new Error('sentence data does not match the corpus');
+        const p: Passage = { id, documentId: doc.id, sectionId: section.id, sectionTitle: section.title, paragraph, part, order, start, end, text: source.slice(start, end), sentenceTable: NO_SENTENCES, firstSentence: 0, sentenceCount: 0 };
         if (page) p.page = page;
+        table.addSpans(p, spans);
         section.passages.push(p);
         passages.push(p);
       }
       doc.sections.push(section);
     }
+    table.done();
     documents.push(doc);
   }
   const corpus: Corpus = {
@@ -301,7 +346,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
   let si = 0;
   passages.forEach((p, pi) => {
     firstSentence[pi] = si;
-    si += p.sentences.length;
+    si += p.sentenceCount;
   });
   firstSentence[passages.length] = si;
   if (si !== counts.length || header.extras.length !== si) throw new Error('sentence data does not match the corpus');
@@ -328,7 +373,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
       const pi = passageIndex.get(passageId);
       const p = pi === undefined ? undefined : passages[pi];
       if (pi === undefined || !p) return undefined;
-      const list = p.sentences.map((sentence, k) => {
+      const list = sentencesOf(p).map((sentence, k) => {
         const at = (firstSentence[pi] ?? 0) + k;
         const packed = counts[at] ?? 0;
         const flags = packed % 32;
@@ -367,37 +412,6 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
       kept = null;
     },
   };
-  const { terms: indexTerms, ...rest } = JSON.parse(indexJson) as { terms: string[] } & Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;
-  const index = MiniSearch.loadJS<IndexedPassage>({ ...rest, index: [] }, INDEX_OPTIONS);
-  const map = indexMap(index);
-  let at2 = 0;
-  const next = (): number => {
-    const v = postings[at2++];
-    if (v === undefined) throw new Error('index data truncated');
-    return v;
-  };
-  // Each term's postings in a field are read in place: pairs of (short id, count) in the snapshot's
-  // integers, as the built engine packs them (`postings.ts`); ids that are not increasing (never
-  // written by this version) are read into a map instead.
-  for (const term of indexTerms) {
-    const fields: TermMap = new Map();
-    for (let f = next(); f > 0; f--) {
-      const fieldId = next();
-      const n = next();
-      const start = at2;
-      if (n < 0 || start + 2 * n > postings.length) throw new Error('index data truncated');
-      let increasing = true;
-      for (let i = 1; i < n && increasing; i++) increasing = (postings[start + 2 * i] ?? 0) > (postings[start + 2 * i - 2] ?? 0);
-      if (increasing) fields.set(fieldId, new PackedPostings(postings, start, n));
-      else {
-        const docs = new Map<number, number>();
-        for (let i = 0; i < n; i++) docs.set(postings[start + 2 * i] ?? 0, postings[start + 2 * i + 1] ?? 0);
-        fields.set(fieldId, docs);
-      }
-      at2 += 2 * n;
-    }
-    map.set(term, fields);
-  }
-  if (at2 !== postings.length) throw new Error('index data does not match its terms');
+  const index = readIndex(indexJson, postings);
   return { corpus, index, acronyms: header.acronyms, vocabulary: header.vocabulary, sentences };
 }

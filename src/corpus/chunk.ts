@@ -3,7 +3,9 @@
  * Passage ids are `document/section/paragraph` (plus `.part` for split paragraphs), so editing one
  * section never renumbers another.
  */
-import type { Document, Section, Sentence } from './types.ts';
+import { NO_SENTENCES, SentenceTable } from './passage.ts';
+import { flatString } from '../text.ts';
+import type { Document, Passage, Section } from './types.ts';
 import { endsLikeSentence, splitSentences } from './sentences.ts';
 
 /** Chunking limits. Paragraphs longer than `maxPassageChars` are split at sentence boundaries. */
@@ -89,18 +91,18 @@ function blocks(source: string, bodyStart: number): Block[] {
 }
 
 /**
+ * A passage's sentences, each marked complete or a cut-off fragment.
  * @param continuesCut the paragraph before this one stopped mid-sentence, so this one may start
  *   mid-way through another (the scrape lost what was between).
  */
-function sentencesOf(
+function sentenceSpansOf(
   source: string,
   start: number,
   end: number,
-  passageId: string,
   paragraphStart: boolean,
   paragraphEnd: boolean,
   continuesCut = false,
-): Sentence[] {
+): Array<{ start: number; end: number; complete: boolean }> {
   const text = source.slice(start, end);
   const spans = splitSentences(text);
   return spans.map((s, index) => {
@@ -114,7 +116,7 @@ function sentencesOf(
       complete = false;
     }
     if (index === spans.length - 1 && paragraphEnd && !endsLikeSentence(t)) complete = false;
-    return { passageId, index, start: start + s.start, end: start + s.end, text: t, complete };
+    return { start: start + s.start, end: start + s.end, complete };
   });
 }
 
@@ -155,6 +157,7 @@ export function chunkDocument(source: string, bodyStart: number, meta: DocumentM
   };
   let previousCut = false;
   let seen = 0;
+  const sentences = new SentenceTable();
   for (const b of blocks(source, bodyStart)) {
     // The first lines of a body may be the document's title and byline: metadata, not passages.
     if (seen++ < 3 && b.kind === 'paragraph' && doc.sections.length === 0) {
@@ -181,8 +184,8 @@ export function chunkDocument(source: string, bodyStart: number, meta: DocumentM
     const parts = splitParagraph(source, b.start, b.end, opts);
     parts.forEach(([s, e], i) => {
       const part = parts.length > 1 ? i + 1 : 0;
-      const id = `${meta.id}/${sec.id}/${paragraph}${part ? `.${part}` : ''}`;
-      sec.passages.push({
+      const id = flatString(`${meta.id}/${sec.id}/${paragraph}${part ? `.${part}` : ''}`);
+      const passage: Passage = {
         id,
         documentId: meta.id,
         sectionId: sec.id,
@@ -193,11 +196,16 @@ export function chunkDocument(source: string, bodyStart: number, meta: DocumentM
         start: s,
         end: e,
         text: source.slice(s, e),
-        sentences: sentencesOf(source, s, e, id, i === 0, i === parts.length - 1, i === 0 && previousCut),
-      });
+        sentenceTable: NO_SENTENCES,
+        firstSentence: 0,
+        sentenceCount: 0,
+      };
+      sentences.add(passage, sentenceSpansOf(source, s, e, i === 0, i === parts.length - 1, i === 0 && previousCut));
+      sec.passages.push(passage);
     });
     previousCut = !endsLikeSentence(source.slice(b.start, b.end));
   }
+  sentences.done();
   doc.sections = doc.sections.filter((s) => s.passages.length > 0);
   doc.sections.forEach((s, i) => (s.index = i));
   return doc;

@@ -63,7 +63,15 @@ export interface Passage {
   start: number;
   end: number;
   text: string;
-  sentences: Sentence[];
+  /**
+   * Its document's sentence table, shared by the document's passages: three integers a sentence —
+   * start and end offsets into the source, and 1 for a complete sentence, 0 for a cut-off fragment.
+   * `sentencesOf` (`passage.ts`) makes this passage's {@link Sentence} objects from it.
+   */
+  sentenceTable: Int32Array;
+  /** Where its sentences begin in `sentenceTable`, counted in sentences. */
+  firstSentence: number;
+  sentenceCount: number;
 }
 
 /** One sentence of a passage. */

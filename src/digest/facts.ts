@@ -15,6 +15,7 @@
  *   slice of the same passage) when that fits, and dropped otherwise;
  * - near-duplicates (word-set Jaccard ≥ 0.6): the report repeats itself ("As noted previously…").
  */
+import { sentencesOf } from '../corpus/passage.ts';
 import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import type { Citation } from '../answer/types.ts';
 import { citationFor } from '../answer/citation.ts';
@@ -106,7 +107,7 @@ function properNouns(doc: Document): Set<string> {
   const names = new Set<string>();
   for (const section of doc.sections) {
     for (const passage of section.passages) {
-      for (const sentence of passage.sentences) {
+      for (const sentence of sentencesOf(passage)) {
         const inner = sentence.text.replace(/^\S+\s*/, '');
         for (const m of inner.matchAll(CAPITALIZED)) if (!NOT_NAMES.has(m[0])) names.add(stripPossessive(m[0]));
       }
@@ -147,7 +148,7 @@ function quotable(s: Sentence): boolean {
 /** Candidate facts of one passage, before the corpus-wide duplicate check. */
 function passageFacts(doc: Document, passage: Passage, names: ReadonlySet<string>, opts: FactOptions): Array<Omit<Fact, 'citation'>> {
   const out: Array<Omit<Fact, 'citation'>> = [];
-  const sentences = passage.sentences;
+  const sentences = sentencesOf(passage);
   let previousFactFrom = -1; // sentence index of the last fact that consisted of that single sentence
   for (const [i, s] of sentences.entries()) {
     if (!quotable(s)) continue;

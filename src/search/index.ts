@@ -6,7 +6,7 @@ import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import type { Corpus, Passage } from '../corpus/types.ts';
 import { tokenize } from './analyze.ts';
 import { defined } from '../checked.ts';
-import { collectPostingsAsArrays, packPostings } from './postings.ts';
+import { collectPostingsAsArrays, compactDocumentTables, packPostings } from './postings.ts';
 
 /**
  * What MiniSearch indexes per passage: each field already analyzed into terms joined by spaces (the
@@ -92,9 +92,11 @@ export function indexBuilder(corpus: Corpus): { add(p: Passage, terms: readonly 
         title: cached(titles, p.documentId, corpus.documentsById.get(p.documentId)?.title ?? ''),
       });
     },
-    // Read-only from here: the postings packed into integers (a quarter of MiniSearch's maps' memory).
+    // Read-only from here: the postings packed into integers (a sixth of MiniSearch's maps' memory),
+    // the per-passage tables made dense.
     done() {
       packPostings(index);
+      compactDocumentTables(index);
       return index;
     },
   };

@@ -2,8 +2,8 @@
  * MiniSearch's postings packed into integers once the index is built. MiniSearch keeps, for every
  * term and field, a `Map` from a passage's short id to the term's count there: about 32 bytes per
  * posting, most of a large corpus's index (4 of the 4.7 bytes of heap per byte of a 50 MB report).
- * {@link PackedPostings} holds the same pairs as two 32-bit integers in one shared array (8 bytes)
- * and answers the part of `Map` that MiniSearch's queries, the index cache and the engine read:
+ * {@link PackedPostings} holds the same pairs as a 32-bit id and an 8-bit count in a store shared by
+ * the whole index ({@link PostingsStore}, 5 bytes a posting) and answers the part of `Map` that MiniSearch's queries, the index cache and the engine read:
  * `size`, `get`, `has`, `keys`, `entries`, iteration and `forEach`, in the same order.
  *
  * The engine never adds to or removes from a built index (a changed corpus is a new engine), so the
@@ -12,28 +12,68 @@
 import type MiniSearch from 'minisearch';
 
 /**
- * One term's postings in one field: `size` pairs (short id, count) at `data[start]`, `data[start + 1]`,
- * … in increasing short id — the order MiniSearch adds passages in, so iteration order is the `Map`'s.
+ * The postings of a whole index: per posting a short id (32 bits) and the term's count there (8 bits;
+ * the rare count above 254 is kept in `large`, by position) — 5 bytes a posting. Each term's postings
+ * in a field are one run of positions, in increasing short id.
+ */
+export class PostingsStore {
+  readonly ids: Int32Array;
+  readonly counts: Uint8Array;
+  /** Position → count, for the counts that do not fit a byte (their byte says {@link PostingsStore.LARGE}). */
+  readonly large = new Map<number, number>();
+  static readonly LARGE = 255;
+
+  constructor(size: number) {
+    this.ids = new Int32Array(size);
+    this.counts = new Uint8Array(size);
+  }
+
+  /** A store holding the (short id, count) pairs given flat, in order (for tests and small indexes). */
+  static fromPairs(pairs: readonly number[]): PostingsStore {
+    const store = new PostingsStore(pairs.length >>> 1);
+    for (let i = 0; 2 * i + 1 < pairs.length; i++) store.set(i, pairs[2 * i] ?? 0, pairs[2 * i + 1] ?? 0);
+    return store;
+  }
+
+  set(at: number, id: number, count: number): void {
+    this.ids[at] = id;
+    if (count < PostingsStore.LARGE) this.counts[at] = count;
+    else {
+      this.counts[at] = PostingsStore.LARGE;
+      this.large.set(at, count);
+    }
+  }
+
+  count(at: number): number {
+    const c = this.counts[at] ?? 0;
+    return c === PostingsStore.LARGE ? (this.large.get(at) ?? c) : c;
+  }
+}
+
+/**
+ * One term's postings in one field: `size` postings of a {@link PostingsStore} from position `start`,
+ * in increasing short id — the order MiniSearch adds passages in, so iteration order is the `Map`'s.
  */
 export class PackedPostings implements ReadonlyMap<number, number> {
-  /** The pair `keys()` last yielded: MiniSearch reads each id's count right after it is yielded. */
+  /** The posting `keys()` last yielded: MiniSearch reads each id's count right after it is yielded. */
   private cursor = 0;
 
   constructor(
-    private readonly data: Int32Array,
+    private readonly store: PostingsStore,
     private readonly start: number,
     readonly size: number,
   ) {}
 
-  /** Where `id`'s pair is, or -1: the pair just yielded first, else a binary search. */
+  /** Where `id`'s posting is (0-based within this list), or -1: the one just yielded first, else a binary search. */
   private find(id: number): number {
-    const { data, start } = this;
-    if (data[start + 2 * this.cursor] === id && this.cursor < this.size) return this.cursor;
+    const { start } = this;
+    const ids = this.store.ids;
+    if (this.cursor < this.size && ids[start + this.cursor] === id) return this.cursor;
     let lo = 0;
     let hi = this.size - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const v = data[start + 2 * mid] ?? 0;
+      const v = ids[start + mid] ?? 0;
       if (v === id) return mid;
       if (v < id) lo = mid + 1;
       else hi = mid - 1;
@@ -43,7 +83,7 @@ export class PackedPostings implements ReadonlyMap<number, number> {
 
   get(id: number): number | undefined {
     const i = this.find(id);
-    return i < 0 ? undefined : this.data[this.start + 2 * i + 1];
+    return i < 0 ? undefined : this.store.count(this.start + i);
   }
 
   has(id: number): boolean {
@@ -53,16 +93,16 @@ export class PackedPostings implements ReadonlyMap<number, number> {
   *keys(): MapIterator<number> {
     for (let i = 0; i < this.size; i++) {
       this.cursor = i;
-      yield this.data[this.start + 2 * i] ?? 0;
+      yield this.store.ids[this.start + i] ?? 0;
     }
   }
 
   *values(): MapIterator<number> {
-    for (let i = 0; i < this.size; i++) yield this.data[this.start + 2 * i + 1] ?? 0;
+    for (let i = 0; i < this.size; i++) yield this.store.count(this.start + i);
   }
 
   *entries(): MapIterator<[number, number]> {
-    for (let i = 0; i < this.size; i++) yield [this.data[this.start + 2 * i] ?? 0, this.data[this.start + 2 * i + 1] ?? 0];
+    for (let i = 0; i < this.size; i++) yield [this.store.ids[this.start + i] ?? 0, this.store.count(this.start + i)];
   }
 
   [Symbol.iterator](): MapIterator<[number, number]> {
@@ -70,7 +110,8 @@ export class PackedPostings implements ReadonlyMap<number, number> {
   }
 
   forEach(fn: (count: number, id: number, map: ReadonlyMap<number, number>) => void): void {
-    for (let i = 0; i < this.size; i++) fn(this.data[this.start + 2 * i + 1] ?? 0, this.data[this.start + 2 * i] ?? 0, this);
+    const { store, start } = this;
+    for (let i = 0; i < this.size; i++) fn(store.count(start + i), store.ids[start + i] ?? 0, this);
   }
 }
 
@@ -129,7 +170,7 @@ export function packPostings<T>(index: MiniSearch<T>): number {
   };
   let total = 0;
   for (const [, fields] of terms) for (const docs of fields.values()) total += pairs(docs)?.size ?? 0;
-  const data = new Int32Array(2 * total);
+  const store = new PostingsStore(total);
   let at = 0;
   for (const [, fields] of terms) {
     for (const [fieldId, docs] of fields) {
@@ -137,16 +178,123 @@ export function packPostings<T>(index: MiniSearch<T>): number {
       if (!packable) continue;
       const start = at;
       if (Array.isArray(packable.entries)) {
-        data.set(packable.entries, at);
-        at += packable.entries.length;
+        const list = packable.entries;
+        for (let i = 0; i + 1 < list.length; i += 2) store.set(at++, list[i] ?? 0, list[i + 1] ?? 0);
       } else {
-        for (const [id, count] of packable.entries) {
-          data[at++] = id;
-          data[at++] = count;
-        }
+        for (const [id, count] of packable.entries) store.set(at++, id, count);
       }
-      fields.set(fieldId, new PackedPostings(data, start, packable.size));
+      fields.set(fieldId, new PackedPostings(store, start, packable.size));
     }
   }
   return total;
+}
+
+/**
+ * A read-only `Map` from short ids 0…n-1 to values, kept as one array slot per id (8 bytes instead of
+ * a hash-table entry's ~33): what MiniSearch's `_documentIds` (short id → passage id) becomes once
+ * the index is built. Missing ids hold `undefined`.
+ */
+export class DenseMap<V> implements ReadonlyMap<number, V> {
+  constructor(
+    private readonly slots: ReadonlyArray<V | undefined>,
+    readonly size: number,
+  ) {}
+
+  get(id: number): V | undefined {
+    return Number.isInteger(id) && id >= 0 ? this.slots[id] : undefined;
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  *entries(): MapIterator<[number, V]> {
+    for (let i = 0; i < this.slots.length; i++) {
+      const v = this.slots[i];
+      if (v !== undefined) yield [i, v];
+    }
+  }
+
+  *keys(): MapIterator<number> {
+    for (const [id] of this.entries()) yield id;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[number, V]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: V, id: number, map: ReadonlyMap<number, V>) => void): void {
+    for (const [id, v] of this.entries()) fn(v, id, this);
+  }
+}
+
+/**
+ * MiniSearch's `_fieldLength` (short id → each field's length in terms) once the index is built: one
+ * `Float64Array` per field instead of an array per passage in a hash table (24 bytes a passage for
+ * three fields instead of about 100). `get` makes the per-passage array MiniSearch's own search and
+ * `toJSON` read; the engine's scorer reads {@link FieldLengths.field} directly.
+ */
+export class FieldLengths extends DenseMap<number[]> {
+  constructor(
+    private readonly fields: readonly Float64Array[],
+    private readonly present: Uint8Array,
+    size: number,
+  ) {
+    super([], size);
+  }
+
+  /** Every passage's length in one field (0 for a short id not in the index). */
+  field(fieldId: number): Float64Array | undefined {
+    return this.fields[fieldId];
+  }
+
+  override get(id: number): number[] | undefined {
+    if (!Number.isInteger(id) || id < 0 || this.present[id] !== 1) return undefined;
+    return this.fields.map((lengths) => lengths[id] ?? 0);
+  }
+
+  override *entries(): MapIterator<[number, number[]]> {
+    for (let i = 0; i < this.present.length; i++) {
+      const v = this.get(i);
+      if (v !== undefined) yield [i, v];
+    }
+  }
+}
+
+/**
+ * Replaces a built index's `_documentIds` and `_fieldLength` maps with {@link DenseMap} and
+ * {@link FieldLengths}, which read the same. Like the packed postings, for a read-only index (nothing
+ * is added or removed after). Returns false, changing nothing, for a MiniSearch that keeps them
+ * differently or whose lengths are not one number per field of every passage.
+ */
+export function compactDocumentTables<T>(index: MiniSearch<T>): boolean {
+  const inner = index as unknown as { _documentIds?: unknown; _fieldLength?: unknown; _fieldIds?: unknown; _nextId?: unknown };
+  const { _documentIds: ids, _fieldLength: lengths, _fieldIds: fieldIds, _nextId: n } = inner;
+  if (!(ids instanceof Map) || !(lengths instanceof Map) || typeof n !== 'number' || !fieldIds || typeof fieldIds !== 'object') return false;
+  const fieldCount = Object.keys(fieldIds).length;
+  const slots = new Array<unknown>(n).fill(undefined);
+  for (const [short, id] of ids as Map<unknown, unknown>) {
+    if (typeof short !== 'number' || !Number.isInteger(short) || short < 0 || short >= n || id === undefined) return false;
+    slots[short] = id;
+  }
+  const fields = Array.from({ length: fieldCount }, () => new Float64Array(n));
+  const present = new Uint8Array(n);
+  for (const [short, list] of lengths as Map<unknown, unknown>) {
+    if (typeof short !== 'number' || !Number.isInteger(short) || short < 0 || short >= n || !Array.isArray(list) || list.length > fieldCount) return false;
+    // A field a passage never had stays undefined in MiniSearch's array: only a full array is dense.
+    if (list.length !== fieldCount) return false;
+    for (let f = 0; f < fieldCount; f++) {
+      const v: unknown = list[f];
+      if (typeof v !== 'number') return false;
+      (fields[f] as Float64Array)[short] = v;
+    }
+    present[short] = 1;
+  }
+  inner._documentIds = new DenseMap(slots, ids.size);
+  inner._fieldLength = new FieldLengths(fields, present, lengths.size);
+  return true;
 }

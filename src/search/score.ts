@@ -10,18 +10,23 @@
  * with MiniSearch's own for every query of the development sets).
  */
 import type MiniSearch from 'minisearch';
-import { PackedPostings } from './postings.ts';
+import { DenseMap, FieldLengths, PackedPostings } from './postings.ts';
 
 /** The parts of MiniSearch 7.2 read here (private in its types). */
 interface ScoringInternals {
   _index: { get(term: string): Map<number, unknown> | undefined };
   _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
+  _fieldLength: ReadonlyMap<number, number[]>;
   _avgFieldLength: number[];
   _documentCount: number;
-  _documentIds: Map<number, unknown>;
+  _documentIds: ReadonlyMap<number, unknown>;
   _nextId: number;
   _options: { searchOptions: { boost?: Record<string, number>; bm25?: { k: number; b: number; d: number } } };
+}
+
+/** A `Map`, or the dense stand-in a built index keeps instead (`postings.ts`). */
+function isMapLike(m: unknown): m is ReadonlyMap<number, unknown> {
+  return m instanceof Map || m instanceof DenseMap;
 }
 
 /** A passage's MiniSearch id and its score. */
@@ -69,7 +74,7 @@ export class PackedSearch {
     const inner = index as unknown as Partial<ScoringInternals>;
     const map = inner._index as unknown as { get?: unknown; [Symbol.iterator]?: unknown } | undefined;
     if (!map || typeof map.get !== 'function' || typeof map[Symbol.iterator] !== 'function') return null;
-    if (!(inner._fieldLength instanceof Map) || !(inner._documentIds instanceof Map) || !Array.isArray(inner._avgFieldLength)) return null;
+    if (!isMapLike(inner._fieldLength) || !isMapLike(inner._documentIds) || !Array.isArray(inner._avgFieldLength)) return null;
     if (typeof inner._documentCount !== 'number' || typeof inner._nextId !== 'number' || !inner._fieldIds || !inner._options?.searchOptions?.bm25) return null;
     // Every short id is a key of _documentIds (nothing was discarded), and every postings list is packed.
     if (inner._documentIds.size !== inner._documentCount) return null;
@@ -79,6 +84,7 @@ export class PackedSearch {
 
   private fieldLengths(fieldId: number): Float64Array {
     let out = this.lengths.get(fieldId);
+    if (!out && this.inner._fieldLength instanceof FieldLengths) out = this.inner._fieldLength.field(fieldId);
     if (!out) {
       out = new Float64Array(this.ids.length);
       for (const [short, lengths] of this.inner._fieldLength) out[short] = lengths[fieldId] ?? 0;

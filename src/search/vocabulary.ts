@@ -4,6 +4,7 @@
  * corrected, a Spanish cognate, a word of the same family, a WordNet relation. Built once per corpus;
  * every look-up at question time is a few map reads.
  */
+import { sentencesOf } from '../corpus/passage.ts';
 import type { Corpus, Passage } from '../corpus/types.ts';
 import { english, englishData, spanish, type Language } from '../language/index.ts';
 import { stem, tokenize, type Token } from './analyze.ts';
@@ -329,7 +330,7 @@ class VocabularyCounter {
 
   addPassage(p: Passage, tokensOf: readonly Token[][]): void {
     const seen = new Set<string>();
-    p.sentences.forEach((s, si) => {
+    sentencesOf(p).forEach((s, si) => {
       const tokens = defined(tokensOf[si]);
       for (const t of tokens) {
         seen.add(t.term);

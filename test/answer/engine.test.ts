@@ -5,6 +5,7 @@ import type { Excerpt, SearchHit } from '../../src/answer/types.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { InputError } from '../../src/errors.ts';
 import { fold } from '../../src/search/fold.ts';
+import { sentencesOf } from '../../src/corpus/passage.ts';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
 const TITLE = "The Evolution of Peru's Multidimensional Challenges, Part II: Transnational Organized Crime";
@@ -32,7 +33,7 @@ function expectExactSlice(e: Excerpt): void {
 /** Whole sentences of the cited passage, one to three of them. */
 function sentencesIn(e: Excerpt): string[] {
   const passage = engine.corpus.byId.get(e.passageId!)!;
-  const inside = passage.sentences.filter((s) => s.start < e.end && s.end > e.start);
+  const inside = sentencesOf(passage).filter((s) => s.start < e.end && s.end > e.start);
   expect(inside[0]!.start).toBe(e.start);
   expect(inside.at(-1)!.end).toBe(e.end);
   return inside.map((s) => s.text);
@@ -351,7 +352,7 @@ describe('Engine.search', () => {
 
 describe('Engine.stats', () => {
   it('counts documents, sections, passages and sentences', () => {
-    const sentences = engine.corpus.passages.reduce((n, p) => n + p.sentences.length, 0);
+    const sentences = engine.corpus.passages.reduce((n, p) => n + p.sentenceCount, 0);
     expect(engine.stats()).toEqual({ documents: 1, sections: 9, passages: engine.corpus.passages.length, sentences });
     expect(engine.stats().passages).toBeGreaterThan(70);
   });

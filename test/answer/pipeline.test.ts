@@ -9,6 +9,7 @@ import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { AliasTable } from '../../src/search/aliases.ts';
 import { tokenize } from '../../src/search/analyze.ts';
 import { MATCH_STRENGTH, Vocabulary, demonymOf, editDistance, sameFamily } from '../../src/search/vocabulary.ts';
+import { sentencesOf } from '../../src/corpus/passage.ts';
 
 const MATCH = (type: keyof typeof MATCH_STRENGTH) => MATCH_STRENGTH[type];
 
@@ -27,12 +28,12 @@ Smugglers moved timber downstream because the border posts were unmanned.
 
 function fixture(text = TEXT) {
   const corpus = buildCorpus([parseDocument('/f/river.md', text)]);
-  const tokens = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
+  const tokens = corpus.passages.map((p) => sentencesOf(p).map((s) => tokenize(s.text)));
   const vocab = new Vocabulary(corpus, tokens);
   const aliases = new AliasTable([], corpus.glossary);
   const inputs = corpus.passages.map((p, rank) => ({
     passage: p,
-    sentences: p.sentences.map((s, i) => indexSentence(s, p, tokens[corpus.passages.indexOf(p)]![i]!)),
+    sentences: sentencesOf(p).map((s, i) => indexSentence(s, p, tokens[corpus.passages.indexOf(p)]![i]!)),
     score: 10 - rank,
     rank,
     contextTerms: new Set<string>(),
@@ -141,9 +142,9 @@ describe('candidate features', () => {
 
   it('does not match a word the question writes in lower case, among capitalized names, with a word inside a name', () => {
     const corpus = buildCorpus([parseDocument('/f/b.md', '# Gangs\n\nBrazil’s First Capital Command is present in Peru. Lima is the capital.\n')]);
-    const tokens = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
+    const tokens = corpus.passages.map((p) => sentencesOf(p).map((s) => tokenize(s.text)));
     const vocab = new Vocabulary(corpus, tokens);
-    const sentence = indexSentence(corpus.passages[0]!.sentences[0]!, corpus.passages[0]!, tokens[0]![0]!);
+    const sentence = indexSentence(sentencesOf(corpus.passages[0]!)[0]!, corpus.passages[0]!, tokens[0]![0]!);
     const matched = (question: string) => {
       const terms = queryTerms(analyzeQuestion(question), vocab, new AliasTable([], corpus.glossary), { unknownWeight: 0.8 });
       const { types } = sentenceMatches(sentence, terms);

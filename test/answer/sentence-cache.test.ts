@@ -18,6 +18,7 @@ import type { Corpus } from '../../src/corpus/types.ts';
 import { tokenize } from '../../src/search/analyze.ts';
 import { Vocabulary } from '../../src/search/vocabulary.ts';
 import { textTermTest } from '../../src/search/index.ts';
+import { sentencesOf } from '../../src/corpus/passage.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const questions = parseEvalFile(readFileSync(join(ROOT, 'eval/dev.jsonl'), 'utf8'), 'dev.jsonl').map((i) => i.q);
@@ -34,7 +35,7 @@ function make(corpus: Corpus, calls: string[]): (id: string) => IndexedSentence[
   return (id) => {
     calls.push(id);
     const p = corpus.byId.get(id);
-    return p?.sentences.map((s) => indexSentence(s, p, tokenize(s.text)));
+    return p ? sentencesOf(p).map((s) => indexSentence(s, p, tokenize(s.text))) : undefined;
   };
 }
 
@@ -71,7 +72,7 @@ describe('SentenceCache', () => {
     cache.get(a);
     expect(cache.get(a)).not.toBe(first);
     expect(cache.get(a)).toEqual(first);
-    expect(again?.length).toBe(all.corpus.byId.get(b)?.sentences.length);
+    expect(again?.length).toBe(all.corpus.byId.get(b)?.sentenceCount);
   });
 
   it('makes nothing for an unknown passage and keeps nothing for it', () => {
@@ -85,7 +86,7 @@ describe('SentenceCache', () => {
     const calls: string[] = [];
     const cache = new SentenceCache(1, make(all.corpus, calls));
     const [p, q] = all.corpus.passages;
-    expect(cache.peekOrMake(p?.id ?? '')?.length).toBe(p?.sentences.length);
+    expect(cache.peekOrMake(p?.id ?? '')?.length).toBe(p?.sentenceCount);
     expect(cache.size).toBe(0);
     cache.put(p?.id ?? '', []);
     cache.put(q?.id ?? '', []);
@@ -108,7 +109,7 @@ describe('the build, one passage at a time', () => {
     const terms = [...all.vocabulary.df.keys()].slice(0, 400);
     let yes = 0;
     for (const p of all.corpus.passages) {
-      const own = new Set(p.sentences.flatMap((s) => tokenize(s.text).map((t) => t.term)));
+      const own = new Set(sentencesOf(p).flatMap((s) => tokenize(s.text).map((t) => t.term)));
       for (const t of terms) {
         expect(has?.(p.id, t)).toBe(own.has(t));
         if (own.has(t)) yes++;
@@ -120,7 +121,7 @@ describe('the build, one passage at a time', () => {
 
   it('counts the same vocabulary as all the tokens at once', () => {
     const corpus = all.corpus;
-    const tokens = corpus.passages.map((p) => p.sentences.map((s) => tokenize(s.text)));
+    const tokens = corpus.passages.map((p) => sentencesOf(p).map((s) => tokenize(s.text)));
     const counting = Vocabulary.counting(corpus);
     corpus.passages.forEach((p, i) => counting.add(p, tokens[i] ?? []));
     const state = counting.done().snapshot();
@@ -159,7 +160,7 @@ describe('an engine with a tiny sentence cache', () => {
     const corpus = all.corpus;
     const doc = corpus.documents[0]?.id ?? '';
     // What the engine did before: every sentence of the document, in order, made from its text.
-    const sentences = corpus.passages.flatMap((p) => p.sentences.map((s, index) => ({ p, index, indexed: indexSentence(s, p, tokenize(s.text)) })));
+    const sentences = corpus.passages.flatMap((p) => sentencesOf(p).map((s, index) => ({ p, index, indexed: indexSentence(s, p, tokenize(s.text)) })));
     const walk = (terms: string[]): At => {
       const hit = sentences.find(({ indexed }) => !indexed.caption && terms.every((t) => indexed.terms.includes(t)));
       return hit ? { passageId: hit.p.id, index: hit.index } : null;

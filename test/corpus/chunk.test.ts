@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkDocument, defaultChunkOptions, labelFor, slugify } from '../../src/corpus/chunk.ts';
 import { loadCorpus, parseDocument } from '../../src/corpus/load.ts';
 import type { Corpus, Document } from '../../src/corpus/types.ts';
+import { sentencesOf } from '../../src/corpus/passage.ts';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
 
@@ -24,7 +25,7 @@ describe('chunkDocument on the bundled report', () => {
     for (const section of doc.sections) {
       for (const p of section.passages) {
         expect(doc.source.slice(p.start, p.end)).toBe(p.text);
-        for (const s of p.sentences) {
+        for (const s of sentencesOf(p)) {
           expect(doc.source.slice(s.start, s.end)).toBe(s.text);
           expect(s.start).toBeGreaterThanOrEqual(p.start);
           expect(s.end).toBeLessThanOrEqual(p.end);
@@ -45,12 +46,12 @@ describe('chunkDocument on the bundled report', () => {
 
   it('covers each passage with its sentences, in order, without overlap', () => {
     for (const p of corpus.passages) {
-      expect(p.sentences[0]!.start).toBe(p.start);
-      expect(p.sentences.at(-1)!.end).toBe(p.end);
-      p.sentences.forEach((s, i) => {
+      expect(sentencesOf(p)[0]!.start).toBe(p.start);
+      expect(sentencesOf(p).at(-1)!.end).toBe(p.end);
+      sentencesOf(p).forEach((s, i) => {
         expect(s.index).toBe(i);
         expect(s.passageId).toBe(p.id);
-        if (i > 0) expect(s.start).toBeGreaterThan(p.sentences[i - 1]!.end);
+        if (i > 0) expect(s.start).toBeGreaterThan(sentencesOf(p)[i - 1]!.end);
       });
     }
   });

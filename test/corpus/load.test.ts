@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus, loadCorpus, parseDocument, parseGlossary } from '../../src/corpus/load.ts';
 import type { Corpus, Document } from '../../src/corpus/types.ts';
 import { CorpusError } from '../../src/errors.ts';
+import { sentencesOf } from '../../src/corpus/passage.ts';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
 const BUNDLED = join(CORPUS_DIR, 'ellis-peru-2.md');
@@ -44,7 +45,7 @@ async function rejection(p: Promise<unknown>): Promise<CorpusError> {
   throw new Error('expected a rejection');
 }
 
-const sentenceTexts = (doc: Document) => doc.sections.flatMap((s) => s.passages.flatMap((p) => p.sentences.map((x) => x.text)));
+const sentenceTexts = (doc: Document) => doc.sections.flatMap((s) => s.passages.flatMap((p) => sentencesOf(p).map((x) => x.text)));
 
 let corpus: Corpus;
 let doc: Document;
@@ -130,7 +131,7 @@ describe('parseDocument with a .txt scrape', () => {
   it('keeps every offset exact in the cleaned text', () => {
     for (const p of scrape.sections.flatMap((s) => s.passages)) {
       expect(scrape.source.slice(p.start, p.end)).toBe(p.text);
-      for (const s of p.sentences) expect(scrape.source.slice(s.start, s.end)).toBe(s.text);
+      for (const s of sentencesOf(p)) expect(scrape.source.slice(s.start, s.end)).toBe(s.text);
     }
   });
 });
@@ -167,7 +168,7 @@ describe('the bundled report against the raw scrape', () => {
       if (/^["\u201c]?\p{Ll}/u.test(paragraph) || (previousCut && !/^["\u201c]?\p{Lu}/u.test(paragraph))) cut.add(sentences[0]!);
       previousCut = endsCut;
     }
-    const incomplete = corpus.passages.flatMap((p) => p.sentences).filter((s) => !s.complete).map((s) => s.text);
+    const incomplete = corpus.passages.flatMap((p) => sentencesOf(p)).filter((s) => !s.complete).map((s) => s.text);
     expect(new Set(incomplete)).toEqual(cut);
     expect(incomplete).toHaveLength(cut.size);
     expect(incomplete).toContain('In terms of traditional measures of citizen security, the principal challenge is');

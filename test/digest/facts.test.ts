@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { extractFacts, isBoilerplate, jaccard, opensUnresolved } from '../../src/digest/facts.ts';
 import { corpusOf, TINY_REPORT, tinyCorpus } from './fixtures.ts';
+import { sentencesOf } from '../../src/corpus/passage.ts';
 
 const corpus = await loadCorpus(new URL('../../corpus', import.meta.url).pathname);
 const facts = extractFacts(corpus);
@@ -24,14 +25,14 @@ describe('extractFacts on the bundled report', () => {
 
   it('never includes a sentence the scrape cut off', () => {
     for (const f of facts) {
-      const sentences = corpus.byId.get(f.passageId)!.sentences.filter((s) => s.start < f.end && s.end > f.start);
+      const sentences = sentencesOf(corpus.byId.get(f.passageId)!).filter((s) => s.start < f.end && s.end > f.start);
       expect(sentences.length).toBeGreaterThan(0);
       for (const s of sentences) expect(s.complete, s.text).toBe(true);
       // Fact boundaries are sentence boundaries.
       expect(sentences[0]!.start).toBe(f.start);
       expect(sentences.at(-1)!.end).toBe(f.end);
     }
-    const cutOff = corpus.passages.flatMap((p) => p.sentences.filter((s) => !s.complete).map((s) => ({ s, p })));
+    const cutOff = corpus.passages.flatMap((p) => sentencesOf(p).filter((s) => !s.complete).map((s) => ({ s, p })));
     expect(cutOff.length).toBeGreaterThan(10);
     for (const { s, p } of cutOff) {
       const overlapping = facts.filter((f) => f.documentId === p.documentId && f.start < s.end && f.end > s.start);

@@ -4,24 +4,30 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { INDEX_OPTIONS, textTermTest, type IndexedPassage } from '../../src/search/index.ts';
-import { PackedPostings, collectPostingsAsArrays, packPostings, termIndex } from '../../src/search/postings.ts';
+import { DenseMap, FieldLengths, PackedPostings, PostingsStore, collectPostingsAsArrays, compactDocumentTables, packPostings, termIndex } from '../../src/search/postings.ts';
 import { RIVER_PASSAGES, RIVER_TEXT } from '../support/river.ts';
 
 // One more passage with a term twice (a count of 2).
 const DOCS: IndexedPassage[] = [...RIVER_PASSAGES, { id: 'f', text: 'stall market market fee', section: 'market fee', title: 'council note' }];
 
-/** The index with MiniSearch's maps, packed after adding, or collected as arrays while adding and packed. */
-function index(how: 'maps' | 'packed' | 'collected'): MiniSearch<IndexedPassage> {
+/**
+ * The index with MiniSearch's maps, packed after adding, collected as arrays while adding and packed,
+ * or packed with its per-passage tables made dense too (as the engine's index is).
+ */
+function index(how: 'maps' | 'packed' | 'collected' | 'compacted', docs: IndexedPassage[] = DOCS): MiniSearch<IndexedPassage> {
   const ms = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
   if (how === 'collected') expect(collectPostingsAsArrays(ms)).toBe(true);
-  ms.addAll(DOCS);
+  ms.addAll(docs);
   if (how !== 'maps') packPostings(ms);
+  if (how === 'compacted') expect(compactDocumentTables(ms)).toBe(true);
   return ms;
 }
 
+const internals = (ms: MiniSearch<IndexedPassage>) => ms as unknown as { _documentIds: ReadonlyMap<number, string>; _fieldLength: ReadonlyMap<number, number[]> };
+
 describe('PackedPostings', () => {
-  // Pairs (id, count) for ids 2, 5, 9 after two unrelated integers: a view into a shared array.
-  const postings = new PackedPostings(new Int32Array([7, 7, 2, 1, 5, 3, 9, 2]), 2, 3);
+  // Postings (id, count) for ids 2, 5, 9 after an unrelated one: a view into a shared store.
+  const postings = new PackedPostings(PostingsStore.fromPairs([7, 7, 2, 1, 5, 3, 9, 2]), 1, 3);
 
   it('reads like the map it replaces', () => {
     const map = new Map([[2, 1], [5, 3], [9, 2]]);
@@ -50,13 +56,20 @@ describe('PackedPostings', () => {
   });
 
   it('holds nothing when empty', () => {
-    const empty = new PackedPostings(new Int32Array(0), 0, 0);
+    const empty = new PackedPostings(new PostingsStore(0), 0, 0);
     expect([...empty]).toEqual([]);
     expect(empty.get(0)).toBeUndefined();
   });
+
+  it('keeps a count too large for its byte exactly', () => {
+    const large = new PackedPostings(PostingsStore.fromPairs([1, 254, 4, 255, 6, 70000]), 0, 3);
+    expect([...large]).toEqual([[1, 254], [4, 255], [6, 70000]]);
+    expect(large.get(6)).toBe(70000);
+    expect([...large.values()]).toEqual([254, 255, 70000]);
+  });
 });
 
-describe.each(['packed', 'collected'] as const)('packPostings (%s)', (how) => {
+describe.each(['packed', 'collected', 'compacted'] as const)('packPostings (%s)', (how) => {
   const maps = index('maps');
   const packed = index(how);
 
@@ -98,6 +111,35 @@ describe.each(['packed', 'collected'] as const)('packPostings (%s)', (how) => {
   });
 });
 
+describe('compactDocumentTables', () => {
+  const maps = index('maps');
+  const dense = index('compacted');
+
+  it('keeps short id → passage id and each field\'s length per passage as dense arrays that read like the maps', () => {
+    const [before, after] = [internals(maps), internals(dense)];
+    expect(after._documentIds).toBeInstanceOf(DenseMap);
+    expect(after._fieldLength).toBeInstanceOf(FieldLengths);
+    for (const key of ['_documentIds', '_fieldLength'] as const) {
+      expect(after[key].size).toBe(before[key].size);
+      expect([...after[key]]).toEqual([...before[key]]);
+      expect([...after[key].keys()]).toEqual([...before[key].keys()]);
+      expect([...after[key].values()]).toEqual([...before[key].values()]);
+      for (const id of [0, 3, DOCS.length - 1, DOCS.length, -1, 1.5]) {
+        expect(after[key].get(id)).toEqual(before[key].get(id));
+        expect(after[key].has(id)).toBe(before[key].has(id));
+      }
+    }
+    const lengths = after._fieldLength as FieldLengths;
+    expect(Array.from(lengths.field(0) ?? [])).toEqual([...before._fieldLength.values()].map((l) => l[0]));
+  });
+
+  it('leaves an index whose passages lack a field as it is', () => {
+    const ms = index('packed', [...DOCS, { id: 'x', text: 'ferri', section: 'boat' } as IndexedPassage]);
+    expect(compactDocumentTables(ms)).toBe(false);
+    expect(internals(ms)._fieldLength).toBeInstanceOf(Map);
+  });
+});
+
 describe('the engine', () => {
   const corpus = buildCorpus([parseDocument('/f/river.md', RIVER_TEXT)]);
   const postingsOf = (engine: Engine) => [...(termIndex((engine as unknown as { index: MiniSearch<IndexedPassage> }).index) ?? [])].flatMap(([, fields]) => [...fields.values()]);
@@ -109,6 +151,7 @@ describe('the engine', () => {
     const restored = Engine.fromSnapshot(built.toSnapshot());
     for (const engine of [built, restored]) {
       expect(postingsOf(engine).length).toBeGreaterThan(10);
+      expect(internals((engine as unknown as { index: MiniSearch<IndexedPassage> }).index)._fieldLength).toBeInstanceOf(FieldLengths);
       for (const docs of postingsOf(engine)) expect(docs).toBeInstanceOf(PackedPostings);
     }
     // The same engine with every postings list put back into a Map.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { INDEX_OPTIONS, type IndexedPassage } from '../../src/search/index.ts';
-import { packPostings } from '../../src/search/postings.ts';
+import { compactDocumentTables, packPostings } from '../../src/search/postings.ts';
 import { PackedSearch } from '../../src/search/score.ts';
 import { RIVER_PASSAGES, RIVER_TEXT } from '../support/river.ts';
 
@@ -19,7 +19,10 @@ const DOCS: IndexedPassage[] = [
 function index(packed: boolean): MiniSearch<IndexedPassage> {
   const ms = new MiniSearch<IndexedPassage>({ ...INDEX_OPTIONS, searchOptions: { ...INDEX_OPTIONS.searchOptions, boost: { text: 1, section: 1.5, title: 0.3 } } });
   ms.addAll(DOCS);
-  if (packed) packPostings(ms);
+  if (packed) {
+    packPostings(ms);
+    compactDocumentTables(ms);
+  }
   return ms;
 }
 

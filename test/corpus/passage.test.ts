@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Passage } from '../../src/corpus/types.ts';
+import { parseDocument } from '../../src/corpus/load.ts';
+import { SentenceTable, sentencesOf, spansOf } from '../../src/corpus/passage.ts';
+
+const SOURCE = [
+  '---',
+  'title: River notes',
+  'author: A. Writer',
+  '---',
+  '## Floods',
+  '',
+  'The river rose by “two metres” in May. Boats stayed ashore. Then the rest was lost',
+  '',
+  'A second paragraph, one sentence.',
+  '',
+].join('\n');
+
+describe('a passage keeps its sentences packed', () => {
+  const doc = parseDocument('/reports/river.md', SOURCE);
+  const passages = doc.sections.flatMap((s) => s.passages);
+
+  it("shares one table per document, three integers a sentence: start, end and 1 for complete, 0 for a cut-off fragment", () => {
+    const [first, second] = passages as [Passage, Passage];
+    expect(second.sentenceTable).toBe(first.sentenceTable);
+    expect(first.sentenceTable).toHaveLength(3 * 4);
+    expect([first.firstSentence, first.sentenceCount, second.firstSentence, second.sentenceCount]).toEqual([0, 3, 3, 1]);
+    expect(spansOf(first).filter((_, i) => i % 3 === 2)).toEqual([1, 1, 0]);
+  });
+
+  it('makes each sentence as an exact slice of the document source, numbered within its passage', () => {
+    for (const p of passages) {
+      for (const [i, s] of sentencesOf(p).entries()) {
+        expect(doc.source.slice(s.start, s.end)).toBe(s.text);
+        expect(s.passageId).toBe(p.id);
+        expect(s.index).toBe(i);
+      }
+    }
+    expect(sentencesOf(passages[0]!).map((s) => s.text)).toEqual(['The river rose by “two metres” in May.', 'Boats stayed ashore.', 'Then the rest was lost']);
+    expect(sentencesOf(passages[0]!).map((s) => s.complete)).toEqual([true, true, false]);
+  });
+
+  it('rebuilds the same table from the spans of its passages, as the index cache reads it back', () => {
+    const table = new SentenceTable();
+    const copies = passages.map((p) => ({ ...p }));
+    copies.forEach((p, i) => table.addSpans(p, spansOf(passages[i]!)));
+    expect(Array.from(table.done())).toEqual(Array.from(passages[0]!.sentenceTable));
+    copies.forEach((p, i) => expect(sentencesOf(p)).toEqual(sentencesOf(passages[i]!)));
+  });
+
+  it('a passage without sentences has none', () => {
+    expect(sentencesOf({ ...passages[1]!, sentenceCount: 0 })).toEqual([]);
+  });
+});
