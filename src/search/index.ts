@@ -6,7 +6,7 @@ import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import type { Corpus, Passage } from '../corpus/types.ts';
 import { tokenize } from './analyze.ts';
 import { defined } from '../checked.ts';
-import { collectPostingsAsArrays, compactDocumentTables, packPostings } from './postings.ts';
+import { collectPostings, compactDocumentTables, packPostings } from './postings.ts';
 
 /**
  * What MiniSearch indexes per passage: each field already analyzed into terms joined by spaces (the
@@ -69,13 +69,13 @@ export function buildIndex(corpus: Corpus, passageTerms?: ReadonlyArray<readonly
 /**
  * The passage index built one passage at a time, in corpus order (what {@link buildIndex} does in one
  * go): the engine adds each passage's terms as it tokenizes it, so no passage's text is held as terms
- * longer than its own turn. `terms` null: computed from the passage's text. The postings are kept as
- * arrays while passages are added and packed into integers by `done()` (`postings.ts`), which returns
- * the index, read-only and ready to search.
+ * longer than its own turn. `terms` null: computed from the passage's text. The postings are collected
+ * compactly while passages are added and packed by `done()` (`postings.ts`), which returns the index,
+ * read-only and ready to search.
  */
 export function indexBuilder(corpus: Corpus): { add(p: Passage, terms: readonly string[] | null): void; done(): MiniSearch<IndexedPassage> } {
   const index = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
-  collectPostingsAsArrays(index);
+  collectPostings(index);
   const sections = new Map<string, string>();
   const titles = new Map<string, string>();
   const cached = (map: Map<string, string>, key: string, text: string) => {

@@ -115,26 +115,118 @@ export class PackedPostings implements ReadonlyMap<number, number> {
   }
 }
 
+/** Integers in fixed-size chunks: appended without ever copying what is there (a growing array copies). */
+class ChunkedInts {
+  private static readonly CHUNK = 1 << 20;
+  private readonly chunks: Int32Array[] = [];
+  length = 0;
+
+  push(v: number): void {
+    const at = this.length % ChunkedInts.CHUNK;
+    if (at === 0) this.chunks.push(new Int32Array(ChunkedInts.CHUNK));
+    (this.chunks[this.chunks.length - 1] as Int32Array)[at] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[Math.floor(i / ChunkedInts.CHUNK)]?.[i % ChunkedInts.CHUNK] ?? 0;
+  }
+
+  set(i: number, v: number): void {
+    const chunk = this.chunks[Math.floor(i / ChunkedInts.CHUNK)];
+    if (chunk) chunk[i % ChunkedInts.CHUNK] = v;
+  }
+}
+
+/** A growable `Int32Array` (for the per-slot counts: one slot per term and field, far fewer than postings). */
+function grown(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  if (size <= a.length) return a;
+  const b = new Int32Array(Math.max(size, 2 * a.length));
+  b.set(a);
+  return b;
+}
+
 /**
- * While an index is built: MiniSearch's `addTerm` keeping each term's postings in a field as a plain
- * array of (short id, count) pairs instead of a `Map` (16 bytes a posting instead of about 32, and no
- * hash table to grow), for {@link packPostings} to pack when the build is done. Passages are added in
- * order and MiniSearch gives them increasing short ids, so a term seen again in the passage being
- * added is the list's last pair. The index must not be searched before it is packed. Returns false,
- * changing nothing, for a MiniSearch that keeps its index differently.
+ * What {@link collectPostings} keeps while an index is built: every posting as a triple (slot, short
+ * id, count) in the order added, a slot standing for one term in one field (MiniSearch's term map holds
+ * the slot's number where a postings map would be, until {@link packPostings}). 12 bytes a posting,
+ * in chunks, instead of a growing array per term and field (16 bytes a posting and their slack).
  */
-export function collectPostingsAsArrays<T>(index: MiniSearch<T>): boolean {
+class PostingsCollector {
+  readonly postings = new ChunkedInts();
+  /** Per slot: how many postings it has, the last short id added and where that posting's count is. */
+  sizes: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  lastIds: Int32Array<ArrayBuffer> = new Int32Array(1024).fill(-1);
+  lastAt: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  slots = 0;
+
+  newSlot(): number {
+    const slot = this.slots++;
+    if (slot >= this.sizes.length) {
+      this.sizes = grown(this.sizes, slot + 1);
+      const ids = grown(this.lastIds, slot + 1);
+      ids.fill(-1, this.lastIds.length);
+      this.lastIds = ids;
+      this.lastAt = grown(this.lastAt, slot + 1);
+    }
+    return slot;
+  }
+
+  add(slot: number, id: number): void {
+    if (this.lastIds[slot] === id) {
+      const at = this.lastAt[slot] ?? 0;
+      this.postings.set(at, this.postings.get(at) + 1);
+      return;
+    }
+    this.postings.push(slot);
+    this.postings.push(id);
+    this.lastAt[slot] = this.postings.length;
+    this.postings.push(1);
+    this.lastIds[slot] = id;
+    this.sizes[slot] = (this.sizes[slot] ?? 0) + 1;
+  }
+
+  /** The store of every posting, each slot's run starting at `starts[slot]` (a counting sort by slot). */
+  pack(): { store: PostingsStore; starts: Int32Array } {
+    const starts = new Int32Array(this.slots + 1);
+    for (let s = 0; s < this.slots; s++) starts[s + 1] = (starts[s] ?? 0) + (this.sizes[s] ?? 0);
+    const store = new PostingsStore(starts[this.slots] ?? 0);
+    const next = starts.slice(0, this.slots);
+    const { postings } = this;
+    for (let i = 0; i + 2 < postings.length; i += 3) {
+      const slot = postings.get(i);
+      const at = next[slot] ?? 0;
+      next[slot] = at + 1;
+      store.set(at, postings.get(i + 1), postings.get(i + 2));
+    }
+    return { store, starts };
+  }
+}
+
+/** The collectors of indexes being built (see {@link collectPostings}). */
+const collectors = new WeakMap<object, PostingsCollector>();
+
+/**
+ * While an index is built: MiniSearch's `addTerm` keeping its postings in a {@link PostingsCollector}
+ * instead of a `Map` per term and field (about 32 bytes a posting and a hash table to grow), for
+ * {@link packPostings} to pack when the build is done. Passages are added in order and MiniSearch
+ * gives them increasing short ids, so a term seen again in the passage being added is its slot's last
+ * posting. The index must not be searched before it is packed. Returns false, changing nothing, for a
+ * MiniSearch that keeps its index differently.
+ */
+export function collectPostings<T>(index: MiniSearch<T>): boolean {
   const inner = index as unknown as { _index?: { fetch?: unknown }; addTerm?: unknown };
   const terms = inner._index;
   if (!terms || typeof terms.fetch !== 'function' || typeof inner.addTerm !== 'function') return false;
   const fetch = (terms.fetch as (term: string, make: () => Map<number, unknown>) => Map<number, unknown>).bind(terms);
   const newFields = (): Map<number, unknown> => new Map();
+  const collector = new PostingsCollector();
+  collectors.set(index, collector);
   inner.addTerm = (fieldId: number, id: number, term: string): void => {
     const fields = fetch(term, newFields);
-    const list = fields.get(fieldId) as number[] | undefined;
-    if (!list) fields.set(fieldId, [id, 1]);
-    else if (list[list.length - 2] === id) list[list.length - 1] = (list[list.length - 1] ?? 0) + 1;
-    else list.push(id, 1);
+    let slot = fields.get(fieldId) as number | undefined;
+    if (slot === undefined) fields.set(fieldId, (slot = collector.newSlot()));
+    collector.add(slot, id);
   };
   return true;
 }
@@ -149,44 +241,59 @@ export function termIndex<T>(index: MiniSearch<T>): TermIndex | null {
 }
 
 /**
- * Replaces every postings `Map` of a built index with {@link PackedPostings} over one shared array.
+ * Replaces every postings `Map` of a built index — or, for one built with {@link collectPostings},
+ * every slot it collected — with {@link PackedPostings} over one shared store.
  * Answers and scores are the same (`test/search/postings.test.ts`). A postings map whose ids are not
  * increasing (not made by adding passages in order) is left as it is; so is a MiniSearch that keeps
  * its index differently. Returns how many postings were packed.
  */
 export function packPostings<T>(index: MiniSearch<T>): number {
-  const terms = termIndex(index) as Iterable<[string, Map<number, ReadonlyMap<number, number> | number[]>]> | null;
+  const collector = collectors.get(index);
+  if (collector) {
+    // MiniSearch's own addTerm again: the collector's chunks are let go once packed.
+    collectors.delete(index);
+    delete (index as unknown as { addTerm?: unknown }).addTerm;
+    return packCollected(index, collector);
+  }
+  const terms = termIndex(index) as Iterable<[string, Map<number, ReadonlyMap<number, number>>]> | null;
   if (!terms) return 0;
-  // A map, or the pairs collectPostingsAsArrays left: null when its ids are not increasing.
-  const pairs = (docs: ReadonlyMap<number, number> | number[]): { size: number; entries: Iterable<[number, number]> | number[] } | null => {
-    if (Array.isArray(docs)) return { size: docs.length / 2, entries: docs };
-    if (docs instanceof PackedPostings) return null;
+  // Not a map already packed, nor one whose ids are not increasing.
+  const packable = (docs: ReadonlyMap<number, number>): boolean => {
+    if (docs instanceof PackedPostings) return false;
     let last = -1;
     for (const id of docs.keys()) {
-      if (id <= last) return null;
+      if (id <= last) return false;
       last = id;
     }
-    return { size: docs.size, entries: docs };
+    return true;
   };
   let total = 0;
-  for (const [, fields] of terms) for (const docs of fields.values()) total += pairs(docs)?.size ?? 0;
+  for (const [, fields] of terms) for (const docs of fields.values()) if (packable(docs)) total += docs.size;
   const store = new PostingsStore(total);
   let at = 0;
   for (const [, fields] of terms) {
     for (const [fieldId, docs] of fields) {
-      const packable = pairs(docs);
-      if (!packable) continue;
+      if (!packable(docs)) continue;
       const start = at;
-      if (Array.isArray(packable.entries)) {
-        const list = packable.entries;
-        for (let i = 0; i + 1 < list.length; i += 2) store.set(at++, list[i] ?? 0, list[i + 1] ?? 0);
-      } else {
-        for (const [id, count] of packable.entries) store.set(at++, id, count);
-      }
-      fields.set(fieldId, new PackedPostings(store, start, packable.size));
+      for (const [id, count] of docs) store.set(at++, id, count);
+      fields.set(fieldId, new PackedPostings(store, start, docs.size));
     }
   }
   return total;
+}
+
+/** {@link packPostings} for an index built with {@link collectPostings}: each slot becomes its postings. */
+function packCollected<T>(index: MiniSearch<T>, collector: PostingsCollector): number {
+  const terms = termIndex(index) as Iterable<[string, Map<number, unknown>]> | null;
+  if (!terms) return 0;
+  const { store, starts } = collector.pack();
+  for (const [, fields] of terms) {
+    for (const [fieldId, slot] of fields) {
+      if (typeof slot !== 'number') continue;
+      fields.set(fieldId, new PackedPostings(store, starts[slot] ?? 0, (starts[slot + 1] ?? 0) - (starts[slot] ?? 0)));
+    }
+  }
+  return store.ids.length;
 }
 
 /**

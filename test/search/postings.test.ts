@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { INDEX_OPTIONS, textTermTest, type IndexedPassage } from '../../src/search/index.ts';
-import { DenseMap, FieldLengths, PackedPostings, PostingsStore, collectPostingsAsArrays, compactDocumentTables, packPostings, termIndex } from '../../src/search/postings.ts';
+import { DenseMap, FieldLengths, PackedPostings, PostingsStore, collectPostings, compactDocumentTables, packPostings, termIndex } from '../../src/search/postings.ts';
 import { RIVER_PASSAGES, RIVER_TEXT } from '../support/river.ts';
 
 // One more passage with a term twice (a count of 2).
@@ -16,7 +16,7 @@ const DOCS: IndexedPassage[] = [...RIVER_PASSAGES, { id: 'f', text: 'stall marke
  */
 function index(how: 'maps' | 'packed' | 'collected' | 'compacted', docs: IndexedPassage[] = DOCS): MiniSearch<IndexedPassage> {
   const ms = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
-  if (how === 'collected') expect(collectPostingsAsArrays(ms)).toBe(true);
+  if (how === 'collected') expect(collectPostings(ms)).toBe(true);
   ms.addAll(docs);
   if (how !== 'maps') packPostings(ms);
   if (how === 'compacted') expect(compactDocumentTables(ms)).toBe(true);
@@ -108,6 +108,28 @@ describe.each(['packed', 'collected', 'compacted'] as const)('packPostings (%s)'
     fields?.set(fieldId ?? 0, new Map([[3, 1], [1, 2]]));
     packPostings(ms);
     expect(fields?.get(fieldId ?? 0)).toBeInstanceOf(Map);
+  });
+});
+
+describe('collectPostings', () => {
+  // A term 300 times in one passage: its count is more than a byte holds.
+  const docs: IndexedPassage[] = [...DOCS, { id: 'toll', text: `${'toll '.repeat(300)}ferri`, section: 'toll', title: 'river town' }];
+
+  it('collects while passages are added and packs the same postings as MiniSearch\'s maps, counts above a byte included', () => {
+    const maps = index('maps', docs);
+    const collected = index('collected', docs);
+    const pairsOf = (ms: MiniSearch<IndexedPassage>) => [...(termIndex(ms) ?? [])].map(([t, fields]) => [t, [...fields].map(([f, d]) => [f, [...d]])]);
+    expect(pairsOf(collected)).toEqual(pairsOf(maps));
+    expect(collected.search('toll ferri')).toEqual(maps.search('toll ferri'));
+  });
+
+  it('gives MiniSearch its own addTerm back once packed, so nothing keeps what was collected', () => {
+    const ms = new MiniSearch<IndexedPassage>(INDEX_OPTIONS);
+    expect(collectPostings(ms)).toBe(true);
+    expect(Object.hasOwn(ms, 'addTerm')).toBe(true);
+    ms.addAll(DOCS);
+    packPostings(ms);
+    expect(Object.hasOwn(ms, 'addTerm')).toBe(false);
   });
 });
 
