@@ -9,7 +9,7 @@
  */
 import type MiniSearch from 'minisearch';
 import { sentencesOf } from '../corpus/passage.ts';
-import type { Corpus, Document, Passage } from '../corpus/types.ts';
+import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { InputError } from '../errors.ts';
 import { defined } from '../checked.ts';
@@ -164,14 +164,15 @@ export class Engine {
       const index = indexBuilder(corpus);
       const vocabulary = Vocabulary.counting(corpus, this.options.vocabulary);
       for (const p of corpus.passages) {
-        const tokens = sentencesOf(p).map((x) => tokenize(x.text));
+        const sentences = sentencesOf(p);
+        const tokens = sentences.map((x) => tokenize(x.text));
         const terms = tokens.flatMap((ts) => ts.map((t) => t.term));
         index.add(p, terms);
-        vocabulary.add(p, tokens);
+        vocabulary.add(p, tokens, sentences);
         const docTerms = this.termsOfDocument(p.documentId);
         for (const t of terms) docTerms.add(t);
         if (keep || encoder) {
-          const list = indexSentences(p, tokens);
+          const list = indexSentences(p, sentences, tokens);
           if (keep) this.sentences.put(p.id, list);
           // For a snapshot right after the build: encoded now, not made again from the text.
           encoder?.add(list);
@@ -588,12 +589,14 @@ const FIRST_MENTION_WALK = 32;
 /** A passage's indexed sentences made from its text, as the build makes them (undefined for an unknown passage). */
 function fromText(corpus: Corpus, passageId: string): IndexedSentence[] | undefined {
   const p = corpus.byId.get(passageId);
-  return p ? indexSentences(p, sentencesOf(p).map((x) => tokenize(x.text))) : undefined;
+  if (!p) return undefined;
+  const sentences = sentencesOf(p);
+  return indexSentences(p, sentences, sentences.map((x) => tokenize(x.text)));
 }
 
-/** A passage's indexed sentences from its sentences' tokens. */
-function indexSentences(p: Passage, tokens: readonly Token[][]): IndexedSentence[] {
-  return sentencesOf(p).map((s, si) => indexSentence(s, p, tokens[si] ?? []));
+/** A passage's indexed sentences from its sentences (`sentencesOf`) and their tokens. */
+function indexSentences(p: Passage, sentences: readonly Sentence[], tokens: readonly Token[][]): IndexedSentence[] {
+  return sentences.map((s, si) => indexSentence(s, p, tokens[si] ?? []));
 }
 
 function toTermSet(text: string): Set<string> {

@@ -322,7 +322,7 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
         if (spans.length % 3 !== 0 || spans.some((v, i) => (i % 3 === 2 ? v !== 0 && v !== 1 : v < start || v > end))) throw new Error('sentence data does not match the corpus');
         const p: Passage = { id, documentId: doc.id, sectionId: section.id, sectionTitle: section.title, paragraph, part, order, start, end, text: source.slice(start, end), sentenceTable: NO_SENTENCES, firstSentence: 0, sentenceCount: 0 };
         if (page) p.page = page;
-        table.addSpans(p, spans);
+        table.add(p, spans);
         section.passages.push(p);
         passages.push(p);
       }

@@ -91,7 +91,7 @@ function blocks(source: string, bodyStart: number): Block[] {
 }
 
 /**
- * A passage's sentences, each marked complete or a cut-off fragment.
+ * A passage's sentences as (start, end, complete) triples (`passage.ts`): 1 complete, 0 a cut-off fragment.
  * @param continuesCut the paragraph before this one stopped mid-sentence, so this one may start
  *   mid-way through another (the scrape lost what was between).
  */
@@ -102,10 +102,11 @@ function sentenceSpansOf(
   paragraphStart: boolean,
   paragraphEnd: boolean,
   continuesCut = false,
-): Array<{ start: number; end: number; complete: boolean }> {
+): number[] {
   const text = source.slice(start, end);
   const spans = splitSentences(text);
-  return spans.map((s, index) => {
+  const out: number[] = [];
+  spans.forEach((s, index) => {
     const t = text.slice(s.start, s.end);
     let complete = true;
     // The scrape lost the beginning of a paragraph that opens in lower case, and the end of one that
@@ -116,8 +117,9 @@ function sentenceSpansOf(
       complete = false;
     }
     if (index === spans.length - 1 && paragraphEnd && !endsLikeSentence(t)) complete = false;
-    return { start: start + s.start, end: start + s.end, complete };
+    out.push(start + s.start, start + s.end, complete ? 1 : 0);
   });
+  return out;
 }
 
 /** Groups a paragraph's sentences into parts of about `target` characters. */

@@ -16,16 +16,11 @@ export class SentenceTable {
   private readonly ints: number[] = [];
   private readonly passages: Passage[] = [];
 
-  /** Adds a passage's sentences (in order) and sets its `firstSentence` and `sentenceCount`. */
-  add(p: Passage, sentences: ReadonlyArray<Pick<Sentence, 'start' | 'end' | 'complete'>>): void {
-    p.firstSentence = this.ints.length / 3;
-    p.sentenceCount = sentences.length;
-    for (const s of sentences) this.ints.push(s.start, s.end, s.complete ? 1 : 0);
-    this.passages.push(p);
-  }
-
-  /** The same with the sentences as (start, end, complete) triples, as {@link spansOf} gives them. */
-  addSpans(p: Passage, spans: readonly number[]): void {
+  /**
+   * Adds a passage's sentences, in order, as (start, end, complete) triples — what {@link spansOf}
+   * gives — and sets its `firstSentence` and `sentenceCount`.
+   */
+  add(p: Passage, spans: readonly number[]): void {
     p.firstSentence = this.ints.length / 3;
     p.sentenceCount = Math.floor(spans.length / 3);
     for (let i = 0; i + 2 < spans.length; i += 3) this.ints.push(spans[i] ?? 0, spans[i + 1] ?? 0, spans[i + 2] ?? 0);

@@ -5,7 +5,7 @@
  * every look-up at question time is a few map reads.
  */
 import { sentencesOf } from '../corpus/passage.ts';
-import type { Corpus, Passage } from '../corpus/types.ts';
+import type { Corpus, Passage, Sentence } from '../corpus/types.ts';
 import { english, englishData, spanish, type Language } from '../language/index.ts';
 import { stem, tokenize, type Token } from './analyze.ts';
 import { fold } from './fold.ts';
@@ -161,12 +161,13 @@ export class Vocabulary {
   /**
    * A vocabulary counted one passage at a time (the engine's build hands each passage's tokens over and
    * lets them go): `add` every passage of `corpus` in order, then `done`. The same vocabulary as the
-   * constructor makes from all the tokens at once.
+   * constructor makes from all the tokens at once. `sentences`: the passage's, when the caller has made
+   * them already (`sentencesOf`).
    */
-  static counting(corpus: Corpus, options: Partial<VocabularyOptions> = {}): { add(p: Passage, tokens: readonly Token[][]): void; done(): Vocabulary } {
+  static counting(corpus: Corpus, options: Partial<VocabularyOptions> = {}): { add(p: Passage, tokens: readonly Token[][], sentences?: readonly Sentence[]): void; done(): Vocabulary } {
     const counter = new VocabularyCounter();
     return {
-      add: (p, tokens) => counter.addPassage(p, tokens),
+      add: (p, tokens, sentences) => counter.addPassage(p, tokens, sentences),
       done: () => new Vocabulary(corpus, [], options, counter.state(corpus.passages.length)),
     };
   }
@@ -328,9 +329,9 @@ class VocabularyCounter {
   private readonly surfaces = new Map<string, SurfaceEntry>();
   private readonly capitals = new Map<string, [number, number]>();
 
-  addPassage(p: Passage, tokensOf: readonly Token[][]): void {
+  addPassage(p: Passage, tokensOf: readonly Token[][], sentences: readonly Sentence[] = sentencesOf(p)): void {
     const seen = new Set<string>();
-    sentencesOf(p).forEach((s, si) => {
+    sentences.forEach((s, si) => {
       const tokens = defined(tokensOf[si]);
       for (const t of tokens) {
         seen.add(t.term);

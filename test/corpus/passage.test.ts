@@ -43,7 +43,7 @@ describe('a passage keeps its sentences packed', () => {
   it('rebuilds the same table from the spans of its passages, as the index cache reads it back', () => {
     const table = new SentenceTable();
     const copies = passages.map((p) => ({ ...p }));
-    copies.forEach((p, i) => table.addSpans(p, spansOf(passages[i]!)));
+    copies.forEach((p, i) => table.add(p, spansOf(passages[i]!)));
     expect(Array.from(table.done())).toEqual(Array.from(passages[0]!.sentenceTable));
     copies.forEach((p, i) => expect(sentencesOf(p)).toEqual(sentencesOf(passages[i]!)));
   });
