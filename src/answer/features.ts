@@ -20,7 +20,7 @@ export const CANDIDATE_FEATURES = {
   broader: 'share matched one WordNet hypernym or hyponym away',
   context: 'share matched only by the section title or the document title',
   rare: 'share matched word for word, weighted by squared rarity (the rarest words count most)',
-  leadIn: 'share the sentence just before the window matches that the window does not',
+  leadIn: 'share the sentence just before the window (in the passage before, for its first sentence) matches that the window does not',
   document: "share of the question the candidate's document contains word for word",
   passage: 'share the whole passage matches, any way',
   local: 'share matched, each question word weighted by its rarity among the sentences of the retrieved passages (the words every candidate has count little)',
@@ -45,6 +45,7 @@ export const CANDIDATE_FEATURES = {
   threeSentences: 'the window has three sentences',
   firstMention: "the window holds the document's first mention of the question's subject",
   acronymDefinition: 'the window defines an acronym the question asks about',
+  follows: 'the window opens the passage after a retrieved one, which was not retrieved itself',
 } as const;
 
 export type CandidateFeature = keyof typeof CANDIDATE_FEATURES;
@@ -71,6 +72,10 @@ export interface PassageInput {
   contextTerms: Set<string>;
   /** Every term of the passage's document. */
   documentTerms: Set<string>;
+  /** The last sentence of the passage before, in the same section: the lead-in of the first sentence. */
+  previous?: IndexedSentence;
+  /** Not retrieved, but the passage after one that was: only windows that open it are candidates. */
+  follows?: boolean;
 }
 
 /** What feature extraction needs beyond the passages. */
@@ -247,10 +252,12 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     const firstMention = ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null;
     // The strongest match of each term over the window, grown one sentence at a time.
     const types = new Uint8Array(qts.length);
+    const previous = input.previous ? sentenceMatches(input.previous, qts, matches, new Uint8Array(n), new Int16Array(input.previous.tokens.terms.length)).types : null;
     for (const [a, first] of rows.entries()) {
+      if (input.follows && a > 0) break;
       types.set(first.types);
       // The sentence just before the window, whose matches the lead-in features read.
-      const before = a > 0 ? defined(rows[a - 1]).types : null;
+      const before = a > 0 ? defined(rows[a - 1]).types : previous;
       for (let b = a; b < rows.length && b - a < ctx.maxSentences; b++) {
         const last = defined(rows[b]);
         const start = first.indexed.sentence.start;
@@ -355,6 +362,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         f[F.threeSentences] = b - a === 2 ? 1 : 0;
         f[F.firstMention] = mentions ? 1 : 0;
         f[F.acronymDefinition] = definesAcronym ? 1 : 0;
+        f[F.follows] = input.follows ? 1 : 0;
         out.push({ passage, first: a, last: b, features: f, matched });
       }
     }

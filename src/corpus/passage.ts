@@ -52,3 +52,12 @@ export function sentencesOf(p: Passage): Sentence[] {
   }
   return out;
 }
+
+/**
+ * The passage next to `p` in its section (`step` 1: the one after, -1: the one before), or null at
+ * the section's edge. Passages are in corpus order (`passage.order` is the position in `passages`).
+ */
+export function neighbourInSection(passages: readonly Passage[], p: Passage, step: 1 | -1): Passage | null {
+  const n = passages[p.order + step];
+  return n && n.order === p.order + step && n.documentId === p.documentId && n.sectionId === p.sectionId ? n : null;
+}

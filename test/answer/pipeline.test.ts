@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/answer/engine.ts';
 import { chooseThreshold, fitLogistic, fitRanker, folds } from '../../src/answer/fit.ts';
 import { CANDIDATE_FEATURE_NAMES, candidates, sentenceMatches, termMatches } from '../../src/answer/features.ts';
 import { decide } from '../../src/answer/decide.ts';
@@ -156,6 +157,67 @@ describe('candidate features', () => {
     // writes only as part of names counts as a name whatever the question's case.)
     expect(matched('What is the First Capital Command of Brazil?')).toEqual(['first', 'capital', 'command', 'brazil']);
     expect(matched('what is the capital command')).toEqual(['capital', 'command']);
+  });
+});
+
+describe('the passage after a retrieved one', () => {
+  // Retrieval keeps one passage here (candidatePassages: 1): the first paragraph, which holds most of
+  // the question's words. The answer opens the next paragraph, which shares only "dredging".
+  const TEXT2 = `---
+title: Harbour Notes
+---
+
+## Dredging
+
+The harbour board finally approved the dredging contract last spring.
+
+Dredging began in June under Carla Brandt. Her crews worked on the contract at night. The silt went to the east bank. The board paid the contract in full.
+
+## Other
+
+The board approved the dredging contract again.
+`;
+  const corpus = buildCorpus([parseDocument('/f/harbour.md', TEXT2)]);
+  const F = (name: string) => CANDIDATE_FEATURE_NAMES.indexOf(name as never);
+  const [approved, after, other] = corpus.passages;
+  const question = 'when did the harbour board approve the dredging contract, and who ran it?';
+  const oneRetrieved = Engine.fromCorpus(corpus, { candidatePassages: 1 });
+
+  it('offers the windows that open it as candidates, with the retrieved passage\'s last sentence as their lead-in', () => {
+    const cands = oneRetrieved.analyze(question).candidates;
+    expect(cands.some((c) => c.passage === approved)).toBe(true);
+    const following = cands.filter((c) => c.passage === after);
+    // Only windows that open the passage, though its fourth sentence matches the question too.
+    expect(following.map((c) => [c.first, c.last])).toEqual([[0, 0], [0, 1], [0, 2]]);
+    for (const c of following) {
+      expect(c.features[F('follows')]).toBe(1);
+      expect(c.features[F('retrieval')]).toBe(0);
+      // "harbour", "board", "approve", "contract" are in the lead-in, not in the window.
+      expect(c.features[F('leadIn')]).toBeGreaterThan(0.3);
+    }
+    expect(cands.filter((c) => c.passage === approved).every((c) => c.features[F('follows')] === 0)).toBe(true);
+  });
+
+  it('is never brought in from another section, nor when the option is off', () => {
+    expect(other!.sectionId).not.toBe(approved!.sectionId);
+    expect(oneRetrieved.analyze(question).candidates.some((c) => c.passage === other)).toBe(false);
+    const off = Engine.fromCorpus(corpus, { candidatePassages: 1, followingPassages: false });
+    expect(off.analyze(question).candidates.some((c) => c.passage === after)).toBe(false);
+  });
+
+  it('is a candidate once, and in full, when retrieval brings it in itself', () => {
+    const windows = Engine.fromCorpus(corpus).analyze(question).candidates.filter((c) => c.passage === after);
+    expect(windows.every((c) => c.features[F('follows')] === 0)).toBe(true);
+    expect(windows.some((c) => c.first === 3)).toBe(true);
+    expect(new Set(windows.map((c) => `${c.first}-${c.last}`)).size).toBe(windows.length);
+  });
+
+  it('gives a retrieved passage the last sentence of the passage before as the lead-in of its first sentence', () => {
+    const cands = Engine.fromCorpus(corpus).analyze('who ran it: Carla Brandt?').candidates;
+    const opening = cands.find((c) => c.passage === after && c.first === 0 && c.last === 0)!;
+    expect(opening.features[F('leadIn')]).toBe(0);
+    const led = Engine.fromCorpus(corpus).analyze('did Carla Brandt run the work the harbour board approved?').candidates.find((c) => c.passage === after && c.first === 0 && c.last === 0)!;
+    expect(led.features[F('leadIn')]).toBeGreaterThan(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Passage } from '../../src/corpus/types.ts';
-import { parseDocument } from '../../src/corpus/load.ts';
-import { SentenceTable, sentencesOf, spansOf } from '../../src/corpus/passage.ts';
+import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
+import { SentenceTable, neighbourInSection, sentencesOf, spansOf } from '../../src/corpus/passage.ts';
 
 const SOURCE = [
   '---',
@@ -50,5 +50,28 @@ describe('a passage keeps its sentences packed', () => {
 
   it('a passage without sentences has none', () => {
     expect(sentencesOf({ ...passages[1]!, sentenceCount: 0 })).toEqual([]);
+  });
+});
+
+describe('neighbourInSection', () => {
+  const corpus = buildCorpus([
+    parseDocument('/reports/a.md', '## One\n\nFirst.\n\nSecond.\n\n## Two\n\nThird.\n'),
+    parseDocument('/reports/b.md', '## One\n\nFourth.\n'),
+  ]);
+  const [first, second, third, fourth] = corpus.passages as [Passage, Passage, Passage, Passage];
+
+  it('gives the passage after or before in the same section of the same document', () => {
+    expect(neighbourInSection(corpus.passages, first, 1)).toBe(second);
+    expect(neighbourInSection(corpus.passages, second, -1)).toBe(first);
+  });
+
+  it('gives null at the edge of a section, of a document and of the corpus', () => {
+    expect(neighbourInSection(corpus.passages, first, -1)).toBeNull();
+    expect(neighbourInSection(corpus.passages, second, 1)).toBeNull();
+    expect(neighbourInSection(corpus.passages, third, 1)).toBeNull();
+    // Same section id ("one") but another document.
+    expect(fourth.sectionId).toBe(first.sectionId);
+    expect(neighbourInSection(corpus.passages, fourth, -1)).toBeNull();
+    expect(neighbourInSection(corpus.passages, fourth, 1)).toBeNull();
   });
 });
