@@ -386,19 +386,17 @@ export class Engine {
     const qts = q.chitchat || q.meta.length ? [] : queryTerms(q, this.vocabulary, this.aliases, this.options.query);
     if (qts.length === 0) return { q, qts, candidates: [] };
     const found = retrieve(this.index, this.corpus, this.vocabulary, qts, this.options.candidatePassages, this.options.retrieval, this.packedSearch());
-    const input = (passage: Passage, score: number, rank: number, follows: boolean): PassageInput => {
-      return {
-        passage,
-        // Only windows that open a following passage are candidates: its first sentences suffice.
-        sentences: follows ? this.someSentences(passage, 0, this.options.maxExcerptSentences) : (this.sentences.get(passage.id) ?? []),
-        score,
-        rank,
-        contextTerms: this.contextOf(passage),
-        documentTerms: this.documentTerms.get(passage.documentId) ?? new Set(),
-        previous: this.lastSentenceBefore(passage),
-        follows,
-      };
-    };
+    const input = (passage: Passage, score: number, rank: number, follows: boolean): PassageInput => ({
+      passage,
+      // Only windows that open a following passage are candidates: its first sentences suffice.
+      sentences: follows ? this.someSentences(passage, 0, this.options.maxExcerptSentences) : (this.sentences.get(passage.id) ?? []),
+      score,
+      rank,
+      contextTerms: this.contextOf(passage),
+      documentTerms: this.documentTerms.get(passage.documentId) ?? new Set(),
+      previous: this.lastSentenceBefore(passage),
+      follows,
+    });
     const inputs = found.map((r, rank) => input(r.passage, r.score, rank, false));
     if (this.options.followingPassages) {
       const taken = new Set(found.map((r) => r.passage.id));
@@ -438,8 +436,7 @@ export class Engine {
   private someSentences(p: Passage, from: number, to: number): IndexedSentence[] {
     const kept = this.sentences.peek(p.id);
     if (kept) return kept.slice(from, to);
-    const all = sentencesOf(p);
-    return all.slice(from, to).map((s) => indexSentence(s, p, tokenize(s.text)));
+    return sentencesFromText(p, from, to);
   }
 
   /** The indexed sentences of a passage (built for every passage of the corpus). */
@@ -630,8 +627,12 @@ const FIRST_MENTION_WALK = 32;
 /** A passage's indexed sentences made from its text, as the build makes them (undefined for an unknown passage). */
 function fromText(corpus: Corpus, passageId: string): IndexedSentence[] | undefined {
   const p = corpus.byId.get(passageId);
-  if (!p) return undefined;
-  const sentences = sentencesOf(p);
+  return p ? sentencesFromText(p) : undefined;
+}
+
+/** Sentences `from..to-1` of a passage (all by default) indexed from its text, as the build indexes them. */
+function sentencesFromText(p: Passage, from?: number, to?: number): IndexedSentence[] {
+  const sentences = sentencesOf(p, from, to);
   return indexSentences(p, sentences, sentences.map((x) => tokenize(x.text)));
 }
 

@@ -40,11 +40,14 @@ export function spansOf(p: Passage): number[] {
   return Array.from(p.sentenceTable.subarray(3 * p.firstSentence, 3 * (p.firstSentence + p.sentenceCount)));
 }
 
-/** A passage's sentences, made afresh: slices of its text, so of the document's source. */
-export function sentencesOf(p: Passage): Sentence[] {
+/**
+ * A passage's sentences, made afresh: slices of its text, so of the document's source. `from` and
+ * `to` pick sentences `from..to-1` (by their index in the passage) without making the others.
+ */
+export function sentencesOf(p: Passage, from = 0, to = p.sentenceCount): Sentence[] {
   const table = p.sentenceTable;
   const out: Sentence[] = [];
-  for (let k = 0; k < p.sentenceCount; k++) {
+  for (let k = Math.max(0, from); k < Math.min(to, p.sentenceCount); k++) {
     const at = 3 * (p.firstSentence + k);
     const start = table[at] ?? 0;
     const end = table[at + 1] ?? 0;

@@ -40,6 +40,14 @@ describe('a passage keeps its sentences packed', () => {
     expect(sentencesOf(passages[0]!).map((s) => s.complete)).toEqual([true, true, false]);
   });
 
+  it('makes only the sentences asked for, the same as those of the whole list', () => {
+    const p = passages[0]!;
+    expect(sentencesOf(p, 1, 3)).toEqual(sentencesOf(p).slice(1, 3));
+    expect(sentencesOf(p, 2, 3).map((s) => s.index)).toEqual([2]);
+    expect(sentencesOf(p, 2, 10)).toEqual(sentencesOf(p).slice(2));
+    expect(sentencesOf(p, 3, 3)).toEqual([]);
+  });
+
   it('rebuilds the same table from the spans of its passages, as the index cache reads it back', () => {
     const table = new SentenceTable();
     const copies = passages.map((p) => ({ ...p }));
