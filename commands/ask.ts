@@ -113,6 +113,16 @@ function logged(ctx: ViewContext, logId: number | null): { logId: number; questi
   return entry && { logId, ...entry };
 }
 
+/**
+ * The passages a logged answer showed: the one it is cited to, and the one its excerpt ran on into.
+ * The log keeps the first only; the second is the engine's again (as Share does) while it still starts there.
+ */
+function shownPassages(ctx: ViewContext, q: { question: string; passageId: string | null }): string[] {
+  if (q.passageId === null) return [];
+  const again = ctx.engine.answer(q.question).answer;
+  return again?.passageId === q.passageId && again.endPassageId ? [q.passageId, again.endPassageId] : [q.passageId];
+}
+
 export default {
   name: 'ask',
   description: 'Ask a question; get the best passage of the report, quoted and cited',
@@ -133,11 +143,11 @@ export default {
       const q = logged(ctx, view.logId);
       return q && answerReply(ctx.engine.answer(q.question), (id) => ctx.engine.corpus.byId.get(id)?.order ?? 0, q.logId, q.question);
     },
-    // More results: further passages for the question, the one already shown left out.
+    // More results: further passages for the question, those already shown left out.
     'ask-more': (view, ctx) => {
       const q = logged(ctx, view.logId);
       if (!q) return undefined;
-      const page = searchPage(ctx.engine, q.question, { offset: view.offset, limit: MORE_PAGE, exclude: q.passageId });
+      const page = searchPage(ctx.engine, q.question, { offset: view.offset, limit: MORE_PAGE, exclude: shownPassages(ctx, q) });
       return resultsReply(ctx, q.question, page, view.offset, (next) => encodeView({ kind: 'ask-more', logId: q.logId, offset: next }), encodeView(view));
     },
   },

@@ -23,19 +23,19 @@ export function hitQuote(hit: SearchHit): Quote {
 }
 
 /**
- * One page of results for `terms`, leaving out `exclude` (the passage an answer already showed).
+ * One page of results for `terms`, leaving out `exclude` (the passages an answer already showed).
  * Paging counts after exclusion, so offsets stay exact.
  */
 export function searchPage(
   engine: Engine,
   terms: string,
-  opts: { offset: number; limit: number; exclude?: string | null; section?: string },
+  opts: { offset: number; limit: number; exclude?: readonly string[]; section?: string },
 ): { hits: SearchHit[]; hasMore: boolean } {
   // One more than the page tells whether there is a next page.
   const hits = engine.search(terms, {
     limit: opts.limit + 1,
     offset: opts.offset,
-    exclude: opts.exclude ?? null,
+    exclude: opts.exclude ?? [],
     ...(opts.section ? { section: opts.section } : {}),
   });
   return { hits: hits.slice(0, opts.limit), hasMore: hits.length > opts.limit };

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Engine } from '../src/answer/engine.ts';
 import { evaluate, goldFold, parseEvalFile, type EvalItem } from '../src/answer/evaluate.ts';
 import { confidenceFeatures, decide } from '../src/answer/decide.ts';
-import { CANDIDATE_FEATURE_NAMES, type Candidate } from '../src/answer/features.ts';
+import { CANDIDATE_FEATURE_NAMES, citedPassage, type Candidate } from '../src/answer/features.ts';
 import { chooseThreshold, fitLogistic, fitRanker, folds } from '../src/answer/fit.ts';
 import { CONFIDENCE_FEATURE_NAMES, sigmoid, type ModelWeights } from '../src/answer/model.ts';
 import type { QueryTerm } from '../src/answer/query.ts';
@@ -83,7 +83,7 @@ export function items(sets: SetsFile, byCorpus: Map<string, Engine>): Item[] {
         continue;
       }
       base.positive = a.candidates.map((c) => contains(engine.candidateText(c, a.qts)));
-      base.passageHasGold = a.candidates.map((c) => contains(c.passage.text));
+      base.passageHasGold = a.candidates.map((c) => contains(citedPassage(c).text));
       out.push(base);
     }
   }
@@ -134,7 +134,7 @@ export function outcome(it: Item, m: Fitted): Outcome {
   const seen = new Set<string>();
   let hit3 = top;
   for (const i of order) {
-    const id = it.candidates[i]!.passage.id;
+    const id = citedPassage(it.candidates[i]!).id;
     if (seen.has(id)) continue;
     seen.add(id);
     if (it.passageHasGold[i]) hit3 = true;

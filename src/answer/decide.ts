@@ -34,9 +34,15 @@ export interface DecisionOptions {
   closeCoverage: number;
 }
 
-/** True when two candidates share a sentence. */
+/** True when two candidates share a sentence (a window across two passages covers a stretch of each). */
 export function overlaps(a: Candidate, b: Candidate): boolean {
-  return a.passage === b.passage && a.first <= b.last && b.first <= a.last;
+  if (!a.opening && !b.opening) return a.passage === b.passage && a.first <= b.last && b.first <= a.last;
+  // Within the passage each ends in, both run from `first` to `last`.
+  if (a.passage === b.passage && a.first <= b.last && b.first <= a.last) return true;
+  // In the passage before, a window across the boundary runs from `opening.first` to its end.
+  if (a.opening && b.opening && a.opening.passage === b.opening.passage) return true;
+  if (a.opening && a.opening.passage === b.passage && b.last >= a.opening.first) return true;
+  return b.opening !== undefined && b.opening.passage === a.passage && a.last >= b.opening.first;
 }
 
 /** The confidence features of the best candidate (`order` = candidate indices, best first). */

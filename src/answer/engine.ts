@@ -23,7 +23,7 @@ import { Vocabulary, defaultVocabularyOptions, type MatchType, type VocabularyOp
 import { citationFor } from './citation.ts';
 import { confidenceFeatures, decide, type DecisionOptions } from './decide.ts';
 import { clip, excerptOf, highlightsIn } from './excerpt.ts';
-import { candidates as candidateWindows, type Candidate, type PassageInput } from './features.ts';
+import { candidates as candidateWindows, citedPassage, type Candidate, type PassageInput } from './features.ts';
 import { metaAnswer } from './meta.ts';
 import { readFollowUp, type Turn } from './follow-up.ts';
 import { Model, fittedWeights, type ModelWeights } from './model.ts';
@@ -75,6 +75,13 @@ export interface EngineOptions {
    * cost right decisions on the development sets (see the README), so by default they are not.
    */
   featureMatchTypes: MatchType[];
+  /**
+   * Windows that run across the boundary of two passages in a row, both among the candidates' (the
+   * closing sentences of the one, the opening sentences of the other): a chunk boundary often falls
+   * between the sentence that names what the question asks about and the one that answers it. Cited
+   * to the passage the window starts in, with the next paragraph's number (`¶4–5`).
+   */
+  crossingWindows: boolean;
   /** Decision settings (when an abstention says "not covered" rather than "unclear"). */
   decision: DecisionOptions;
   /** The fitted weights and threshold (`src/answer/weights.json`, written by `npm run fit`). */
@@ -100,6 +107,7 @@ export const defaultEngineOptions: EngineOptions = {
   retrieval: { boosts: { alias: 0.7, family: 0.5, synonym: 0.4, derived: 0.4, broader: 0.2 }, maxStandIns: 6, commonShare: 0.4 },
   vocabulary: defaultVocabularyOptions,
   featureMatchTypes: ['exact', 'alias', 'family'],
+  crossingWindows: true,
   decision: { closeConfidence: 0.15, closeCoverage: 0.6 },
   weights: fittedWeights,
   metaConfidence: 0.95,
@@ -418,8 +426,19 @@ export class Engine {
       subjectTerms: subject,
       acronymSpans,
       matchTypes: this.matchTypes,
+      ...(this.options.crossingWindows ? { joins: (a: Passage, b: Passage) => this.joins(a, b) } : {}),
     });
     return { q, qts, candidates: cands };
+  }
+
+  /**
+   * Whether a window may run from passage `a` into `b`: `b` comes next in the same section and on the
+   * same page (a citation names one page), and the source has nothing but white space between them (so
+   * the stretch reads as one text).
+   */
+  private joins(a: Passage, b: Passage): boolean {
+    if (neighbourInSection(this.corpus.passages, a, 1) !== b || b.start < a.end || (a.page ?? null) !== (b.page ?? null)) return false;
+    return /^\s*$/.test(this.documentOf(a).source.slice(a.end, b.start));
   }
 
   /** The last sentence of the passage before `p` in its section: the lead-in of `p`'s first sentence. */
@@ -453,9 +472,17 @@ export class Engine {
 
   /** The excerpt range of a candidate: its sentences, clipped when one sentence alone is too long. */
   span(c: Candidate, qts: QueryTerm[], max = this.options.maxExcerptChars): [number, number] {
-    const list = this.sentencesOf(c.passage);
+    const list = this.windowSentences(c);
     const doc = this.documentOf(c.passage);
-    return clip(doc.source, list, defined(list[c.first]).sentence.start, defined(list[c.last]).sentence.end, qts, max);
+    const first = c.opening ? c.opening.first : c.first;
+    const last = c.opening ? list.length - this.sentencesOf(c.passage).length + c.last : c.last;
+    return clip(doc.source, list, defined(list[first]).sentence.start, defined(list[last]).sentence.end, qts, max);
+  }
+
+  /** The sentences a candidate's window is drawn from: its passage's, after those of the passage it opens in. */
+  private windowSentences(c: Candidate): IndexedSentence[] {
+    const list = this.sentencesOf(c.passage);
+    return c.opening ? [...this.sentencesOf(c.opening.passage), ...list] : list;
   }
 
   /** The text a candidate would quote. */
@@ -509,14 +536,15 @@ export class Engine {
     const verdict = decide(best, confidence, this.model.threshold, this.options.decision, unknownName(q, qts));
     if (!verdict.answered) return abstain(verdict.reason, closest, confidence);
     const [start, end] = this.span(best, qts);
-    const excerpt = excerptOf(this.corpus, best.passage, this.sentencesOf(best.passage), start, end, qts);
+    const excerpt = excerptOf(this.corpus, citedPassage(best), this.windowSentences(best), start, end, qts, best.opening ? best.passage : undefined);
     return { question: q.text, answered: true, confidence: Math.round(confidence * 100) / 100, answer: excerpt, passages: closest };
   }
 
   /** "Tell me more": the passage after the previous answer's, or the next of the closest passages. */
   private more(question: string, previous: Turn): Answer {
     const asked = cleanQuestion(String(question));
-    const shown = previous.answer.answer?.passageId ?? null;
+    // An excerpt that ran on into the next passage is followed by the passage after that one.
+    const shown = previous.answer.answer?.endPassageId ?? previous.answer.answer?.passageId ?? null;
     let next: Passage | undefined;
     if (shown) {
       const p = this.corpus.byId.get(shown);
@@ -557,7 +585,7 @@ export class Engine {
     const { scores, order } = this.rank(cands);
     return order.slice(0, top).map((i) => {
       const c = defined(cands[i]);
-      return { text: this.candidateText(c, qts), passageId: c.passage.id, score: Math.round(defined(scores[i]) * 1000) / 1000, parts: this.model.explain(c) };
+      return { text: this.candidateText(c, qts), passageId: citedPassage(c).id, score: Math.round(defined(scores[i]) * 1000) / 1000, parts: this.model.explain(c) };
     });
   }
 
@@ -566,7 +594,8 @@ export class Engine {
     const out: RankedPassage[] = [];
     const seen = new Set<string>();
     for (const i of order) {
-      const p = defined(cands[i]).passage;
+      // A window across two passages counts as the one it is cited to (listing both crowds out others).
+      const p = citedPassage(defined(cands[i]));
       if (seen.has(p.id)) continue;
       seen.add(p.id);
       out.push(this.ranked(p, defined(scores[i]), qts));
@@ -588,7 +617,7 @@ export class Engine {
   }
 
   /** Ranked passages for lookup terms, each with a short highlighted snippet. */
-  search(terms: string, opts: { limit?: number; offset?: number; section?: string; exclude?: string | null } = {}): SearchHit[] {
+  search(terms: string, opts: { limit?: number; offset?: number; section?: string; exclude?: readonly string[] } = {}): SearchHit[] {
     const limit = opts.limit !== undefined && Number.isFinite(opts.limit) ? Math.max(1, Math.min(Math.floor(opts.limit), 25)) : 5;
     const offset = opts.offset !== undefined && Number.isFinite(opts.offset) ? Math.max(0, Math.floor(opts.offset)) : 0;
     const q = analyzeQuestion(cleanQuestion(String(terms ?? '')).slice(0, this.options.maxQuestionChars));
@@ -599,8 +628,9 @@ export class Engine {
       const wanted = fold(opts.section);
       results = results.filter((r) => fold(r.passage.sectionTitle) === wanted || r.passage.sectionId === wanted);
     }
-    // "More results" after an answer leaves out the passage already shown.
-    if (opts.exclude) results = results.filter((r) => r.passage.id !== opts.exclude);
+    // "More results" after an answer leaves out the passages already shown.
+    const shown = new Set(opts.exclude ?? []);
+    if (shown.size > 0) results = results.filter((r) => !shown.has(r.passage.id));
     return results.slice(offset, offset + limit).map(({ passage, score }, rank) => {
       const list = this.sentences.get(passage.id) ?? [];
       const cands = candidateWindows(

@@ -87,17 +87,23 @@ export function excerptAround(text: string, highlights: Span[], max: number): { 
   return { text: text.slice(start, end), highlights: shifted };
 }
 
-/** The excerpt of [start, end) of a passage. */
-export function excerptOf(corpus: Corpus, p: Passage, sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[]): Excerpt {
+/**
+ * The excerpt of [start, end) of a passage — or, with `through` (the passage after `p`), of the stretch
+ * from `p` on into `through`, cited to both paragraphs.
+ */
+export function excerptOf(corpus: Corpus, p: Passage, sentences: IndexedSentence[], start: number, end: number, qts: QueryTerm[], through?: Passage): Excerpt {
   const doc = corpus.documentsById.get(p.documentId);
   if (!doc) throw new Error(`passage ${p.id} belongs to no document of this corpus`);
-  return {
+  const runsOn = through !== undefined && end > p.end;
+  const excerpt: Excerpt = {
     text: doc.source.slice(start, end),
     passageId: p.id,
     documentId: p.documentId,
     start,
     end,
     highlights: highlightsIn(sentences, start, end, qts),
-    citation: citationFor(corpus, p),
+    citation: citationFor(corpus, p, runsOn ? through : undefined),
   };
+  if (runsOn) excerpt.endPassageId = through.id;
+  return excerpt;
 }

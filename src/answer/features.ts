@@ -46,6 +46,7 @@ export const CANDIDATE_FEATURES = {
   firstMention: "the window holds the document's first mention of the question's subject",
   acronymDefinition: 'the window defines an acronym the question asks about',
   follows: 'the window opens the passage after a retrieved one, which was not retrieved itself',
+  crosses: "the window runs from one passage's closing sentences into the next passage's opening ones",
 } as const;
 
 export type CandidateFeature = keyof typeof CANDIDATE_FEATURES;
@@ -60,6 +61,17 @@ export interface Candidate {
   features: Float64Array;
   /** Per query term: matched by the window or its context in some way. */
   matched: boolean[];
+  /**
+   * Set when the window starts in the passage before `passage` (at its sentence `first`) and runs on
+   * into `passage`'s sentences `0..last` (`first` is then 0): one stretch of the source across the
+   * boundary of two passages. The window is cited to the passage it starts in ({@link citedPassage}).
+   */
+  opening?: { passage: Passage; first: number };
+}
+
+/** The passage a candidate is cited to and listed by: the one its window starts in. */
+export function citedPassage(c: Candidate): Passage {
+  return c.opening ? c.opening.passage : c.passage;
 }
 
 /** A retrieved passage with its sentences and retrieval score. */
@@ -92,6 +104,11 @@ export interface FeatureContext {
   acronymSpans: Array<{ documentId: string; start: number; end: number }>;
   /** The ways of matching a question word that the features count (retrieval uses them all). */
   matchTypes?: ReadonlySet<MatchType>;
+  /**
+   * Whether a window may run from passage `a` into `b`, the passage after it (same section, nothing
+   * but white space between them in the source); without it no window crosses a boundary.
+   */
+  joins?: (a: Passage, b: Passage) => boolean;
 }
 
 const NONE = 255;
@@ -175,6 +192,12 @@ function strongest(into: Uint8Array, from: Uint8Array): void {
   }
 }
 
+/** True when `a` matches some question word that `b` does not. */
+function adds(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== NONE && b[i] === NONE) return true;
+  return false;
+}
+
 /** Whether any term is matched. */
 function anyMatched(types: Uint8Array): boolean {
   for (const x of types) if (x !== NONE) return true;
@@ -242,17 +265,148 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   );
   const local = localWeights(allRows, qts.length);
   const localTotal = local.reduce((n, w) => n + w, 0) || 1;
+  /** What a window's features read of the passage (or the two passages) it lies in. */
+  interface Place {
+    passage: Passage;
+    passageShare: number;
+    documentShare: number;
+    contextMatched: boolean[];
+    firstMention: IndexedSentence | null;
+    retrieval: number;
+    top: boolean;
+    follows: boolean;
+    opening?: { passage: Passage; first: number };
+  }
+  /** The features of the window `rows` (its sentences in order), the sentence before it matching `before`. */
+  const windowOf = (place: Place, rows: readonly SentenceRow[], lo: number, hi: number, types: Uint8Array, before: Uint8Array | null, first: number, last: number): void => {
+    const head = defined(rows[lo]);
+    const tail = defined(rows[hi]);
+    const start = head.indexed.sentence.start;
+    const end = tail.indexed.sentence.end;
+    const { contextMatched } = place;
+    const f = features.next();
+    // One pass over the question's terms for every per-term share.
+    let matchedShare = 0;
+    let localShare = 0;
+    let rare = 0;
+    let lead = 0;
+    let focus = 0;
+    let missing = 0;
+    const matched = new Array<boolean>(qts.length);
+    for (let i = 0; i < qts.length; i++) {
+      const t = defined(qts[i]);
+      const ty = defined(types[i]);
+      const inContext = defined(contextMatched[i]);
+      const k = ty !== NONE ? defined(TYPE_FEATURE[ty]) : inContext ? F.context : -1;
+      const w = t.weight / total;
+      if (k >= 0) f[k] = defined(f[k]) + w;
+      if (ty !== NONE) {
+        matchedShare += w;
+        localShare += defined(local[i]);
+      }
+      if (ty === 0) rare += t.weight * t.weight;
+      const inLeadIn = before !== null && before[i] !== NONE;
+      if (ty === NONE && inLeadIn) lead += t.weight;
+      matched[i] = ty !== NONE || inContext;
+      if (focusTerms[i] && matched[i]) focus += t.weight;
+      if (entities[i] && ty === NONE && !inLeadIn && !inContext) missing += t.weight;
+    }
+    f[F.local] = localShare / localTotal;
+    f[F.passage] = place.passageShare;
+    f[F.document] = place.documentShare;
+    f[F.rare] = rare / total2;
+    f[F.leadIn] = lead / total;
+    // The best single sentence: the first with the highest share (shares are never negative).
+    let best = head;
+    for (let k = lo + 1; k <= hi; k++) {
+      const r = defined(rows[k]);
+      if (r.share > best.share) best = r;
+    }
+    f[F.concentration] = best.share;
+    f[F.extraGain] = Math.max(0, matchedShare - best.share);
+    f[F.retrieval] = place.retrieval;
+    f[F.topPassage] = place.top ? 1 : 0;
+    f[F.proximity] = best.scan.proximity;
+    if (qts.length >= 2) {
+      let pairs = 0;
+      for (let i = 0; i + 1 < qts.length; i++) {
+        for (let k = lo; k <= hi; k++) {
+          if (defined(rows[k]).scan.pairs[i]) {
+            pairs++;
+            break;
+          }
+        }
+      }
+      f[F.bigram] = pairs / (qts.length - 1);
+    }
+    f[F.focus] = focus / focusTotal;
+    if (entityTotal > 0) f[F.entityMissing] = missing / entityTotal;
+    let years = 0;
+    let novel = 0;
+    let termCount = 0;
+    let fits = false;
+    let unit = false;
+    let caption = false;
+    let incomplete = false;
+    let mentions = false;
+    for (let k = lo; k <= hi; k++) {
+      const r = defined(rows[k]);
+      years |= r.scan.years;
+      novel += r.scan.novel;
+      termCount += r.scan.terms;
+      fits ||= r.fits;
+      unit ||= r.unit;
+      caption ||= r.indexed.caption;
+      incomplete ||= !r.indexed.sentence.complete;
+      mentions ||= r.indexed === place.firstMention;
+    }
+    f[F.yearMissing] = years !== (1 << q.years.length) - 1 ? 1 : 0;
+    const definesAcronym = ctx.acronymSpans.some((s) => s.documentId === place.passage.documentId && s.start >= start && s.end <= end);
+    if (q.kind === 'definition') fits = mentions || definesAcronym;
+    if (kinded) {
+      f[F.typeFit] = fits ? 1 : 0;
+      f[F.typeMiss] = fits ? 0 : 1;
+    }
+    if (q.units.length) f[F.unit] = unit ? 1 : 0;
+    f[F.novelty] = termCount ? novel / termCount : 0;
+    f[F.refersBack] = head.indexed.refersBack ? 1 : 0;
+    f[F.caption] = caption ? 1 : 0;
+    f[F.incomplete] = incomplete ? 1 : 0;
+    f[F.short] = end - start < 60 ? 1 : 0;
+    f[F.twoSentences] = hi - lo === 1 ? 1 : 0;
+    f[F.threeSentences] = hi - lo === 2 ? 1 : 0;
+    f[F.firstMention] = mentions ? 1 : 0;
+    f[F.acronymDefinition] = definesAcronym ? 1 : 0;
+    f[F.follows] = place.follows ? 1 : 0;
+    f[F.crosses] = place.opening ? 1 : 0;
+    const c: Candidate = { passage: place.passage, first, last, features: f, matched };
+    if (place.opening) c.opening = place.opening;
+    out.push(c);
+  };
+  const places: Place[] = [];
+  const passageTypesOf: Uint8Array[] = [];
+  const previousOf: Array<Uint8Array | null> = [];
   for (const [p, input] of inputs.entries()) {
     const { passage } = input;
     const rows = defined(allRows[p]);
     const passageTypes = bestTypes(rows.map((r) => r.types), qts.length);
     const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || someKey(t.credits, (x) => input.contextTerms.has(x)));
-    const passageShare = qts.reduce((n, t, i) => n + (passageTypes[i] !== NONE || contextMatched[i] ? t.weight : 0), 0) / total;
-    const documentShare = qts.reduce((n, t) => n + (input.documentTerms.has(t.term) ? t.weight : 0), 0) / total;
-    const firstMention = ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null;
+    const place: Place = {
+      passage,
+      passageShare: qts.reduce((n, t, i) => n + (passageTypes[i] !== NONE || contextMatched[i] ? t.weight : 0), 0) / total,
+      documentShare: qts.reduce((n, t) => n + (input.documentTerms.has(t.term) ? t.weight : 0), 0) / total,
+      contextMatched,
+      firstMention: ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null,
+      retrieval: input.score / top,
+      top: input.rank === 0,
+      follows: input.follows === true,
+    };
+    places.push(place);
+    passageTypesOf.push(passageTypes);
     // The strongest match of each term over the window, grown one sentence at a time.
     const types = new Uint8Array(qts.length);
     const previous = input.previous ? sentenceMatches(input.previous, qts, matches, new Uint8Array(n), new Int16Array(input.previous.tokens.terms.length)).types : null;
+    previousOf.push(previous);
     for (const [a, first] of rows.entries()) {
       if (input.follows && a > 0) break;
       types.set(first.types);
@@ -260,110 +414,59 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
       const before = a > 0 ? defined(rows[a - 1]).types : previous;
       for (let b = a; b < rows.length && b - a < ctx.maxSentences; b++) {
         const last = defined(rows[b]);
-        const start = first.indexed.sentence.start;
-        const end = last.indexed.sentence.end;
-        if (b > a && end - start > ctx.maxChars) break;
+        if (b > a && last.indexed.sentence.end - first.indexed.sentence.start > ctx.maxChars) break;
         if (b > a) strongest(types, last.types);
         // A window that matches no word of the question is no candidate.
         if (!anyMatched(types)) continue;
-        const f = features.next();
-        // One pass over the question's terms for every per-term share.
-        let matchedShare = 0;
-        let localShare = 0;
-        let rare = 0;
-        let lead = 0;
-        let focus = 0;
-        let missing = 0;
-        const matched = new Array<boolean>(qts.length);
-        for (let i = 0; i < qts.length; i++) {
-          const t = defined(qts[i]);
-          const ty = defined(types[i]);
-          const inContext = defined(contextMatched[i]);
-          const k = ty !== NONE ? defined(TYPE_FEATURE[ty]) : inContext ? F.context : -1;
-          const w = t.weight / total;
-          if (k >= 0) f[k] = defined(f[k]) + w;
-          if (ty !== NONE) {
-            matchedShare += w;
-            localShare += defined(local[i]);
-          }
-          if (ty === 0) rare += t.weight * t.weight;
-          const inLeadIn = before !== null && before[i] !== NONE;
-          if (ty === NONE && inLeadIn) lead += t.weight;
-          matched[i] = ty !== NONE || inContext;
-          if (focusTerms[i] && matched[i]) focus += t.weight;
-          if (entities[i] && ty === NONE && !inLeadIn && !inContext) missing += t.weight;
+        windowOf(place, rows, a, b, types, before, a, b);
+      }
+    }
+  }
+  // Windows across the boundary of two passages in a row that are both among the inputs: the closing
+  // sentences of the one and the opening sentences of the other, as one stretch of the source.
+  if (ctx.joins) {
+    const at = new Map(inputs.map((input, i) => [input.passage.order, i]));
+    for (const [pb, input] of inputs.entries()) {
+      const pa = at.get(input.passage.order - 1);
+      if (pa === undefined) continue;
+      const before = defined(inputs[pa]);
+      // Only a passage read whole has its closing sentences here.
+      if (before.follows || !ctx.joins(before.passage, input.passage)) continue;
+      const rowsA = defined(allRows[pa]);
+      const rowsB = defined(allRows[pb]);
+      const placeA = defined(places[pa]);
+      const placeB = defined(places[pb]);
+      const union = bestTypes([defined(passageTypesOf[pa]), defined(passageTypesOf[pb])], qts.length);
+      const place: Place = {
+        ...placeB,
+        passageShare: qts.reduce((n, t, i) => n + (union[i] !== NONE || placeB.contextMatched[i] ? t.weight : 0), 0) / total,
+        retrieval: Math.max(placeA.retrieval, placeB.retrieval),
+        top: placeA.top || placeB.top,
+        firstMention: placeA.firstMention ?? placeB.firstMention,
+      };
+      const types = new Uint8Array(qts.length);
+      const headTypes = new Uint8Array(qts.length);
+      const tail = new Uint8Array(qts.length);
+      for (let a = Math.max(0, rowsA.length - ctx.maxSentences + 1); a < rowsA.length; a++) {
+        const headLength = rowsA.length - a;
+        // The closing sentences from `a` on, then as many opening ones as a window may still take.
+        const rows = rowsA.slice(a).concat(rowsB.slice(0, ctx.maxSentences - headLength));
+        headTypes.fill(NONE);
+        for (let k = 0; k < headLength; k++) strongest(headTypes, defined(rows[k]).types);
+        tail.fill(NONE);
+        const lead = a > 0 ? defined(rowsA[a - 1]).types : (previousOf[pa] ?? null);
+        const from: Place = { ...place, opening: { passage: before.passage, first: a } };
+        for (let b = 0; headLength + b < rows.length; b++) {
+          const last = defined(rows[headLength + b]);
+          if (last.indexed.sentence.end - defined(rows[0]).indexed.sentence.start > ctx.maxChars) break;
+          strongest(tail, last.types);
+          // The closing sentences must match a question word the opening ones do not: a window that only
+          // put the end of the passage before in front of an answer would pad it.
+          if (!adds(headTypes, tail)) continue;
+          types.set(headTypes);
+          strongest(types, tail);
+          windowOf(from, rows, 0, headLength + b, types, lead, 0, b);
         }
-        f[F.local] = localShare / localTotal;
-        f[F.passage] = passageShare;
-        f[F.document] = documentShare;
-        f[F.rare] = rare / total2;
-        f[F.leadIn] = lead / total;
-        // The best single sentence: the first with the highest share (shares are never negative).
-        let best = first;
-        for (let k = a + 1; k <= b; k++) {
-          const r = defined(rows[k]);
-          if (r.share > best.share) best = r;
-        }
-        f[F.concentration] = best.share;
-        f[F.extraGain] = Math.max(0, matchedShare - best.share);
-        f[F.retrieval] = input.score / top;
-        f[F.topPassage] = input.rank === 0 ? 1 : 0;
-        f[F.proximity] = best.scan.proximity;
-        if (qts.length >= 2) {
-          let pairs = 0;
-          for (let i = 0; i + 1 < qts.length; i++) {
-            for (let k = a; k <= b; k++) {
-              if (defined(rows[k]).scan.pairs[i]) {
-                pairs++;
-                break;
-              }
-            }
-          }
-          f[F.bigram] = pairs / (qts.length - 1);
-        }
-        f[F.focus] = focus / focusTotal;
-        if (entityTotal > 0) f[F.entityMissing] = missing / entityTotal;
-        let years = 0;
-        let novel = 0;
-        let termCount = 0;
-        for (let k = a; k <= b; k++) {
-          const { scan } = defined(rows[k]);
-          years |= scan.years;
-          novel += scan.novel;
-          termCount += scan.terms;
-        }
-        f[F.yearMissing] = years !== (1 << q.years.length) - 1 ? 1 : 0;
-        const definesAcronym = ctx.acronymSpans.some((s) => s.documentId === passage.documentId && s.start >= start && s.end <= end);
-        let fits = false;
-        let unit = false;
-        let caption = false;
-        let incomplete = false;
-        let mentions = false;
-        for (let k = a; k <= b; k++) {
-          const r = defined(rows[k]);
-          fits ||= r.fits;
-          unit ||= r.unit;
-          caption ||= r.indexed.caption;
-          incomplete ||= !r.indexed.sentence.complete;
-          mentions ||= r.indexed === firstMention;
-        }
-        if (q.kind === 'definition') fits = mentions || definesAcronym;
-        if (kinded) {
-          f[F.typeFit] = fits ? 1 : 0;
-          f[F.typeMiss] = fits ? 0 : 1;
-        }
-        if (q.units.length) f[F.unit] = unit ? 1 : 0;
-        f[F.novelty] = termCount ? novel / termCount : 0;
-        f[F.refersBack] = first.indexed.refersBack ? 1 : 0;
-        f[F.caption] = caption ? 1 : 0;
-        f[F.incomplete] = incomplete ? 1 : 0;
-        f[F.short] = end - start < 60 ? 1 : 0;
-        f[F.twoSentences] = b - a === 1 ? 1 : 0;
-        f[F.threeSentences] = b - a === 2 ? 1 : 0;
-        f[F.firstMention] = mentions ? 1 : 0;
-        f[F.acronymDefinition] = definesAcronym ? 1 : 0;
-        f[F.follows] = input.follows ? 1 : 0;
-        out.push({ passage, first: a, last: b, features: f, matched });
       }
     }
   }

@@ -19,6 +19,8 @@ export interface Citation {
   sectionId: string | null;
   /** 1-based paragraph number within the section; null for metadata. */
   paragraph: number | null;
+  /** Set when the excerpt runs on into the next paragraph: that paragraph's number (see `paragraphMark`). */
+  lastParagraph?: number;
   /** Null for metadata. */
   passageId: string | null;
   /**
@@ -33,8 +35,13 @@ export interface Citation {
 /** A verbatim slice of a document: `document.source.slice(start, end) === text`. */
 export interface Excerpt {
   text: string;
-  /** The passage it comes from; null when it is the document's metadata. */
+  /** The passage it comes from (where it starts); null when it is the document's metadata. */
   passageId: string | null;
+  /**
+   * Set when the excerpt runs on past the end of `passageId` into the passage after it (same section,
+   * one stretch of the source): that passage's id. "Tell me more" goes on after it.
+   */
+  endPassageId?: string;
   documentId: string;
   start: number;
   end: number;

@@ -21,8 +21,12 @@ function expectExactSlice(e: Excerpt): void {
   const doc = engine.corpus.documentsById.get(e.documentId)!;
   expect(doc.source.slice(e.start, e.end)).toBe(e.text);
   const passage = engine.corpus.byId.get(e.passageId!)!;
+  // It starts in the cited passage, and ends there or in the passage named as the one it runs on into.
+  const last = e.endPassageId === undefined ? passage : engine.corpus.byId.get(e.endPassageId)!;
   expect(e.start).toBeGreaterThanOrEqual(passage.start);
-  expect(e.end).toBeLessThanOrEqual(passage.end);
+  expect(e.start).toBeLessThan(passage.end);
+  expect(e.end).toBeLessThanOrEqual(last.end);
+  if (e.endPassageId !== undefined) expect(e.end).toBeGreaterThan(passage.end);
   for (const h of e.highlights) {
     expect(h.start).toBeGreaterThanOrEqual(0);
     expect(h.end).toBeGreaterThan(h.start);
@@ -30,10 +34,10 @@ function expectExactSlice(e: Excerpt): void {
   }
 }
 
-/** Whole sentences of the cited passage, one to three of them. */
+/** Whole sentences of the cited passage (and of the one it runs on into), one to three of them. */
 function sentencesIn(e: Excerpt): string[] {
-  const passage = engine.corpus.byId.get(e.passageId!)!;
-  const inside = sentencesOf(passage).filter((s) => s.start < e.end && s.end > e.start);
+  const passages = [e.passageId!, ...(e.endPassageId === undefined ? [] : [e.endPassageId])].map((id) => engine.corpus.byId.get(id)!);
+  const inside = passages.flatMap((p) => sentencesOf(p)).filter((s) => s.start < e.end && s.end > e.start);
   expect(inside[0]!.start).toBe(e.start);
   expect(inside.at(-1)!.end).toBe(e.end);
   return inside.map((s) => s.text);
@@ -387,9 +391,11 @@ describe('Engine.search paging', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('leaves out an excluded passage', () => {
-    const first = engine.search('illegal mining', { limit: 1 })[0]!.passageId;
-    expect(engine.search('illegal mining', { limit: 10, exclude: first }).map((h) => h.passageId)).not.toContain(first);
+  it('leaves out the excluded passages, and only those', () => {
+    const all = engine.search('illegal mining', { limit: 10 }).map((h) => h.passageId);
+    const [first, second] = all;
+    const rest = engine.search('illegal mining', { limit: 8, exclude: [first!, second!] }).map((h) => h.passageId);
+    expect(rest).toEqual(all.slice(2));
   });
 });
 

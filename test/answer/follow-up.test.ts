@@ -55,9 +55,17 @@ describe('Engine.answer with the previous turn', () => {
     expect(a.passages[0]!.text).toContain('Bolivia grew 1,400 hectares');
   });
 
+  /** A turn that showed the whole of `id` (and ran on into `through`, when given). */
+  function shown(id: string, through?: string): Turn {
+    const { passage, citation } = engine.passage(id);
+    const end = through ? engine.corpus.byId.get(through)!.end : passage.end;
+    const source = engine.corpus.documents[0]!.source;
+    const answer = { text: source.slice(passage.start, end), passageId: passage.id, documentId: passage.documentId, start: passage.start, end, highlights: [], citation, ...(through ? { endPassageId: through } : {}) };
+    return { question: 'q', answer: { question: 'q', answered: true, confidence: 0.9, answer, passages: [] } };
+  }
+
   it('answers "tell me more" with the passage that follows, as an exact slice', () => {
-    const first = turn('How many hectares of quinoa did Peru grow in 2021?');
-    const a = engine.answer('tell me more', first);
+    const a = engine.answer('tell me more', shown('rivers/farms/1'));
     expect(a.answered).toBe(true);
     expect(a.answer!.text).toBe('The harvest was late because the rains came early.');
     expect(a.understood).toMatch(/^the passage after /);
@@ -65,10 +73,17 @@ describe('Engine.answer with the previous turn', () => {
     expect(source.slice(a.answer!.start, a.answer!.end)).toBe(a.answer!.text);
   });
 
+  it('goes on after the passage an excerpt ran on into, not the one it started in', () => {
+    const a = engine.answer('tell me more', shown('rivers/farms/1', 'rivers/farms/2'));
+    expect(a.answer!.text).toBe('Most of the grain is sold in Lima.');
+    // And after a real answer, whichever passage it ended in.
+    const first = turn('How many hectares of quinoa did Peru grow in 2021?');
+    const last = first.answer.answer!.endPassageId ?? first.answer.answer!.passageId!;
+    const after = engine.corpus.passages[engine.corpus.passages.findIndex((p) => p.id === last) + 1]!;
+    expect(engine.answer('tell me more', first).answer!.text).toBe(after.text);
+  });
+
   it('says there is no more after the last passage of a document', () => {
-    const { passage, citation } = engine.passage('rivers/markets/1');
-    const shown = { text: passage.text, passageId: passage.id, documentId: passage.documentId, start: passage.start, end: passage.end, highlights: [], citation };
-    const last: Turn = { question: 'where is the grain sold?', answer: { question: 'where is the grain sold?', answered: true, confidence: 0.9, answer: shown, passages: [] } };
-    expect(engine.answer('tell me more', last)).toMatchObject({ answered: false, reason: 'not-covered' });
+    expect(engine.answer('tell me more', shown('rivers/markets/1'))).toMatchObject({ answered: false, reason: 'not-covered' });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { chooseThreshold, fitLogistic, fitRanker, folds } from '../../src/answer/fit.ts';
 import { CANDIDATE_FEATURE_NAMES, candidates, sentenceMatches, termMatches } from '../../src/answer/features.ts';
-import { decide } from '../../src/answer/decide.ts';
+import { decide, overlaps } from '../../src/answer/decide.ts';
 import { analyzeQuestion } from '../../src/answer/question.ts';
 import { queryTerms } from '../../src/answer/query.ts';
 import { indexSentence } from '../../src/answer/sentence-index.ts';
@@ -11,6 +11,7 @@ import { AliasTable } from '../../src/search/aliases.ts';
 import { tokenize } from '../../src/search/analyze.ts';
 import { MATCH_STRENGTH, Vocabulary, demonymOf, editDistance, sameFamily } from '../../src/search/vocabulary.ts';
 import { sentencesOf } from '../../src/corpus/passage.ts';
+import { excerptOf } from '../../src/answer/excerpt.ts';
 
 const MATCH = (type: keyof typeof MATCH_STRENGTH) => MATCH_STRENGTH[type];
 
@@ -186,7 +187,7 @@ The board approved the dredging contract again.
   it('offers the windows that open it as candidates, with the retrieved passage\'s last sentence as their lead-in', () => {
     const cands = oneRetrieved.analyze(question).candidates;
     expect(cands.some((c) => c.passage === approved)).toBe(true);
-    const following = cands.filter((c) => c.passage === after);
+    const following = cands.filter((c) => c.passage === after && !c.opening);
     // Only windows that open the passage, though its fourth sentence matches the question too.
     expect(following.map((c) => [c.first, c.last])).toEqual([[0, 0], [0, 1], [0, 2]]);
     for (const c of following) {
@@ -206,7 +207,7 @@ The board approved the dredging contract again.
   });
 
   it('is a candidate once, and in full, when retrieval brings it in itself', () => {
-    const windows = Engine.fromCorpus(corpus).analyze(question).candidates.filter((c) => c.passage === after);
+    const windows = Engine.fromCorpus(corpus).analyze(question).candidates.filter((c) => c.passage === after && !c.opening);
     expect(windows.every((c) => c.features[F('follows')] === 0)).toBe(true);
     expect(windows.some((c) => c.first === 3)).toBe(true);
     expect(new Set(windows.map((c) => `${c.first}-${c.last}`)).size).toBe(windows.length);
@@ -218,6 +219,126 @@ The board approved the dredging contract again.
     expect(opening.features[F('leadIn')]).toBe(0);
     const led = Engine.fromCorpus(corpus).analyze('did Carla Brandt run the work the harbour board approved?').candidates.find((c) => c.passage === after && c.first === 0 && c.last === 0)!;
     expect(led.features[F('leadIn')]).toBeGreaterThan(0);
+  });
+});
+
+describe('windows across the boundary of two passages', () => {
+  // The sentence that names what is asked about closes one paragraph; the answer opens the next.
+  const TEXT3 = `---
+title: Harbour Notes
+---
+
+## Dredging
+
+Storms filled the channel with silt. The harbour board then approved a dredging contract.
+
+The firm of Carla Brandt won it. Work began in June.
+
+---
+
+The board paid the firm in full.
+
+## Other
+
+Nothing else happened.
+`;
+  const corpus = buildCorpus([parseDocument('/f/harbour.md', TEXT3)]);
+  const source = corpus.documents[0]!.source;
+  const F = (name: string) => CANDIDATE_FEATURE_NAMES.indexOf(name as never);
+  const [approved, won, paid, other] = corpus.passages;
+  const engine = Engine.fromCorpus(corpus);
+  const question = 'which firm won the dredging contract the harbour board approved?';
+
+  it('runs from the closing sentences of one passage into the opening ones of the next, as one slice of the source', () => {
+    const a = engine.analyze(question);
+    const across = a.candidates.filter((c) => c.opening);
+    // Closing sentences of the first paragraph × opening sentences of the second, three sentences at most.
+    expect(across.map((c) => [c.opening!.first, c.last]).sort()).toEqual([[0, 0], [1, 0], [1, 1]]);
+    for (const c of across) {
+      expect(c.opening!.passage).toBe(approved);
+      expect(c.passage).toBe(won);
+      expect(c.first).toBe(0);
+      expect(c.features[F('crosses')]).toBe(1);
+      const text = engine.candidateText(c, a.qts);
+      const start = source.indexOf(text);
+      expect(start).toBeGreaterThan(0);
+      expect(source.slice(start, start + text.length)).toBe(text);
+    }
+    const joined = across.find((c) => c.opening!.first === 1 && c.last === 0)!;
+    expect(engine.candidateText(joined, a.qts)).toBe('The harbour board then approved a dredging contract.\n\nThe firm of Carla Brandt won it.');
+    // Two sentences, and every question word but none from outside the window.
+    expect(joined.features[F('twoSentences')]).toBe(1);
+    expect(joined.features[F('exact')]).toBeGreaterThan(Math.max(...a.candidates.filter((c) => !c.opening).map((c) => c.features[F('exact')]!)));
+    expect(a.candidates.filter((c) => !c.opening).every((c) => c.features[F('crosses')] === 0)).toBe(true);
+  });
+
+  it('only when the closing sentences match a question word the opening ones do not (no padding in front of an answer)', () => {
+    // "firm" and "won" are both in the opening sentence: the paragraph before adds nothing.
+    expect(engine.analyze('which firm won?').candidates.some((c) => c.opening)).toBe(false);
+    // "silt" is only in the paragraph before: the windows from it on cross; those from the next sentence do not.
+    const across = engine.analyze('which firm won after the silt?').candidates.filter((c) => c.opening);
+    expect(across.length).toBeGreaterThan(0);
+    expect(across.every((c) => c.opening!.first === 0)).toBe(true);
+  });
+
+  it('never crosses into another section, past anything but white space (a rule), or when the option is off', () => {
+    const all = engine.analyze('did the board pay the firm, and did nothing else happen?').candidates;
+    expect(all.some((c) => c.passage === paid)).toBe(true);
+    expect(all.some((c) => c.passage === other)).toBe(true);
+    // "Work began in June." and "The board paid …" have a rule between them; the other section is another section.
+    expect(all.filter((c) => c.opening).every((c) => c.opening!.passage === approved && c.passage === won)).toBe(true);
+    const off = Engine.fromCorpus(corpus, { crossingWindows: false });
+    expect(off.analyze(question).candidates.some((c) => c.opening)).toBe(false);
+    // Nor onto another page of a paged report: a citation names one page.
+    const paged = buildCorpus([parseDocument('/f/harbour.md', TEXT3)]);
+    paged.passages.forEach((p, i) => (p.page = i === 0 ? 1 : 2));
+    expect(Engine.fromCorpus(paged).analyze(question).candidates.some((c) => c.opening)).toBe(false);
+    paged.passages.forEach((p) => (p.page = 1));
+    expect(Engine.fromCorpus(paged).analyze(question).candidates.some((c) => c.opening)).toBe(true);
+  });
+
+  it('answers with the whole stretch, cited to the passage it starts in and naming the one it runs on into', () => {
+    const weights = { candidate: { exact: 4, crosses: 2 }, confidence: { bias: 5 }, threshold: 0.5 };
+    const fitted = Engine.fromCorpus(corpus, { weights });
+    const a = fitted.answer(question);
+    expect(a.answered).toBe(true);
+    const e = a.answer!;
+    expect(fitted.explain(question, 1)[0]).toMatchObject({ text: e.text, passageId: approved!.id });
+    expect(e.text).toMatch(/^(Storms filled the channel with silt\. )?The harbour board then approved a dredging contract\.\n\nThe firm of Carla Brandt won it\.$/);
+    expect(source.slice(e.start, e.end)).toBe(e.text);
+    expect(e.passageId).toBe(approved!.id);
+    expect(e.endPassageId).toBe(won!.id);
+    expect(e.citation).toMatchObject({ passageId: approved!.id, paragraph: approved!.paragraph, lastParagraph: won!.paragraph });
+    expect(e.citation.label).toMatch(new RegExp(`Dredging ¶${approved!.paragraph}–${won!.paragraph}$`));
+    // Highlights are offsets into the excerpt, on both sides of the boundary.
+    expect(e.highlights.map((h) => e.text.slice(h.start, h.end))).toEqual(expect.arrayContaining(['harbour', 'firm', 'won']));
+    // The closest passages list it once, as the passage it is cited to.
+    expect(a.passages.filter((p) => p.passageId === approved!.id)).toHaveLength(1);
+  });
+
+  it('overlaps the windows of either passage it covers, and no other', () => {
+    const window = (passage: typeof won, first: number, last: number, opening?: { passage: typeof won; first: number }) => ({ passage: passage!, first, last, features: new Float64Array(), matched: [], ...(opening ? { opening: { passage: opening.passage!, first: opening.first } } : {}) });
+    const joined = window(won, 0, 0, { passage: approved, first: 1 });
+    expect(overlaps(joined, window(approved, 1, 1))).toBe(true);
+    expect(overlaps(window(won, 0, 1), joined)).toBe(true);
+    expect(overlaps(joined, window(won, 0, 0, { passage: approved, first: 0 }))).toBe(true);
+    expect(overlaps(joined, window(won, 1, 1))).toBe(false);
+    expect(overlaps(joined, window(approved, 0, 0))).toBe(false);
+    expect(overlaps(joined, window(paid, 0, 0))).toBe(false);
+    // Two windows across two boundaries in a row share the middle passage's sentences, or not.
+    const next = window(paid, 0, 0, { passage: won, first: 1 });
+    expect(overlaps(next, window(won, 0, 1, { passage: approved, first: 1 }))).toBe(true);
+    expect(overlaps(window(won, 0, 0, { passage: approved, first: 1 }), next)).toBe(false);
+    expect(overlaps(next, joined)).toBe(false);
+  });
+
+  it('is not cited past its end when the excerpt stays inside the first passage', () => {
+    const p = approved!;
+    const doc = corpus.documents[0]!;
+    const e = excerptOf(corpus, p, [], p.start, p.end, [], won);
+    expect(e.endPassageId).toBeUndefined();
+    expect(e.citation.lastParagraph).toBeUndefined();
+    expect(doc.source.slice(e.start, e.end)).toBe(e.text);
   });
 });
 

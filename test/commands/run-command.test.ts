@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
+import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
 import { Store, hashUser } from '../../src/store/store.ts';
@@ -235,6 +236,18 @@ describe('handleAction', () => {
     const second = await handleAction(registry, next, ctx());
     const seen = new Set(first.reply.items.map((i) => i.passageId));
     for (const item of second.reply.items) expect(seen.has(item.passageId)).toBe(false);
+  });
+
+  it('leaves out of More results both passages of an excerpt that runs on into the next one', async () => {
+    // The answer opens with the paragraph that names the contract and runs on into the one naming the firm.
+    const text = '---\ntitle: Harbour Notes\n---\n\n## Dredging\n\nThe harbour board approved a dredging contract.\n\nThe firm of Carla Brandt won it.\n\n## Fees\n\nThe firm was paid for the dredging contract in June.\n';
+    const small = Engine.fromCorpus(buildCorpus([parseDocument('/f/harbour.md', text)]), { weights: { candidate: { exact: 4, crosses: 2 }, confidence: { bias: 5 }, threshold: 0.5 } });
+    const question = 'which firm won the dredging contract the harbour board approved?';
+    const shown = small.answer(question).answer!;
+    expect([shown.passageId, shown.endPassageId]).toEqual(['harbour/dredging/1', 'harbour/dredging/2']);
+    const reply = await runCommand(registry, 'ask', { question }, ctx({ engine: small }));
+    const more = await handleAction(registry, reply.actions.find((a) => a.kind === 'more_results')!, ctx({ engine: small }));
+    expect(more.reply.items.map((i) => i.passageId)).toEqual(['harbour/fees/1']);
   });
 
   it('shares the same answer publicly, without another Share button', async () => {

@@ -196,10 +196,13 @@ describe('PDF reports', () => {
   it('answers verbatim and cites the page', () => {
     const a = ask('How many hectares of coca were under cultivation by the end of 2020?');
     expect(a.answer!.text).toContain('88,200 hectares');
-    expect(a.answer!.citation).toMatchObject({ documentId: 'ellis-peru', page: 1, section: 'Cocaine', paragraph: 2, label: 'Ellis 2022 · p. 1 · Cocaine ¶2' });
+    expect(a.answer!.citation).toMatchObject({ documentId: 'ellis-peru', page: 1, section: 'Cocaine', paragraph: 2 });
+    // (The excerpt may run on into the next paragraph of the same page: "¶2–3".)
+    expect(a.answer!.citation.label).toMatch(/^Ellis 2022 · p\. 1 · Cocaine ¶2(–3)?$/);
     const b = ask('What percentage of gold is mined illegally in the national parks?');
     expect(b.answer!.text).toContain('28 percent of all gold');
-    expect(b.answer!.citation).toMatchObject({ page: 2, section: 'Illegal Mining', label: 'Ellis 2022 · p. 2 · Illegal Mining ¶2' });
+    expect(b.answer!.citation).toMatchObject({ page: 2, section: 'Illegal Mining', paragraph: 2 });
+    expect(b.answer!.citation.label).toMatch(/^Ellis 2022 · p\. 2 · Illegal Mining ¶2(–3)?$/);
   });
 });
 

@@ -64,7 +64,7 @@ describe('the bundled report as a two-column PDF', () => {
         const src = pdf.documents.find((d) => d.id === a.answer!.documentId)!.source;
         expect(src.slice(a.answer.start, a.answer.end)).toBe(a.answer.text);
         // (A quote of the author note is cited by meta.ts, which gives no page.)
-        if (a.answer.passageId && a.answer.citation.page !== undefined) expect(a.answer.citation.label).toMatch(/^Ellis 2022 · p\. \d+ · .+ ¶\d+$/);
+        if (a.answer.passageId && a.answer.citation.page !== undefined) expect(a.answer.citation.label).toMatch(/^Ellis 2022 · p\. \d+ · .+ ¶\d+(–\d+)?$/);
       }
       if ((a.answer?.text ?? null) === (markdown.answer(q).answer?.text ?? null)) same++;
     }

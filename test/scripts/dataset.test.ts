@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.ts';
 import { goldFold } from '../../src/answer/evaluate.ts';
+import { citedPassage } from '../../src/answer/features.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 import { SEED, crossValidate, rightDecisions, type Item } from '../../scripts/dataset.ts';
 import { RIVER_TEXT } from '../support/river.ts';
@@ -21,7 +22,7 @@ function item(set: string, q: string, gold: string[] | null, heldOut = false): I
     qts: a.qts,
     candidates: a.candidates,
     positive: a.candidates.map((c) => contains(engine.candidateText(c, a.qts))),
-    passageHasGold: a.candidates.map((c) => contains(c.passage.text)),
+    passageHasGold: a.candidates.map((c) => contains(citedPassage(c).text)),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type APIEmbedField,
 } from 'discord.js';
 import { ACTION_KINDS, type Action, type ActionKind, type Quote, type Reply } from '../../../commands/types.ts';
+import { paragraphMark } from '../../answer/citation.ts';
 import type { Span } from '../../answer/types.ts';
 import { stripInvisible, stripInvisibleLines } from '../../text.ts';
 
@@ -197,7 +198,7 @@ function citationFooter(quote: Quote, smallPrint?: string): string {
 function quoteField(quote: Quote): APIEmbedField {
   const c = quote.citation;
   // No leading "1." numbering: in a field name it would be list syntax, and the order already ranks.
-  const name = `${c.section || c.document}${c.paragraph ? ` ¶${c.paragraph}` : ''}`;
+  const name = `${c.section || c.document}${c.paragraph ? ` ${paragraphMark(c)}` : ''}`;
   const suffix = `\n— ${escapeText(c.label || c.document)}${quote.passageId ? ` · \`${quote.passageId.replace(/`/g, '')}\`` : ''}`;
   const room = Math.min(ITEM_EXCERPT_CHARS, LIMITS.fieldValue - suffix.length);
   return {

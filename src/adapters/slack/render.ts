@@ -3,6 +3,7 @@
  * 3,000 characters a section, 50 blocks a message, 75 characters a button label.
  */
 import type { Action, Quote, Reply } from '../../../commands/types.ts';
+import { paragraphMark } from '../../answer/citation.ts';
 import type { Span } from '../../answer/types.ts';
 
 /** Slack's limits (https://docs.slack.dev/reference/block-kit/blocks). */
@@ -145,7 +146,7 @@ const context = (text: string): Block => ({
 export function citationLine(q: Quote): string {
   const c = q.citation;
   const parts = [`*${escapeMrkdwn(c.label)}*`, escapeMrkdwn(c.document)];
-  if (c.section) parts.push(`${escapeMrkdwn(c.section)} ¶${c.paragraph}`);
+  if (c.section) parts.push(`${escapeMrkdwn(c.section)} ${paragraphMark(c)}`);
   if (q.passageId) parts.push(`id \`${escapeMrkdwn(q.passageId)}\``);
   return parts.join(' · ');
 }

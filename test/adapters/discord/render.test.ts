@@ -163,6 +163,12 @@ describe('renderReply', () => {
     ]);
   });
 
+  it('names both paragraphs of a listed excerpt that runs on into the next one', () => {
+    const c = { ...citation('Illegal Mining', 2), lastParagraph: 3, label: 'Quispe 2023 · Illegal Mining ¶2–3' };
+    const m = renderReply(reply({ kind: 'abstention', heading: 'h', items: [quote('Gold is laundered in Lima.', [], c)] }), { visibility: 'private' });
+    expect(m.embeds[0]!.fields![0]!.name).toBe('Illegal Mining ¶2–3');
+  });
+
   it('stays within every limit for absurdly large replies', () => {
     const long = 'lorem ipsum '.repeat(2000);
     const items = Array.from({ length: 40 }, (_, i) => quote(long, [{ start: 0, end: 5 }], citation('S'.repeat(300), i + 1)));

@@ -68,6 +68,11 @@ describe('renderReply', () => {
     { kind: 'feedback_down', label: '👎', value: '1:doc/cocaine/4' },
   ];
 
+  it('cites an excerpt that runs on into the next paragraph to both (¶4–5)', () => {
+    const runOn: Quote = { ...quote('Coca rose.\n\nIt fell.'), citation: { ...citation, lastParagraph: 5, label: 'Ellis 2022 · Cocaine ¶4–5' } };
+    expect(texts(renderReply(reply({ quote: runOn })).blocks)).toContain('*Ellis 2022 · Cocaine ¶4–5* · A &lt;Report&gt; &amp; more · Cocaine ¶4–5 · id `doc/cocaine/4`');
+  });
+
   it('renders an answer: question, quote, citation line with the passage id, buttons', () => {
     const { blocks, text } = renderReply(reply({ question: 'Why <!here>?', quote: quote('Coca rose.', [{ start: 0, end: 4 }]), actions }), {
       shareable: true,
