@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Command, Quote, Reply, Action, ViewContext } from './types.ts';
 import type { RankedPassage, Answer } from '../src/answer/types.ts';
-import { encodeFeedback, encodeView, passageRef } from '../src/actions.ts';
+import { encodeFeedback, encodeView, excerptRef, passageRef } from '../src/actions.ts';
 import { excerptAround } from '../src/answer/excerpt.ts';
 import { MORE_PAGE, resultsReply, searchPage } from './search.ts';
 
@@ -60,7 +60,8 @@ function buildAnswerReply(answer: Answer, passageOrder: (id: string) => number, 
       a.passageId === null
         ? []
         : [
-            { kind: 'full_passage', label: 'Full passage', value: ref(a.passageId) },
+            // An excerpt that ran on into the next paragraph: Full passage shows both.
+            { kind: 'full_passage', label: 'Full passage', value: excerptRef({ id: a.passageId, order: passageOrder(a.passageId) }, a.endPassageId !== undefined) },
             more,
             share,
             { kind: 'feedback_up', label: '👍', value: encodeFeedback(logId, ref(a.passageId)) },

@@ -2,18 +2,28 @@
 import { z } from 'zod';
 import { commandLabel, surfaceOf, type Command, type CommandContext, type Reply } from './types.ts';
 import { InputError } from '../src/errors.ts';
-import { encodeView, passageRef, resolvePassageRef } from '../src/actions.ts';
+import { encodeView, excerptRef, resolveExcerptRef } from '../src/actions.ts';
+import { citationFor } from '../src/answer/citation.ts';
+import type { Passage } from '../src/corpus/types.ts';
 
-/** The reply for a whole passage, or a notice explaining how to find ids when `id` is unknown. */
-export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel' | 'surface'>, id: string): Reply {
+/**
+ * The reply for a whole passage — with `through` (the passage after it, which an excerpt ran on into)
+ * both, as the one stretch of the source they are when only white space lies between them — or a notice explaining how to find ids when `id`
+ * is unknown.
+ */
+export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel' | 'surface'>, id: string, through?: Passage): Reply {
   try {
-    const { passage, citation } = ctx.engine.passage(id);
+    const { passage, citation: own } = ctx.engine.passage(id);
+    const source = ctx.engine.corpus.documentsById.get(passage.documentId)?.source;
+    const both = through !== undefined && source !== undefined && through.documentId === passage.documentId && through.start >= passage.end && /^\s*$/.test(source.slice(passage.end, through.start));
+    const citation = both ? citationFor(ctx.engine.corpus, passage, through) : own;
+    const text = both ? source.slice(passage.start, through.end) : passage.text;
     return {
       kind: 'passage',
-      heading: `${citation.document} — ${citation.section}, paragraph ${citation.paragraph}`,
-      quote: { text: passage.text, highlights: [], citation, passageId: passage.id },
+      heading: `${citation.document} — ${citation.section}, ${citation.lastParagraph !== undefined ? `paragraphs ${citation.paragraph}–${citation.lastParagraph}` : `paragraph ${citation.paragraph}`}`,
+      quote: { text, highlights: [], citation, passageId: passage.id },
       items: [],
-      actions: [{ kind: 'share', label: 'Share', value: encodeView({ kind: 'source', ref: passageRef(passage) }) }],
+      actions: [{ kind: 'share', label: 'Share', value: encodeView({ kind: 'source', ref: excerptRef(passage, both) }) }],
     };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
@@ -51,8 +61,8 @@ export default {
   },
   views: {
     source: (view, ctx) => {
-      const passage = resolvePassageRef(ctx.engine.corpus, view.ref);
-      return passage ? passageReply(ctx, passage.id) : undefined;
+      const found = resolveExcerptRef(ctx.engine.corpus, view.ref);
+      return found ? passageReply(ctx, found.passage.id, found.through) : undefined;
     },
   },
   async execute(ctx) {

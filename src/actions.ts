@@ -5,6 +5,7 @@
  * re-running a view gives the same reply the user saw).
  */
 import type { Passage } from './corpus/types.ts';
+import { neighbourInSection } from './corpus/passage.ts';
 
 /** Longest action value we produce. */
 export const MAX_ACTION_VALUE = 80;
@@ -141,6 +142,29 @@ export function bindQuestionLogId(value: string, logId: number): string {
     .split(':')
     .map((part, i) => (part === LOG_ID_PLACEHOLDER && i < 2 ? String(logId) : part))
     .join(':');
+}
+
+/** Marks a ref as "and the passage after it": an excerpt that ran on into the next paragraph. */
+const RUNS_ON = '+';
+
+/** A reference to a passage, or with `runsOn` to it and the passage after it (`id+`). */
+export function excerptRef(p: Pick<Passage, 'id' | 'order'>, runsOn = false): string {
+  return `${passageRef(p)}${runsOn ? RUNS_ON : ''}`;
+}
+
+/**
+ * Finds what an {@link excerptRef} points to: the passage, and for `id+` the passage after it in the
+ * same section when there still is one (a changed corpus may have lost it: the passage alone then).
+ */
+export function resolveExcerptRef(
+  corpus: { byId: Map<string, Passage>; passages: Passage[] },
+  ref: string,
+): { passage: Passage; through?: Passage } | undefined {
+  const runsOn = ref.endsWith(RUNS_ON);
+  const passage = resolvePassageRef(corpus, runsOn ? ref.slice(0, -RUNS_ON.length) : ref);
+  if (!passage) return undefined;
+  const through = runsOn ? neighbourInSection(corpus.passages, passage, 1) : null;
+  return through ? { passage, through } : { passage };
 }
 
 /** Finds the passage a {@link passageRef} points to, if the corpus still has it. */

@@ -13,7 +13,7 @@ import { isUserFacing } from './errors.ts';
 import { stripInvisible } from './text.ts';
 import { notice } from '../commands/notice.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { bindQuestionLogId, decodeFeedback, decodeView, passageRef, resolvePassageRef, type View } from './actions.ts';
+import { bindQuestionLogId, decodeFeedback, decodeView, excerptRef, resolveExcerptRef, resolvePassageRef, type View } from './actions.ts';
 import { logQuestion, recordFeedback } from './store/question-log.ts';
 import { storeError } from './store/store.ts';
 
@@ -221,9 +221,9 @@ export async function handleAction(
     const ctxWithCommands: Invocation = { ...ctx, commands: ctx.commands ?? registry.commands };
     switch (action.kind) {
       case 'full_passage': {
-        const passage = resolvePassageRef(ctx.engine.corpus, action.value);
-        if (!passage) return expired();
-        const reply = renderView(registry, { kind: 'source', ref: passageRef(passage) }, ctxWithCommands);
+        const found = resolveExcerptRef(ctx.engine.corpus, action.value);
+        if (!found) return expired();
+        const reply = renderView(registry, { kind: 'source', ref: excerptRef(found.passage, found.through !== undefined) }, ctxWithCommands);
         return reply ? { reply, placement: 'follow' } : expired();
       }
       case 'more_results': {

@@ -5,9 +5,12 @@ import {
   decodeView,
   encodeFeedback,
   encodeView,
+  excerptRef,
   passageRef,
+  resolveExcerptRef,
   MAX_ACTION_VALUE,
 } from '../../src/actions.ts';
+import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
 
 describe('action values', () => {
   it('round-trips every view', () => {
@@ -51,5 +54,20 @@ describe('action values', () => {
   it('refers to a passage with an absurdly long id by its position', () => {
     expect(passageRef({ id: 'a/b/1', order: 3 })).toBe('a/b/1');
     expect(passageRef({ id: `doc/${'s'.repeat(80)}/1`, order: 3 })).toBe('#3');
+  });
+
+  it('refers to an excerpt that ran on into the next passage as the passage with "+", and finds both again', () => {
+    const corpus = buildCorpus([parseDocument('/f/d.md', '---\ntitle: D\n---\n\n## A\n\nOne.\n\nTwo.\n\n## B\n\nThree.\n')]);
+    const [one, two, three] = corpus.passages;
+    expect(excerptRef(one!)).toBe('d/a/1');
+    expect(excerptRef(one!, true)).toBe('d/a/1+');
+    expect(excerptRef({ id: `doc/${'s'.repeat(80)}/1`, order: 3 }, true)).toBe('#3+');
+    expect(resolveExcerptRef(corpus, 'd/a/1+')).toEqual({ passage: one, through: two });
+    expect(resolveExcerptRef(corpus, `#${one!.order}+`)).toEqual({ passage: one, through: two });
+    expect(resolveExcerptRef(corpus, 'd/a/1')).toEqual({ passage: one });
+    // Never into another section; an unknown passage is unknown.
+    expect(resolveExcerptRef(corpus, 'd/a/2+')).toEqual({ passage: two });
+    expect(three!.sectionId).toBe('b');
+    expect(resolveExcerptRef(corpus, 'd/z/9+')).toBeUndefined();
   });
 });

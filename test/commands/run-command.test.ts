@@ -238,7 +238,7 @@ describe('handleAction', () => {
     for (const item of second.reply.items) expect(seen.has(item.passageId)).toBe(false);
   });
 
-  it('leaves out of More results both passages of an excerpt that runs on into the next one', async () => {
+  it('leaves out of More results both passages of an excerpt that runs on into the next one, and shows both as its Full passage', async () => {
     // The answer opens with the paragraph that names the contract and runs on into the one naming the firm.
     const text = '---\ntitle: Harbour Notes\n---\n\n## Dredging\n\nThe harbour board approved a dredging contract.\n\nThe firm of Carla Brandt won it.\n\n## Fees\n\nThe firm was paid for the dredging contract in June.\n';
     const small = Engine.fromCorpus(buildCorpus([parseDocument('/f/harbour.md', text)]), { weights: { candidate: { exact: 4, crosses: 2 }, confidence: { bias: 5 }, threshold: 0.5 } });
@@ -248,6 +248,23 @@ describe('handleAction', () => {
     const reply = await runCommand(registry, 'ask', { question }, ctx({ engine: small }));
     const more = await handleAction(registry, reply.actions.find((a) => a.kind === 'more_results')!, ctx({ engine: small }));
     expect(more.reply.items.map((i) => i.passageId)).toEqual(['harbour/fees/1']);
+    // Full passage shows both paragraphs, as the one stretch of the source they are, cited ¶1–2.
+    const full = await handleAction(registry, reply.actions.find((a) => a.kind === 'full_passage')!, ctx({ engine: small }));
+    expect(full.reply.quote!.text).toBe('The harbour board approved a dredging contract.\n\nThe firm of Carla Brandt won it.');
+    expect(full.reply.heading).toBe('Harbour Notes — Dredging, paragraphs 1–2');
+    expect(full.reply.quote!.citation).toMatchObject({ passageId: 'harbour/dredging/1', paragraph: 1, lastParagraph: 2 });
+    // Its Share button shares the same two paragraphs.
+    const shared = await handleAction(registry, full.reply.actions.find((a) => a.kind === 'share')!, ctx({ engine: small }));
+    expect(shared.reply.quote!.text).toBe(full.reply.quote!.text);
+  });
+
+  it('shows one passage for a "runs on" reference with no passage after it in the section', async () => {
+    const text = '---\ntitle: Harbour Notes\n---\n\n## Dredging\n\nThe harbour board approved a dredging contract.\n\n## Fees\n\nThe firm was paid.\n';
+    const small = Engine.fromCorpus(buildCorpus([parseDocument('/f/harbour.md', text)]));
+    const full = await handleAction(registry, { kind: 'full_passage', value: 'harbour/dredging/1+' }, ctx({ engine: small }));
+    expect(full.reply.quote!.text).toBe('The harbour board approved a dredging contract.');
+    expect(full.reply.heading).toBe('Harbour Notes — Dredging, paragraph 1');
+    expect((await handleAction(registry, { kind: 'full_passage', value: 'harbour/nowhere/1+' }, ctx({ engine: small }))).reply.kind).toBe('notice');
   });
 
   it('shares the same answer publicly, without another Share button', async () => {
