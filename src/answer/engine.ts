@@ -8,7 +8,7 @@
  * gives the same answer (ties broken by passage order).
  */
 import type MiniSearch from 'minisearch';
-import { neighbourInSection, sentencesOf } from '../corpus/passage.ts';
+import { adjoins, neighbourInSection, sentencesOf } from '../corpus/passage.ts';
 import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { InputError } from '../errors.ts';
@@ -437,8 +437,8 @@ export class Engine {
    * the stretch reads as one text).
    */
   private joins(a: Passage, b: Passage): boolean {
-    if (neighbourInSection(this.corpus.passages, a, 1) !== b || b.start < a.end || (a.page ?? null) !== (b.page ?? null)) return false;
-    return /^\s*$/.test(this.documentOf(a).source.slice(a.end, b.start));
+    if (neighbourInSection(this.corpus.passages, a, 1) !== b || (a.page ?? null) !== (b.page ?? null)) return false;
+    return adjoins(this.documentOf(a).source, a, b);
   }
 
   /** The last sentence of the passage before `p` in its section: the lead-in of `p`'s first sentence. */

@@ -56,6 +56,11 @@ export function sentencesOf(p: Passage, from = 0, to = p.sentenceCount): Sentenc
   return out;
 }
 
+/** Whether passage `b` follows `a` in `source` with nothing but white space between them: one stretch of text. */
+export function adjoins(source: string, a: Pick<Passage, 'end'>, b: Pick<Passage, 'start'>): boolean {
+  return b.start >= a.end && /^\s*$/.test(source.slice(a.end, b.start));
+}
+
 /**
  * The passage next to `p` in its section (`step` 1: the one after, -1: the one before), or null at
  * the section's edge. Passages are in corpus order (`passage.order` is the position in `passages`).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Passage } from '../../src/corpus/types.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
-import { SentenceTable, neighbourInSection, sentencesOf, spansOf } from '../../src/corpus/passage.ts';
+import { SentenceTable, adjoins, neighbourInSection, sentencesOf, spansOf } from '../../src/corpus/passage.ts';
 
 const SOURCE = [
   '---',
@@ -81,5 +81,18 @@ describe('neighbourInSection', () => {
     expect(fourth.sectionId).toBe(first.sectionId);
     expect(neighbourInSection(corpus.passages, fourth, -1)).toBeNull();
     expect(neighbourInSection(corpus.passages, fourth, 1)).toBeNull();
+  });
+});
+
+describe('adjoins', () => {
+  it('holds when only white space lies between two passages, in order', () => {
+    const source = 'First.\n\n  Second.\n\n---\n\nThird.';
+    const a = { start: 0, end: 6 };
+    const b = { start: 10, end: 17 };
+    const c = { start: 24, end: 30 };
+    expect(adjoins(source, a, b)).toBe(true);
+    // A rule between them, or the wrong order.
+    expect(adjoins(source, b, c)).toBe(false);
+    expect(adjoins(source, b, a)).toBe(false);
   });
 });
