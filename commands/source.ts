@@ -4,19 +4,18 @@ import { commandLabel, surfaceOf, type Command, type CommandContext, type Reply 
 import { InputError } from '../src/errors.ts';
 import { encodeView, excerptRef, resolveExcerptRef } from '../src/actions.ts';
 import { citationFor } from '../src/answer/citation.ts';
-import { adjoins } from '../src/corpus/passage.ts';
 import type { Passage } from '../src/corpus/types.ts';
 
 /**
- * The reply for a whole passage — with `through` (the passage after it, which an excerpt ran on into)
- * both, as the one stretch of the source they are when only white space lies between them — or a
- * notice explaining how to find ids when `id` is unknown.
+ * The reply for a whole passage — with `through` (the passage it runs on into, from
+ * `resolveExcerptRef`) both, as the one stretch of the source they are — or a notice explaining how
+ * to find ids when `id` is unknown.
  */
 export function passageReply(ctx: Pick<CommandContext, 'engine' | 'commandLabel' | 'surface'>, id: string, through?: Passage): Reply {
   try {
     const { passage, citation: own } = ctx.engine.passage(id);
     const source = ctx.engine.corpus.documentsById.get(passage.documentId)?.source;
-    const both = through !== undefined && source !== undefined && through.documentId === passage.documentId && adjoins(source, passage, through);
+    const both = through !== undefined && source !== undefined;
     const citation = both ? citationFor(ctx.engine.corpus, passage, through) : own;
     const text = both ? source.slice(passage.start, through.end) : passage.text;
     return {

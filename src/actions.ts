@@ -4,8 +4,8 @@
  * ref, a question-log id, or a "view" that re-creates a reply (the engine is deterministic, so
  * re-running a view gives the same reply the user saw).
  */
-import type { Passage } from './corpus/types.ts';
-import { neighbourInSection } from './corpus/passage.ts';
+import type { Corpus, Passage } from './corpus/types.ts';
+import { runsOnInto } from './corpus/passage.ts';
 
 /** Longest action value we produce. */
 export const MAX_ACTION_VALUE = 80;
@@ -153,17 +153,18 @@ export function excerptRef(p: Pick<Passage, 'id' | 'order'>, runsOn = false): st
 }
 
 /**
- * Finds what an {@link excerptRef} points to: the passage, and for `id+` the passage after it in the
- * same section when there still is one (a changed corpus may have lost it: the passage alone then).
+ * Finds what an {@link excerptRef} points to: the passage, and for `id+` the passage an excerpt of it
+ * may run on into ({@link runsOnInto}) when there still is one (a changed corpus may have lost it: the
+ * passage alone then).
  */
 export function resolveExcerptRef(
-  corpus: { byId: Map<string, Passage>; passages: Passage[] },
+  corpus: Pick<Corpus, 'byId' | 'passages' | 'documentsById'>,
   ref: string,
 ): { passage: Passage; through?: Passage } | undefined {
   const runsOn = ref.endsWith(RUNS_ON);
   const passage = resolvePassageRef(corpus, runsOn ? ref.slice(0, -RUNS_ON.length) : ref);
   if (!passage) return undefined;
-  const through = runsOn ? neighbourInSection(corpus.passages, passage, 1) : null;
+  const through = runsOn ? runsOnInto(corpus, passage) : null;
   return through ? { passage, through } : { passage };
 }
 

@@ -8,7 +8,7 @@
  * gives the same answer (ties broken by passage order).
  */
 import type MiniSearch from 'minisearch';
-import { adjoins, neighbourInSection, sentencesOf } from '../corpus/passage.ts';
+import { neighbourInSection, runsOnInto, sentencesOf } from '../corpus/passage.ts';
 import type { Corpus, Document, Passage, Sentence } from '../corpus/types.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { InputError } from '../errors.ts';
@@ -431,14 +431,9 @@ export class Engine {
     return { q, qts, candidates: cands };
   }
 
-  /**
-   * Whether a window may run from passage `a` into `b`: `b` comes next in the same section and on the
-   * same page (a citation names one page), and the source has nothing but white space between them (so
-   * the stretch reads as one text).
-   */
+  /** Whether a window may run from passage `a` into `b` (see `runsOnInto`). */
   private joins(a: Passage, b: Passage): boolean {
-    if (neighbourInSection(this.corpus.passages, a, 1) !== b || (a.page ?? null) !== (b.page ?? null)) return false;
-    return adjoins(this.documentOf(a).source, a, b);
+    return runsOnInto(this.corpus, a) === b;
   }
 
   /** The last sentence of the passage before `p` in its section: the lead-in of `p`'s first sentence. */

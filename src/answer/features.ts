@@ -383,6 +383,8 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     if (place.opening) c.opening = place.opening;
     out.push(c);
   };
+  /** The share of the question a passage matches (its sentences' best matches, or its context). */
+  const shareOf = (types: Uint8Array, contextMatched: boolean[]): number => qts.reduce((n, t, i) => n + (types[i] !== NONE || contextMatched[i] ? t.weight : 0), 0) / total;
   const places: Place[] = [];
   const passageTypesOf: Uint8Array[] = [];
   const previousOf: Array<Uint8Array | null> = [];
@@ -393,7 +395,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     const contextMatched = qts.map((t) => input.contextTerms.has(t.term) || someKey(t.credits, (x) => input.contextTerms.has(x)));
     const place: Place = {
       passage,
-      passageShare: qts.reduce((n, t, i) => n + (passageTypes[i] !== NONE || contextMatched[i] ? t.weight : 0), 0) / total,
+      passageShare: shareOf(passageTypes, contextMatched),
       documentShare: qts.reduce((n, t) => n + (input.documentTerms.has(t.term) ? t.weight : 0), 0) / total,
       contextMatched,
       firstMention: ctx.subjectTerms.length ? ctx.firstMention(passage.documentId, ctx.subjectTerms) : null,
@@ -437,12 +439,12 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
       const placeA = defined(places[pa]);
       const placeB = defined(places[pb]);
       const union = bestTypes([defined(passageTypesOf[pa]), defined(passageTypesOf[pb])], qts.length);
+      // The two passages share a section and a document: B's context, document share and first mention.
       const place: Place = {
         ...placeB,
-        passageShare: qts.reduce((n, t, i) => n + (union[i] !== NONE || placeB.contextMatched[i] ? t.weight : 0), 0) / total,
+        passageShare: shareOf(union, placeB.contextMatched),
         retrieval: Math.max(placeA.retrieval, placeB.retrieval),
         top: placeA.top || placeB.top,
-        firstMention: placeA.firstMention ?? placeB.firstMention,
       };
       const types = new Uint8Array(qts.length);
       const headTypes = new Uint8Array(qts.length);

@@ -6,7 +6,7 @@
  * objects. The objects are made when asked for; the engine keeps the ones it reads often in its
  * sentence cache.
  */
-import type { Passage, Sentence } from './types.ts';
+import type { Corpus, Passage, Sentence } from './types.ts';
 
 /** The table of a passage made before its document's table is (see {@link SentenceTable}). */
 export const NO_SENTENCES = new Int32Array(0);
@@ -59,6 +59,16 @@ export function sentencesOf(p: Passage, from = 0, to = p.sentenceCount): Sentenc
 /** Whether passage `b` follows `a` in `source` with nothing but white space between them: one stretch of text. */
 export function adjoins(source: string, a: Pick<Passage, 'end'>, b: Pick<Passage, 'start'>): boolean {
   return b.start >= a.end && /^\s*$/.test(source.slice(a.end, b.start));
+}
+
+/**
+ * The passage an excerpt of `p` may run on into: the next one in its section, on the same page (a
+ * citation names one page), with nothing but white space between them in the source; null when none.
+ */
+export function runsOnInto(corpus: Pick<Corpus, 'passages' | 'documentsById'>, p: Passage): Passage | null {
+  const next = neighbourInSection(corpus.passages, p, 1);
+  const source = corpus.documentsById.get(p.documentId)?.source;
+  return next && source !== undefined && (p.page ?? null) === (next.page ?? null) && adjoins(source, p, next) ? next : null;
 }
 
 /**

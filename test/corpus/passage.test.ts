@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Passage } from '../../src/corpus/types.ts';
 import { buildCorpus, parseDocument } from '../../src/corpus/load.ts';
-import { SentenceTable, adjoins, neighbourInSection, sentencesOf, spansOf } from '../../src/corpus/passage.ts';
+import { SentenceTable, adjoins, neighbourInSection, runsOnInto, sentencesOf, spansOf } from '../../src/corpus/passage.ts';
 
 const SOURCE = [
   '---',
@@ -94,5 +94,19 @@ describe('adjoins', () => {
     // A rule between them, or the wrong order.
     expect(adjoins(source, b, c)).toBe(false);
     expect(adjoins(source, b, a)).toBe(false);
+  });
+});
+
+describe('runsOnInto', () => {
+  const corpus = buildCorpus([parseDocument('/reports/a.md', '## One\n\nFirst.\n\nSecond.\n\n---\n\nThird.\n\n## Two\n\nFourth.\n')]);
+  const [first, second, third] = corpus.passages as [Passage, Passage, Passage, Passage];
+
+  it('gives the next passage of the section when only white space lies between them, on the same page', () => {
+    expect(runsOnInto(corpus, first)).toBe(second);
+    // A rule between them; the end of a section.
+    expect(runsOnInto(corpus, second)).toBeNull();
+    expect(runsOnInto(corpus, third)).toBeNull();
+    const paged = { ...corpus, passages: corpus.passages.map((p, i) => ({ ...p, page: i + 1 })) };
+    expect(runsOnInto(paged, paged.passages[0]!)).toBeNull();
   });
 });
