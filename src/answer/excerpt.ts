@@ -32,14 +32,13 @@ export function highlightsIn(sentences: IndexedSentence[], start: number, end: n
   for (const s of sentences) {
     if (s.sentence.end <= start || s.sentence.start >= end) continue;
     const { terms, offsets } = s.tokens;
-    for (const [j, term] of terms.entries()) {
+    for (let j = 0; j < terms.length; j++) {
       const absStart = s.sentence.start + defined(offsets[2 * j]);
       const absEnd = s.sentence.start + defined(offsets[2 * j + 1]);
-      if (absStart < start || absEnd > end || !marked.has(term)) continue;
+      if (absStart < start || absEnd > end || !marked.has(defined(terms[j]))) continue;
       const last = spans[spans.length - 1];
-      const rel = { start: absStart - start, end: absEnd - start };
-      if (!last || last.end < rel.start) spans.push(rel);
-      else if (last.end < rel.end) last.end = rel.end;
+      if (!last || last.end < absStart - start) spans.push({ start: absStart - start, end: absEnd - start });
+      else if (last.end < absEnd - start) last.end = absEnd - start;
     }
   }
   return spans;

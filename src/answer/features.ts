@@ -172,10 +172,25 @@ export function sentenceMatches(
       if (tokenTerm[j] === -1 || i < defined(tokenTerm[j])) tokenTerm[j] = i;
     }
   }
-  qts.forEach((t, i) => {
-    if (defined(types[i]) > 1 && t.phrases.some((ph) => ph.every((x) => s.terms.includes(x)))) types[i] = 1;
-  });
+  for (let i = 0; i < qts.length; i++) {
+    if (defined(types[i]) > 1 && hasPhrase(defined(qts[i]).phrases, s.terms)) types[i] = 1;
+  }
   return { types, tokenTerm };
+}
+
+/** Whether the sentence's terms hold every word of one of the phrases. */
+function hasPhrase(phrases: ReadonlyArray<ReadonlyArray<string>>, terms: readonly string[]): boolean {
+  for (const ph of phrases) {
+    let all = true;
+    for (const x of ph) {
+      if (!terms.includes(x)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
 }
 
 function bestTypes(rows: Uint8Array[], n: number): Uint8Array {
@@ -235,7 +250,11 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const top = inputs[0]?.score || 1;
   const out: Candidate[] = [];
   const features = new FeatureBlocks();
-  const share = (types: Uint8Array) => qts.reduce((n, t, i) => n + (types[i] !== NONE ? t.weight : 0), 0) / total;
+  const share = (types: Uint8Array) => {
+    let matched = 0;
+    for (let i = 0; i < qts.length; i++) if (types[i] !== NONE) matched += defined(qts[i]).weight;
+    return matched / total;
+  };
   const matches = termMatches(qts, ctx.matchTypes);
   // Every sentence's match types and neighbour pairs in two blocks (a typed array each would cost more
   // to allocate and collect than to fill); one scratch array for the words of the sentence at hand.
@@ -388,7 +407,10 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const places: Place[] = [];
   const passageTypesOf: Uint8Array[] = [];
   const previousOf: Array<Uint8Array | null> = [];
-  for (const [p, input] of inputs.entries()) {
+  // The strongest match of each term over a window, grown one sentence at a time (one scratch array).
+  const types = new Uint8Array(qts.length);
+  for (let p = 0; p < inputs.length; p++) {
+    const input = defined(inputs[p]);
     const { passage } = input;
     const rows = defined(allRows[p]);
     const passageTypes = bestTypes(rows.map((r) => r.types), qts.length);
@@ -405,11 +427,10 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     };
     places.push(place);
     passageTypesOf.push(passageTypes);
-    // The strongest match of each term over the window, grown one sentence at a time.
-    const types = new Uint8Array(qts.length);
     const previous = input.previous ? sentenceMatches(input.previous, qts, matches, new Uint8Array(n), new Int16Array(input.previous.tokens.terms.length)).types : null;
     previousOf.push(previous);
-    for (const [a, first] of rows.entries()) {
+    for (let a = 0; a < rows.length; a++) {
+      const first = defined(rows[a]);
       if (input.follows && a > 0) break;
       types.set(first.types);
       // The sentence just before the window, whose matches the lead-in features read.
@@ -427,8 +448,11 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   // Windows across the boundary of two passages in a row that are both among the inputs: the closing
   // sentences of the one and the opening sentences of the other, as one stretch of the source.
   if (ctx.joins) {
+    const headTypes = new Uint8Array(qts.length);
+    const tail = new Uint8Array(qts.length);
     const at = new Map(inputs.map((input, i) => [input.passage.order, i]));
-    for (const [pb, input] of inputs.entries()) {
+    for (let pb = 0; pb < inputs.length; pb++) {
+      const input = defined(inputs[pb]);
       const pa = at.get(input.passage.order - 1);
       if (pa === undefined) continue;
       const before = defined(inputs[pa]);
@@ -446,9 +470,6 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         retrieval: Math.max(placeA.retrieval, placeB.retrieval),
         top: placeA.top || placeB.top,
       };
-      const types = new Uint8Array(qts.length);
-      const headTypes = new Uint8Array(qts.length);
-      const tail = new Uint8Array(qts.length);
       for (let a = Math.max(0, rowsA.length - ctx.maxSentences + 1); a < rowsA.length; a++) {
         const headLength = rowsA.length - a;
         // The closing sentences from `a` on, then as many opening ones as a window may still take.
@@ -489,10 +510,13 @@ class FeatureBlocks {
   private block = new Float64Array(0);
   private used = 0;
 
+  /** How many vectors the first block holds: a question's candidates are a few dozen; more double it. */
+  private static readonly FIRST = 16;
+
   next(): Float64Array {
     const n = CANDIDATE_FEATURE_NAMES.length;
     if (this.used + n > this.block.length) {
-      this.block = new Float64Array(Math.max(64 * n, this.block.length * 2));
+      this.block = new Float64Array(this.block.length ? this.block.length * 2 : FeatureBlocks.FIRST * n);
       this.used = 0;
     }
     const view = this.block.subarray(this.used, this.used + n);
@@ -559,9 +583,7 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, words: number, n: numbe
     }
   }
   let yearBits = 0;
-  years.forEach((y, i) => {
-    if (s.terms.includes(y)) yearBits |= 1 << i;
-  });
+  for (let i = 0; i < years.length; i++) if (s.terms.includes(defined(years[i]))) yearBits |= 1 << i;
   let novel = 0;
   for (const x of s.terms) if (!questionTerms.has(x)) novel++;
   return { proximity: distinct >= 2 ? distinct / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.length };
