@@ -97,23 +97,43 @@ function isChitchat(folded: string, qWords: string[]): boolean {
  * cues, words that point at the document, and scaffolding. "Who wrote the Constitution?" is not.
  */
 function metaFields(qWords: string[]): MetaField[] {
-  const { fields, documentWords, fieldWords, weakCues } = englishData.meta;
-  const asked = (Object.keys(fields) as MetaField[]).filter((f) => qWords.some((w) => fields[f].includes(w)));
+  const { fields, documentWords, fieldWords, weakCues, namers, namedCues, joiners } = englishData.meta;
+  const order = Object.keys(fields) as MetaField[];
+  const asked = order.filter((f) => qWords.some((w) => fields[f].includes(w)));
   if (asked.length === 0) return [];
   if (!qWords.every((w) => META_WORDS.has(w.replace(/'/g, '')))) return [];
   // "When" alone, "where" alone: only with a word that names the document or a field cue proper.
   const pointsAtDocument = qWords.some((w) => documentWords.includes(w) || fieldWords.includes(w));
   if (!pointsAtDocument) return [];
-  const list = asked.filter((f) => {
+  // "Which publication put this out?", "… and on what date was it published?": in a part of the
+  // question (parts joined by "and"), a noun naming a field right after a question word asks for that
+  // field alone, whatever else the part's words could cue; the other parts are read cue by cue.
+  const named = new Set<MetaField>();
+  const rest: string[] = [];
+  let part: string[] = [];
+  const close = () => {
+    const inPart = order.filter((f) => part.some((w, i) => i > 0 && (namedCues[f] ?? []).includes(w) && namers.includes(part[i - 1] ?? '')));
+    if (inPart.length) for (const f of inPart) named.add(f);
+    else rest.push(...part);
+    part = [];
+  };
+  for (const w of qWords) {
+    if (joiners.includes(w)) close();
+    else part.push(w);
+  }
+  close();
+  const cued = asked.filter((f) => {
+    if (named.has(f) || !rest.some((w) => fields[f].includes(w))) return false;
     const weak = weakCues[f];
-    return !weak || qWords.some((w) => !weak.includes(w) && fields[f].includes(w));
+    return !weak || rest.some((w) => !weak.includes(w) && fields[f].includes(w));
   });
+  const list = order.filter((f) => named.has(f) || cued.includes(f));
   if (list.includes('list') && list.length > 1) return list.filter((f) => f !== 'list');
   return list;
 }
 
 /** Every word a question about a document itself may be made of. */
-const META_WORDS = new Set([...Object.values(englishData.meta.fields).flat(), ...englishData.meta.documentWords, ...englishData.meta.scaffold]);
+const META_WORDS = new Set([...Object.values(englishData.meta.fields).flat(), ...Object.values(englishData.meta.namedCues).flat(), ...englishData.meta.documentWords, ...englishData.meta.scaffold]);
 
 /** Reads the question's intent. Pure and deterministic. */
 export function analyzeQuestion(raw: string): QuestionAnalysis {

@@ -128,8 +128,9 @@ export const englishData = {
   measurePattern: new RegExp(en.measurePattern, 'u'),
   /**
    * Questions about a document itself: the cues of each field, the words that point at the document,
-   * the scaffolding such a question may hold, the words that alone make it one about the document, and
-   * the cues too vague to ask for their field on their own ("when", "where").
+   * the scaffolding such a question may hold, the words that alone make it one about the document, the
+   * cues too vague to ask for their field on their own ("when", "where"), the question words and nouns
+   * that name a field ("which publication"), and the words that join two parts of a question.
    */
   meta: en.meta as {
     documentWords: string[];
@@ -137,6 +138,12 @@ export const englishData = {
     scaffold: string[];
     fieldWords: string[];
     weakCues: Partial<Record<MetaField, string[]>>;
+    /** Question words that, right before a noun of `namedCues`, name the field asked for ("which publication"). */
+    namers: string[];
+    /** Per field, the nouns that name it after a question word ("which publication", "what date"). */
+    namedCues: Partial<Record<MetaField, string[]>>;
+    /** Words that join two parts of a question ("who wrote it and when?"), each read on its own. */
+    joiners: string[];
   },
   /** What a demonym adds to (the end of) its name: Peru/Peruvian, China/Chinese, Iraq/Iraqi. */
   demonymEndings: en.demonymEndings,

@@ -120,6 +120,9 @@ describe('Engine.answer on a small corpus', () => {
   it('answers when a document was published, and who published it, from its metadata', () => {
     expect(fx.answer('When was the report published?').answer!.text).toBe('Ana Ruiz | March 1, 2023');
     expect(fx.answer('who is the publisher of this report?').answer!.text).toBe('Coastal Review');
+    // A noun naming the field after "which"/"what" asks for that field, not the date its verb could cue.
+    expect(fx.answer('Which publication put this out?').answer!.text).toBe('Coastal Review');
+    expect(fx.answer('what year was this published?').answer!.text).toBe('Ana Ruiz | March 1, 2023');
   });
 
   it('lists every document for "what reports do you have?"', () => {

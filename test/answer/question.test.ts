@@ -56,6 +56,16 @@ describe('analyzeQuestion', () => {
     expect(analyzeQuestion('what reports do you have?').meta).toEqual(['list']);
   });
 
+  it('takes a noun naming a field after a question word as the field asked for, part by part', () => {
+    expect(analyzeQuestion('Which publication put this out?').meta).toEqual(['publisher']);
+    expect(analyzeQuestion('What outlet published this?').meta).toEqual(['publisher']);
+    expect(analyzeQuestion('what year was this published?').meta).toEqual(['date']);
+    expect(analyzeQuestion('Who wrote this article, and what publication ran it?').meta).toEqual(['author', 'publisher']);
+    // Not about the document: a question about the report's content that starts the same way.
+    expect(analyzeQuestion('Which publication reported the killings?').meta).toEqual([]);
+    expect(analyzeQuestion('What year did the program start?').meta).toEqual([]);
+  });
+
   it('recognizes chit-chat in English and Spanish, and not a real question', () => {
     for (const q of ['thanks!', 'lol', 'good bot', 'tell me a joke', 'who made you', 'gracias', 'hola']) expect(analyzeQuestion(q).chitchat, q).toBe(true);
     for (const q of ['how many police died?', 'tell me about the navy', 'good prices for gold?']) expect(analyzeQuestion(q).chitchat, q).toBe(false);
