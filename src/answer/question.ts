@@ -84,8 +84,9 @@ function isChitchat(folded: string, qWords: string[]): boolean {
   // A task ("summarize the whole thing", "can you make a chart of …"): not a question to quote an answer to.
   for (const l of langs) {
     const opener = l.taskOpeners.find((o) => phrase.startsWith(`${o} `));
-    const first = (opener ? phrase.slice(opener.length + 1) : phrase).split(' ')[0] ?? '';
-    if (l.taskVerbs.has(first)) return true;
+    const asked = opener ? phrase.slice(opener.length + 1) : phrase;
+    // A task verb, or a phrase of several words ("remind me to"), opening the message.
+    for (const v of l.taskVerbs) if (asked === v || asked.startsWith(`${v} `)) return true;
   }
   if (qWords.length === 0) return /[\p{So}\p{Sk}]/u.test(folded) || phrase.length > 0;
   const chatty = qWords.filter((w) => langs.some((l) => l.chitchatWords.has(w)));

@@ -35,7 +35,8 @@ export interface Language {
   /**
    * Verbs that make a message a task rather than a question ("summarize it", "make a chart",
    * "translate …"): the bot quotes, it does not write. Taken at the start, or after an opener such
-   * as "can you".
+   * as "can you"; an entry of several words must open the message whole ("remind me to …" is a task,
+   * "remind me what …" a question).
    */
   taskVerbs: ReadonlySet<string>;
   taskOpeners: readonly string[];

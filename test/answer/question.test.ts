@@ -71,6 +71,12 @@ describe('analyzeQuestion', () => {
     for (const q of ['how many police died?', 'tell me about the navy', 'good prices for gold?']) expect(analyzeQuestion(q).chitchat, q).toBe(false);
   });
 
+  it('takes a task for the bot (summarize, chart, a reminder) for chit-chat, and "remind me what …" for a question', () => {
+    for (const q of ['summarize it', 'can you make a chart of coca prices', 'remind me to read the report tomorrow', 'pls translate this', 'resume el informe']) expect(analyzeQuestion(q).chitchat, q).toBe(true);
+    for (const q of ['remind me the stuff about souped-up coca plants', 'pls remind me what the frontier law covers', 'did the navy fix the docks?']) expect(analyzeQuestion(q).chitchat, q).toBe(false);
+    expect(analyzeQuestion('remind me who wrote this').meta).toEqual(['author']);
+  });
+
   it('tells a Spanish question from an English one', () => {
     expect(analyzeQuestion('¿Cuántas hectáreas de coca había en 2020?').language.code).toBe('es');
     expect(analyzeQuestion('cuantos policias murieron por la pandemia').language.code).toBe('es');
