@@ -98,7 +98,7 @@ function isChitchat(folded: string, qWords: string[]): boolean {
  * cues, words that point at the document, and scaffolding. "Who wrote the Constitution?" is not.
  */
 function metaFields(qWords: string[]): MetaField[] {
-  const { fields, documentWords, fieldWords, weakCues, namers, namedCues, joiners } = englishData.meta;
+  const { fields, documentWords, fieldWords, weakCues, namers, namedCues, openingCues, joiners } = englishData.meta;
   const order = Object.keys(fields) as MetaField[];
   const asked = order.filter((f) => qWords.some((w) => fields[f].includes(w)));
   if (asked.length === 0) return [];
@@ -108,12 +108,15 @@ function metaFields(qWords: string[]): MetaField[] {
   if (!pointsAtDocument) return [];
   // "Which publication put this out?", "… and on what date was it published?": in a part of the
   // question (parts joined by "and"), a noun naming a field right after a question word asks for that
-  // field alone, whatever else the part's words could cue; the other parts are read cue by cue.
+  // field alone, whatever else the part's words could cue, and so does a question word opening the
+  // part that asks for a field ("where was it published?" → the publisher, "… and when?" → the date);
+  // the other parts are read cue by cue.
   const named = new Set<MetaField>();
   const rest: string[] = [];
   let part: string[] = [];
   const close = () => {
-    const inPart = order.filter((f) => part.some((w, i) => i > 0 && (namedCues[f] ?? []).includes(w) && namers.includes(part[i - 1] ?? '')));
+    const opens = (f: MetaField) => (openingCues[f] ?? []).includes(part[0] ?? '');
+    const inPart = order.filter((f) => opens(f) || part.some((w, i) => i > 0 && (namedCues[f] ?? []).includes(w) && namers.includes(part[i - 1] ?? '')));
     if (inPart.length) for (const f of inPart) named.add(f);
     else rest.push(...part);
     part = [];

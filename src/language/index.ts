@@ -143,6 +143,8 @@ export const englishData = {
     namers: string[];
     /** Per field, the nouns that name it after a question word ("which publication", "what date"). */
     namedCues: Partial<Record<MetaField, string[]>>;
+    /** Per field, the question words that ask for it when they open a part ("where was it published?"). */
+    openingCues: Partial<Record<MetaField, string[]>>;
     /** Words that join two parts of a question ("who wrote it and when?"), each read on its own. */
     joiners: string[];
   },

@@ -122,6 +122,7 @@ describe('Engine.answer on a small corpus', () => {
     expect(fx.answer('who is the publisher of this report?').answer!.text).toBe('Coastal Review');
     // A noun naming the field after "which"/"what" asks for that field, not the date its verb could cue.
     expect(fx.answer('Which publication put this out?').answer!.text).toBe('Coastal Review');
+    expect(fx.answer('Where was this published?').answer!.text).toBe('Coastal Review');
     expect(fx.answer('what year was this published?').answer!.text).toBe('Ana Ruiz | March 1, 2023');
   });
 

@@ -61,6 +61,10 @@ describe('analyzeQuestion', () => {
     expect(analyzeQuestion('What outlet published this?').meta).toEqual(['publisher']);
     expect(analyzeQuestion('what year was this published?').meta).toEqual(['date']);
     expect(analyzeQuestion('Who wrote this article, and what publication ran it?').meta).toEqual(['author', 'publisher']);
+    // A question word that asks for a field, opening a part: "where" the publisher, "when" the date.
+    expect(analyzeQuestion('Where was this published?').meta).toEqual(['publisher']);
+    expect(analyzeQuestion('who wrote it and when?').meta).toEqual(['author', 'date']);
+    expect(analyzeQuestion('publication date?').meta).toEqual(['date']);
     // Not about the document: a question about the report's content that starts the same way.
     expect(analyzeQuestion('Which publication reported the killings?').meta).toEqual([]);
     expect(analyzeQuestion('What year did the program start?').meta).toEqual([]);
