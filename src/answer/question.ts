@@ -111,21 +111,15 @@ function metaFields(qWords: string[]): MetaField[] {
   // field alone, whatever else the part's words could cue, and so does a question word opening the
   // part that asks for a field ("where was it published?" → the publisher, "… and when?" → the date);
   // the other parts are read cue by cue.
+  const names = (part: readonly string[], f: MetaField) =>
+    (openingCues[f] ?? []).includes(part[0] ?? '') || part.some((w, i) => i > 0 && (namedCues[f] ?? []).includes(w) && namers.includes(part[i - 1] ?? ''));
   const named = new Set<MetaField>();
   const rest: string[] = [];
-  let part: string[] = [];
-  const close = () => {
-    const opens = (f: MetaField) => (openingCues[f] ?? []).includes(part[0] ?? '');
-    const inPart = order.filter((f) => opens(f) || part.some((w, i) => i > 0 && (namedCues[f] ?? []).includes(w) && namers.includes(part[i - 1] ?? '')));
+  for (const part of splitAt(qWords, joiners)) {
+    const inPart = order.filter((f) => names(part, f));
     if (inPart.length) for (const f of inPart) named.add(f);
     else rest.push(...part);
-    part = [];
-  };
-  for (const w of qWords) {
-    if (joiners.includes(w)) close();
-    else part.push(w);
   }
-  close();
   const cued = asked.filter((f) => {
     if (named.has(f) || !rest.some((w) => fields[f].includes(w))) return false;
     const weak = weakCues[f];
@@ -134,6 +128,16 @@ function metaFields(qWords: string[]): MetaField[] {
   const list = order.filter((f) => named.has(f) || cued.includes(f));
   if (list.includes('list') && list.length > 1) return list.filter((f) => f !== 'list');
   return list;
+}
+
+/** The runs of words between the separators (empty runs left out). */
+function splitAt(ws: readonly string[], separators: readonly string[]): string[][] {
+  const out: string[][] = [[]];
+  for (const w of ws) {
+    if (separators.includes(w)) out.push([]);
+    else defined(out[out.length - 1]).push(w);
+  }
+  return out.filter((part) => part.length > 0);
 }
 
 /** Every word a question about a document itself may be made of. */

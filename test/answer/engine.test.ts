@@ -120,7 +120,8 @@ describe('Engine.answer on a small corpus', () => {
   it('answers when a document was published, and who published it, from its metadata', () => {
     expect(fx.answer('When was the report published?').answer!.text).toBe('Ana Ruiz | March 1, 2023');
     expect(fx.answer('who is the publisher of this report?').answer!.text).toBe('Coastal Review');
-    // A noun naming the field after "which"/"what" asks for that field, not the date its verb could cue.
+    // A noun naming the field after "which"/"what", or "where" opening the question, asks for the
+    // publisher, not the date that "put out" or "published" could cue.
     expect(fx.answer('Which publication put this out?').answer!.text).toBe('Coastal Review');
     expect(fx.answer('Where was this published?').answer!.text).toBe('Coastal Review');
     expect(fx.answer('what year was this published?').answer!.text).toBe('Ana Ruiz | March 1, 2023');
