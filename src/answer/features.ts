@@ -47,6 +47,14 @@ export const CANDIDATE_FEATURES = {
   acronymDefinition: 'the window defines an acronym the question asks about',
   follows: 'the window opens the passage after a retrieved one, which was not retrieved itself',
   crosses: "the window runs from one passage's closing sentences into the next passage's opening ones",
+  exactSquared: 'exact, squared: with the other squared shares, lets the linear score reward a near-whole match more than partial ones',
+  localSquared: 'local, squared',
+  focusSquared: 'focus, squared',
+  rareSquared: 'rare, squared',
+  concentrationSquared: 'concentration, squared',
+  retrievalSquared: 'retrieval, squared',
+  passageSquared: 'passage, squared',
+  documentSquared: 'document, squared',
 } as const;
 
 export type CandidateFeature = keyof typeof CANDIDATE_FEATURES;
@@ -110,6 +118,9 @@ export interface FeatureContext {
    */
   joins?: (a: Passage, b: Passage) => boolean;
 }
+
+/** Each squared feature with the share it squares. */
+const SQUARED: ReadonlyArray<readonly [number, number]> = (['exact', 'local', 'focus', 'rare', 'concentration', 'retrieval', 'passage', 'document'] as const).map((n) => [F[`${n}Squared`], F[n]] as const);
 
 const NONE = 255;
 /** Match type index → the feature that counts it. */
@@ -398,6 +409,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     f[F.acronymDefinition] = definesAcronym ? 1 : 0;
     f[F.follows] = place.follows ? 1 : 0;
     f[F.crosses] = place.opening ? 1 : 0;
+    for (const [square, share] of SQUARED) f[square] = defined(f[share]) ** 2;
     const c: Candidate = { passage: place.passage, first, last, features: f, matched };
     if (place.opening) c.opening = place.opening;
     out.push(c);

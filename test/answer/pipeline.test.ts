@@ -102,6 +102,19 @@ describe('candidate features', () => {
     expect(cands[1]!.features[F('exact')]).toBeCloseTo(1, 5);
   });
 
+  it('squares the coverage shares, so a fitted weight can reward a near-whole match more than two half matches', () => {
+    // Each squared feature is its share squared, for the whole question matched and for part of it.
+    const ferry = cands[0]!;
+    const longer = analyzeQuestion('how many passengers does the ferry carry across the border?');
+    const half = candidates(inputs, { q: longer, qts: queryTerms(longer, vocab, aliases, { unknownWeight: 0.8 }), maxChars: 500, maxSentences: 3, firstMention: () => null, subjectTerms: [], acronymSpans: [] })[0]!;
+    for (const share of ['exact', 'local', 'focus', 'rare', 'concentration', 'retrieval', 'passage', 'document']) {
+      expect(ferry.features[F(`${share}Squared`)]).toBeCloseTo(ferry.features[F(share)]! ** 2, 10);
+      expect(half.features[F(`${share}Squared`)]).toBeCloseTo(half.features[F(share)]! ** 2, 10);
+    }
+    expect(half.features[F('exact')]).toBeLessThan(1);
+    expect(half.features[F('exactSquared')]).toBeLessThan(half.features[F('exact')]!);
+  });
+
   it('records, per sentence, how each query term is matched', () => {
     const { types } = sentenceMatches(inputs[0]!.sentences[0]!, qts);
     expect([...types].every((t) => t === 0)).toBe(true);
