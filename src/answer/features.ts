@@ -119,8 +119,8 @@ export interface FeatureContext {
   joins?: (a: Passage, b: Passage) => boolean;
 }
 
-/** Each squared feature with the share it squares. */
-const SQUARED: ReadonlyArray<readonly [number, number]> = (['exact', 'local', 'focus', 'rare', 'concentration', 'retrieval', 'passage', 'document'] as const).map((n) => [F[`${n}Squared`], F[n]] as const);
+/** Each squared feature (named `<share>Squared` above) with the share it squares. */
+const SQUARED: ReadonlyArray<readonly [number, number]> = CANDIDATE_FEATURE_NAMES.filter((n) => n.endsWith('Squared')).map((n) => [F[n], F[n.slice(0, -'Squared'.length) as CandidateFeature]] as const);
 
 const NONE = 255;
 /** Match type index → the feature that counts it. */
