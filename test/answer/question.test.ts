@@ -75,6 +75,11 @@ describe('analyzeQuestion', () => {
     for (const q of ['how many police died?', 'tell me about the navy', 'good prices for gold?']) expect(analyzeQuestion(q).chitchat, q).toBe(false);
   });
 
+  it('takes thanks, praise, sign-offs and requests for help without a subject for chit-chat in both languages', () => {
+    for (const q of ['that was very helpful, thanks', 'yes please', 'sorry!', 'can you help?', 'de nada', 'hasta luego', '¡excelente, gracias!', 'listo, entendido', 'me ayudas?']) expect(analyzeQuestion(q).chitchat, q).toBe(true);
+    for (const q of ['how does the state help farmers?', 'sorry, who funds the navy?', '¿quién ayuda a los agricultores?']) expect(analyzeQuestion(q).chitchat, q).toBe(false);
+  });
+
   it('takes a task for the bot (summarize, chart, a reminder) for chit-chat, and "remind me what …" for a question', () => {
     for (const q of ['summarize it', 'can you make a chart of coca prices', 'remind me to read the report tomorrow', 'pls translate this', 'resume el informe']) expect(analyzeQuestion(q).chitchat, q).toBe(true);
     for (const q of ['remind me the stuff about souped-up coca plants', 'pls remind me what the frontier law covers', 'did the navy fix the docks?']) expect(analyzeQuestion(q).chitchat, q).toBe(false);
