@@ -55,6 +55,7 @@ export const CANDIDATE_FEATURES = {
   retrievalSquared: 'retrieval, squared',
   passageSquared: 'passage, squared',
   documentSquared: 'document, squared',
+  answerContext: 'for a question asking for a name, a figure or a date: the most of the question (by rarity weight) matched within six words of one name or figure of the window the question does not have (the answer among the words asked about)',
 } as const;
 
 export type CandidateFeature = keyof typeof CANDIDATE_FEATURES;
@@ -257,6 +258,8 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
   const entityTotal = qts.reduce((n, t, i) => n + (entities[i] ? t.weight : 0), 0);
   const askedFigures = new Set(q.figures);
   const kinded = asksKind(q);
+  const answerKind = answerTokenOf(q);
+  const weights = Float64Array.from(qts, (t) => t.weight);
   const questionTerms = new Set(qts.flatMap((t) => [t.term, ...t.credits.keys()]));
   const top = inputs[0]?.score || 1;
   const out: Candidate[] = [];
@@ -287,7 +290,7 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
         indexed: s,
         types,
         share: share(types),
-        scan: scan(s, tokenTerm, s.tokens.terms.length, n, questionTerms, q.years, pairs, seen),
+        scan: scan(s, tokenTerm, s.tokens.terms.length, n, questionTerms, q.years, pairs, seen, answerKind, weights, total),
         fits: sentenceFits(q, s, askedFigures),
         unit: s.hasQuantity && q.units.some((u) => s.unitWords.includes(u)),
       };
@@ -357,6 +360,9 @@ export function candidates(inputs: PassageInput[], ctx: FeatureContext): Candida
     f[F.retrieval] = place.retrieval;
     f[F.topPassage] = place.top ? 1 : 0;
     f[F.proximity] = best.scan.proximity;
+    let answerContext = 0;
+    for (let k = lo; k <= hi; k++) answerContext = Math.max(answerContext, defined(rows[k]).scan.answerContext);
+    f[F.answerContext] = answerContext;
     if (qts.length >= 2) {
       let pairs = 0;
       for (let i = 0; i + 1 < qts.length; i++) {
@@ -567,13 +573,15 @@ interface Scan {
   /** Terms of the sentence the question does not use, and all its terms. */
   novel: number;
   terms: number;
+  /** See the `answerContext` feature: this sentence's best. */
+  answerContext: number;
 }
 
 /**
  * Reads the first `words` entries of `tokenTerm` (the query term each word matches); `pairs` (one per
  * neighbouring pair of query terms, zeroed) is filled in, `seen` (one per query term) is scratch.
  */
-function scan(s: IndexedSentence, tokenTerm: Int16Array, words: number, n: number, questionTerms: Set<string>, years: string[], pairs: Uint8Array, seen: Uint8Array): Scan {
+function scan(s: IndexedSentence, tokenTerm: Int16Array, words: number, n: number, questionTerms: Set<string>, years: string[], pairs: Uint8Array, seen: Uint8Array, answerKind: AnswerToken, weights: Float64Array, total: number): Scan {
   let firstPos = -1;
   let lastPos = -1;
   let distinct = 0;
@@ -598,7 +606,46 @@ function scan(s: IndexedSentence, tokenTerm: Int16Array, words: number, n: numbe
   for (let i = 0; i < years.length; i++) if (s.terms.includes(defined(years[i]))) yearBits |= 1 << i;
   let novel = 0;
   for (const x of s.terms) if (!questionTerms.has(x)) novel++;
-  return { proximity: distinct >= 2 ? distinct / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.length };
+  const answerContext = answerKind !== null && distinct > 0 ? answerContextOf(s, tokenTerm, words, answerKind, weights, total, seen) : 0;
+  return { proximity: distinct >= 2 ? distinct / (lastPos - firstPos + 1) : 0, pairs, years: yearBits, novel, terms: s.terms.length, answerContext };
+}
+
+/** How far, in words, from a new name or figure the question's words count for `answerContext`. */
+const ANSWER_RADIUS = 6;
+
+/** The words `answerContext` takes for a possible answer: names, figures, or none (other kinds of question). */
+type AnswerToken = 'name' | 'figure' | null;
+
+function answerTokenOf(q: QuestionAnalysis): AnswerToken {
+  if (q.kind === 'person' || q.kind === 'place' || q.kind === 'name' || q.kind === 'list') return 'name';
+  return q.kind === 'number' || q.kind === 'date' ? 'figure' : null;
+}
+
+/**
+ * The most of the question (by weight, over `total`) that a sentence matches within {@link ANSWER_RADIUS}
+ * words of one word that could be the answer: a capitalized word after the sentence's first, or a word
+ * with a digit, that matches no question word. `seen` (one per query term) is scratch.
+ */
+function answerContextOf(s: IndexedSentence, tokenTerm: Int16Array, words: number, kind: 'name' | 'figure', weights: Float64Array, total: number, seen: Uint8Array): number {
+  const text = s.sentence.text;
+  const { terms, offsets } = s.tokens;
+  let best = 0;
+  for (let j = 0; j < words; j++) {
+    if (defined(tokenTerm[j]) >= 0) continue;
+    const start = defined(offsets[2 * j]);
+    if (kind === 'name' ? !(start > 0 && upperAt(text, start)) : !/\d/.test(defined(terms[j]))) continue;
+    seen.fill(0);
+    let w = 0;
+    for (let k = Math.max(0, j - ANSWER_RADIUS); k <= Math.min(words - 1, j + ANSWER_RADIUS); k++) {
+      const tk = defined(tokenTerm[k]);
+      if (tk >= 0 && !seen[tk]) {
+        seen[tk] = 1;
+        w += defined(weights[tk]);
+      }
+    }
+    if (w / total > best) best = w / total;
+  }
+  return best;
 }
 
 /** Whether a question asks for a kind of answer a window can be checked for. */

@@ -143,6 +143,27 @@ describe('candidate features', () => {
     expect(bigram(2)).toBe(0);
   });
 
+  it('measures how much of the question sits within six words of a new name or figure, for questions asking for one', () => {
+    const port = fixture('# Port\n\nThe ferry is old, said Tom Reyes of the harbor office, who has run it for years. Today Marta Solis captains the ferry.\n\nThe ferry carries 300 passengers on a busy day.\n');
+    const windowsFor = (question: string) => {
+      const pq = analyzeQuestion(question);
+      // Word-for-word matches only (the engine counts aliases and word families too; this text has none).
+      return candidates(port.inputs, { q: pq, qts: queryTerms(pq, port.vocab, port.aliases, { unknownWeight: 0.8 }), maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [], matchTypes: new Set(['exact']) });
+    };
+    const context = (question: string, passage: number, sentence: number) => windowsFor(question).find((c) => c.passage === port.inputs[passage]!.passage && c.first === sentence)!.features[F('answerContext')]!;
+    // "Marta Solis" stands beside "captains the ferry": the whole question around one new name.
+    expect(context('who captains the ferry?', 0, 1)).toBeCloseTo(1, 5);
+    // "Tom Reyes" is near "ferry" only; the question's "captains" is not within six words of him.
+    const reyes = context('who captains the ferry?', 0, 0);
+    expect(reyes).toBeGreaterThan(0);
+    expect(reyes).toBeLessThan(1);
+    // A figure for a "how many" question; a name the question itself names is not an answer.
+    expect(context('how many passengers does the ferry carry?', 1, 0)).toBeCloseTo(1, 5);
+    expect(context('who is Marta Solis?', 0, 1)).toBe(0);
+    // Other kinds of question do not look for one.
+    expect(context('why is the ferry old?', 0, 0)).toBe(0);
+  });
+
   it('weighs a question word by its rarity among the retrieved sentences: the word they all share counts little', () => {
     const harbor = fixture('# Port\n\nThe harbor has a lighthouse. The harbor has a ferry. The harbor has a market.\n');
     const hq = analyzeQuestion('harbor ferry');
