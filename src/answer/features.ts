@@ -156,6 +156,11 @@ function upperAt(text: string, i: number): boolean {
   return /\p{Lu}/u.test(text.charAt(i));
 }
 
+/** Whether the word at offset `start` is part of a name: capitalized, and not the sentence's first. */
+function inNameAt(text: string, start: number): boolean {
+  return start > 0 && upperAt(text, start);
+}
+
 /**
  * Per sentence, the strongest way each query term is matched (index into MATCH_TYPES, or NONE),
  * counting only the match types `matches` was built with; and per word of the sentence, the first
@@ -175,9 +180,7 @@ export function sentenceMatches(
   for (let j = 0; j < terms.length; j++) {
     const list = matches.get(defined(terms[j]));
     if (list === undefined) continue;
-    // A capitalized word after the sentence's first is part of a name.
-    const start = defined(offsets[2 * j]);
-    const inName = start > 0 && upperAt(text, start);
+    const inName = inNameAt(text, defined(offsets[2 * j]));
     for (const [i, type] of list) {
       if (inName && defined(qts[i]).common) continue;
       if (type < defined(types[i])) types[i] = type;
@@ -623,8 +626,8 @@ function answerTokenOf(q: QuestionAnalysis): AnswerToken {
 
 /**
  * The most of the question (by weight, over `total`) that a sentence matches within {@link ANSWER_RADIUS}
- * words of one word that could be the answer: a capitalized word after the sentence's first, or a word
- * with a digit, that matches no question word. `seen` (one per query term) is scratch.
+ * words of one word that could be the answer: a word of a name ({@link inNameAt}) or a word with a
+ * digit, that matches no question word. `seen` (one per query term) is scratch.
  */
 function answerContextOf(s: IndexedSentence, tokenTerm: Int16Array, words: number, kind: 'name' | 'figure', weights: Float64Array, total: number, seen: Uint8Array): number {
   const text = s.sentence.text;
@@ -632,8 +635,7 @@ function answerContextOf(s: IndexedSentence, tokenTerm: Int16Array, words: numbe
   let best = 0;
   for (let j = 0; j < words; j++) {
     if (defined(tokenTerm[j]) >= 0) continue;
-    const start = defined(offsets[2 * j]);
-    if (kind === 'name' ? !(start > 0 && upperAt(text, start)) : !/\d/.test(defined(terms[j]))) continue;
+    if (kind === 'name' ? !inNameAt(text, defined(offsets[2 * j])) : !/\d/.test(defined(terms[j]))) continue;
     seen.fill(0);
     let w = 0;
     for (let k = Math.max(0, j - ANSWER_RADIUS); k <= Math.min(words - 1, j + ANSWER_RADIUS); k++) {

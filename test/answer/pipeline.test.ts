@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/answer/engine.ts';
+import { Engine, defaultEngineOptions } from '../../src/answer/engine.ts';
 import { chooseThreshold, fitLogistic, fitRanker, folds } from '../../src/answer/fit.ts';
 import { CANDIDATE_FEATURE_NAMES, candidates, sentenceMatches, termMatches } from '../../src/answer/features.ts';
 import { decide, overlaps } from '../../src/answer/decide.ts';
@@ -147,8 +147,8 @@ describe('candidate features', () => {
     const port = fixture('# Port\n\nThe ferry is old, said Tom Reyes of the harbor office, who has run it for years. Today Marta Solis captains the ferry.\n\nThe ferry carries 300 passengers on a busy day.\n');
     const windowsFor = (question: string) => {
       const pq = analyzeQuestion(question);
-      // Word-for-word matches only (the engine counts aliases and word families too; this text has none).
-      return candidates(port.inputs, { q: pq, qts: queryTerms(pq, port.vocab, port.aliases, { unknownWeight: 0.8 }), maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [], matchTypes: new Set(['exact']) });
+      // Matches counted as the engine counts them (WordNet's relations widen retrieval only).
+      return candidates(port.inputs, { q: pq, qts: queryTerms(pq, port.vocab, port.aliases, { unknownWeight: 0.8 }), maxChars: 500, maxSentences: 1, firstMention: () => null, subjectTerms: [], acronymSpans: [], matchTypes: new Set(defaultEngineOptions.featureMatchTypes) });
     };
     const context = (question: string, passage: number, sentence: number) => windowsFor(question).find((c) => c.passage === port.inputs[passage]!.passage && c.first === sentence)!.features[F('answerContext')]!;
     // "Marta Solis" stands beside "captains the ferry": the whole question around one new name.
