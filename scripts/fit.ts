@@ -17,7 +17,7 @@ const perSet = sets.sets.map((s) => {
 });
 const model = fit(all.filter((it) => !it.heldOut));
 const weights = toWeights(model, {
-  how: `npm run fit: listwise softmax ranker and logistic confidence, full-batch Adam from zero weights with L2; threshold maximizing right decisions; ${K}-fold cross-validation by question (each set dealt over the folds), seed ${SEED}`,
+  how: `npm run fit: listwise softmax ranker and logistic confidence, full-batch Adam from zero weights with L2; threshold the lowest within one standard error of the most right decisions; ${K}-fold cross-validation by question (each set dealt over the folds), seed ${SEED}`,
   sets: sets.sets.map((s) => s.file),
   questions: all.filter((it) => !it.heldOut).length,
   heldOut: sets.sets.filter((s) => s.heldOut).map((s) => s.file),

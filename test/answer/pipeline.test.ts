@@ -392,9 +392,24 @@ describe('fitting', () => {
     expect(w[1]).toBeGreaterThan(0);
   });
 
-  it('chooses the threshold that makes the most right decisions', () => {
+  it('chooses the threshold that makes the most right decisions when no lower one comes close', () => {
     expect(chooseThreshold([0.1, 0.2, 0.8, 0.9], [false, false, true, true])).toBeCloseTo(0.5, 5);
     expect(chooseThreshold([0.1, 0.2], [true, true])).toBeLessThan(0.1);
+  });
+
+  it('chooses the lowest threshold within one standard error of the most right decisions', () => {
+    // 100 questions by rising confidence: 20 wrong, then 10 right, 10 wrong, then 60 right.
+    const probs = Array.from({ length: 100 }, (_, i) => (i + 0.5) / 100);
+    const right = probs.map((_, i) => (i >= 20 && i < 30) || i >= 40);
+    // Abstaining below 0.20 makes 90 right decisions, below 0.40 90 as well: the tie goes lower.
+    expect(chooseThreshold(probs, right, { standardErrors: 0 })).toBeCloseTo(0.2, 5);
+    // Make the upper plateau better by 2 (two more wrong among the first right block).
+    right[20] = false;
+    right[21] = false;
+    // Best: 92 at 0.40; 0.22 (past the 22 wrong) makes 90, within one standard error (√(92·8/100) ≈ 2.7) of it.
+    expect(chooseThreshold(probs, right, { standardErrors: 0 })).toBeCloseTo(0.4, 5);
+    expect(chooseThreshold(probs, right, { standardErrors: 1 })).toBeCloseTo(0.22, 5);
+    expect(chooseThreshold(probs, right)).toBeCloseTo(0.22, 5);
   });
 
   it('deals items over folds deterministically and evenly', () => {
